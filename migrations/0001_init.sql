@@ -63,16 +63,16 @@ create table audit_texts (
 create table log_state (
   id int primary key check (id = 1),
   size bigint not null,
-  frontier bytea[] not null
+  frontier bytea not null
 );
-insert into log_state (id, size, frontier) values (1, 0, '{}');
+insert into log_state (id, size, frontier) values (1, 0, '\x');
 
 -- Signed checkpoints (C2SP tlog-checkpoint notes, Ed25519).
 create table checkpoints (
   tree_size bigint primary key,
   root_hash bytea not null,
   note text not null,
-  frontier bytea[] not null,
+  frontier bytea not null,
   created_at timestamptz not null default now()
 );
 
@@ -110,6 +110,14 @@ create index sessions_project on sessions (project_path, sort_at desc, session_i
 create index sessions_flow_type on sessions (flow_type, sort_at desc, session_id desc);
 create index sessions_status on sessions (status, sort_at desc, session_id desc);
 create index sessions_agent_project on sessions (agent_id, project_id, started_at);
+
+-- Lifecycle violations already reported as duo_flow_lifecycle_violation events.
+create table lifecycle_flags (
+  session_id text not null,
+  event_id uuid not null,
+  rule text not null,
+  primary key (session_id, event_id, rule)
+);
 
 -- Agent service accounts seen in sessions (username, name, commit email).
 create table agent_accounts (

@@ -5,11 +5,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
 
-export type Sql = postgres.Sql<Record<string, unknown>>;
+/** The pool (which can begin transactions). */
+export type Pool = postgres.Sql<Record<string, unknown>>;
+/** Anything queries run on: the pool or a transaction. Store functions take this. */
+export type Sql = Pool | postgres.TransactionSql<Record<string, unknown>>;
 export type DatabaseKind = 'postgres' | 'pglite';
 
 export interface Database {
-  readonly sql: Sql;
+  readonly sql: Pool;
   readonly kind: DatabaseKind;
   /** Connections the pool may open: 1 on PGlite (its socket multiplexer breaks under concurrent transactions). */
   readonly maxConnections: number;
@@ -33,14 +36,14 @@ const bigintAsNumber = {
   parse: (x: string) => Number(x),
 };
 
-export function connect(url: string, max: number): Sql {
+export function connect(url: string, max: number): Pool {
   return postgres(url, {
     max,
     transform: postgres.camel,
     onnotice: () => {},
     types: { bigint: bigintAsNumber },
     connection: { application_name: 'flowtrail' },
-  }) as unknown as Sql;
+  }) as unknown as Pool;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Sql } from './database.js';
+import type { Pool } from './database.js';
 import { AppError } from '../errors.js';
 
 // Any constant works as long as nothing else in the database uses it.
@@ -24,7 +24,7 @@ export async function listMigrations(dir = resolveMigrationsDir()): Promise<Migr
 }
 
 /** Applies pending migrations in one transaction under an advisory lock (postgres-shift, graphile/worker). */
-export async function migrate(sql: Sql, dir = resolveMigrationsDir()): Promise<number[]> {
+export async function migrate(sql: Pool, dir = resolveMigrationsDir()): Promise<number[]> {
   const files = await listMigrations(dir);
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;

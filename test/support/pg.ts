@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { connect, MEMORY, openDatabase, type Database, type Sql } from '../../src/store/database.js';
+import { connect, MEMORY, openDatabase, type Database, type Pool } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
 import { TEMPLATE_DB, withDatabase } from './pg-global-setup.js';
 
@@ -35,18 +35,18 @@ export async function createTestDatabase(): Promise<Database & { url?: string }>
 }
 
 /** Empties every table but schema_migrations, resetting the log (the append-only triggers allow it under flowtrail.purge). */
-export async function resetDatabase(sql: Sql): Promise<void> {
+export async function resetDatabase(sql: Pool): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`set local flowtrail.purge = 'on'`;
     const tables = await tx<{ tablename: string }[]>`
       select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations'`;
     await tx.unsafe(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')} restart identity`);
-    await tx`insert into log_state (id, size, frontier) values (1, 0, '{}')`;
+    await tx`insert into log_state (id, size, frontier) values (1, 0, '\\x')`;
   });
 }
 
 /** Registers beforeAll/afterAll/beforeEach hooks and returns a handle whose `sql` is set once the database is up. */
-export function useTestDb(): { readonly sql: Sql; readonly db: Database } {
+export function useTestDb(): { readonly sql: Pool; readonly db: Database } {
   let db: (Database & { url?: string }) | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -58,7 +58,7 @@ export function useTestDb(): { readonly sql: Sql; readonly db: Database } {
     await resetDatabase(db!.sql);
   });
   return {
-    get sql() {
+    get sql(): Pool {
       return db!.sql;
     },
     get db() {

@@ -1,0 +1,219 @@
+// The event catalog: the only place event type names are spelled. Validation
+// of the flow-event API, the docs page (docs/events.md), exports and the
+// session projection all derive from this table.
+import { z } from 'zod';
+
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAX_TEXT = 1_000_000;
+
+const id = z.union([z.number().int(), z.string().min(1).max(255)]);
+const text = z.string().max(MAX_TEXT);
+const identity = z.looseObject({ id, username: z.string().min(1).max(255) });
+const optionalIdentity = z.looseObject({ id: id.optional(), username: z.string().min(1).max(255).optional() });
+const project = z.looseObject({ id, path: z.string().min(1).max(1024) });
+const timestamp = z.iso.datetime({ offset: true });
+const step = z.union([z.number().int().nonnegative(), z.string().min(1).max(1024)]);
+const usage = z.looseObject({
+  input_tokens: z.number().int().nonnegative().optional(),
+  output_tokens: z.number().int().nonnegative().optional(),
+});
+export const RESOURCE_TYPES = ['Commit', 'MergeRequest', 'Note', 'Issue', 'Branch', 'Pipeline'] as const;
+
+/** What a session goes through; `undefined` means the event does not take part in the lifecycle checks. */
+export type LifecycleRole = 'create' | 'start' | 'activity' | 'pause' | 'resume' | 'terminal' | 'delete';
+
+export type EventSource = 'flow_api' | 'gitlab_audit_stream' | 'gitlab_webhook' | 'git_hook' | 'gitlab_archive' | 'system';
+export const EVENT_SOURCES: readonly EventSource[] = ['flow_api', 'gitlab_audit_stream', 'gitlab_webhook', 'git_hook', 'gitlab_archive', 'system'];
+
+export interface CatalogEntry {
+  readonly description: string;
+  /** Schema of the type's own fields (the envelope is checked separately). */
+  readonly schema: z.ZodType<Record<string, unknown>>;
+  /** Posted by senders through POST /api/v1/flow-events (the rest are emitted by flowtrail). */
+  readonly ingestable: boolean;
+  readonly lifecycle?: LifecycleRole;
+  /** Status a session takes when this event is applied. */
+  readonly status?: SessionStatus;
+  /** Top-level fields holding free text: they enter the leaf only as salted commitments. */
+  readonly textFields: readonly string[];
+}
+
+export const SESSION_STATUSES = ['created', 'running', 'paused', 'completed', 'failed', 'stopped'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+const entry = (e: CatalogEntry): CatalogEntry => e;
+const fields = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
+
+export const catalog = {
+  duo_flow_created: entry({
+    description: "A session was created in GitLab (GitLab's duo_session_created); it has not started yet.",
+    schema: fields({ user: optionalIdentity.optional(), project: project.optional(), flow_type: z.string().max(255).optional() }),
+    ingestable: true, lifecycle: 'create', status: 'created', textFields: [],
+  }),
+  duo_flow_started: entry({
+    description: 'The agent started: who initiated it, through which agent account, on which project, what was asked and under what authorization.',
+    schema: fields({
+      user: identity, agent: identity, project, flow_type: z.string().min(1).max(255), input_prompt: text,
+      authorization: z.looseObject({ verified_at: timestamp, method: z.string().min(1).max(255), scopes: z.array(z.string().max(255)) }),
+      input_summary: text.optional(), input_context: z.record(z.string(), z.unknown()).optional(),
+      model: z.looseObject({ provider: z.string().max(255).optional(), engine: z.string().max(255).optional() }).optional(),
+    }),
+    ingestable: true, lifecycle: 'start', status: 'running', textFields: ['input_prompt', 'input_summary', 'input_context'],
+  }),
+  duo_flow_plan_generated: entry({
+    description: 'The agent produced or revised its plan.',
+    schema: fields({
+      plan_steps: z.array(z.union([text, z.record(z.string(), z.unknown())])).min(1).max(10_000),
+      plan_summary: text.optional(), estimated_actions: z.number().int().nonnegative().optional(),
+    }),
+    ingestable: true, lifecycle: 'activity', textFields: ['plan_steps', 'plan_summary'],
+  }),
+  duo_flow_decision_logged: entry({
+    description: 'A decision of the agent or a human (tool call, approval, user input, model response), with its rationale.',
+    schema: fields({ step, decision: text, rationale: text.optional(), alternatives: z.array(text).max(1000).optional() }),
+    ingestable: true, lifecycle: 'activity', textFields: ['decision', 'rationale', 'alternatives', 'detail'],
+  }),
+  duo_flow_paused: entry({
+    description: 'The session paused, for example waiting for input or approval.',
+    schema: fields({ paused_at_step: step, reason: text.optional() }),
+    ingestable: true, lifecycle: 'pause', status: 'paused', textFields: ['reason'],
+  }),
+  duo_flow_resumed: entry({
+    description: 'A paused session resumed.',
+    schema: fields({ resumed_by: identity.optional() }),
+    ingestable: true, lifecycle: 'resume', status: 'running', textFields: [],
+  }),
+  duo_flow_resource_created: entry({
+    description: 'The session created or modified a GitLab object (commit, merge request, note, issue, branch, pipeline).',
+    schema: fields({
+      resource_type: z.enum(RESOURCE_TYPES), resource_id: id, action: z.enum(['created', 'modified']),
+      web_url: z.url({ protocol: /^https?$/ }).max(4096).optional(), project: project.optional(),
+    }),
+    ingestable: true, lifecycle: 'activity', textFields: [],
+  }),
+  duo_flow_completed: entry({
+    description: 'The session finished successfully. flowtrail adds duration and resources_created.',
+    schema: fields({ outcome_summary: text.optional(), usage: usage.optional() }),
+    ingestable: true, lifecycle: 'terminal', status: 'completed', textFields: ['outcome_summary'],
+  }),
+  duo_flow_failed: entry({
+    description: 'The session failed. flowtrail adds duration and resources_created_before_failure.',
+    schema: fields({
+      error_category: z.string().min(1).max(255), error_code: z.union([z.string().min(1).max(255), z.number().int()]),
+      error_message: text, failed_at_step: step, usage: usage.optional(),
+    }),
+    ingestable: true, lifecycle: 'terminal', status: 'failed', textFields: ['error_message'],
+  }),
+  duo_flow_stopped: entry({
+    description: 'The session was stopped (cancelled) by a person; not a failure.',
+    schema: fields({ stopped_by: identity.optional(), reason: text.optional() }),
+    ingestable: true, lifecycle: 'terminal', status: 'stopped', textFields: ['reason'],
+  }),
+  duo_flow_deleted: entry({
+    description: "The session was deleted in GitLab; flowtrail keeps its record and marks it deleted.",
+    schema: fields({ user: optionalIdentity.optional() }),
+    ingestable: true, lifecycle: 'delete', textFields: [],
+  }),
+  duo_flow_authorization_verified: entry({
+    description: "flowtrail checked with GitLab the initiator's and the agent's access on the project when the session started.",
+    schema: fields({ verified_at: timestamp, method: z.string(), access_level: z.record(z.string(), z.unknown()), scopes: z.array(z.string()).optional() }),
+    ingestable: false, textFields: [],
+  }),
+  duo_flow_authorization_unverified: entry({
+    description: 'flowtrail could not verify the authorization of a starting session; the reason says why.',
+    schema: fields({ reason: z.string() }), ingestable: false, textFields: [],
+  }),
+  duo_flow_resource_linked: entry({
+    description: 'A GitLab object was tied to the session (by trailer, footer, merge, webhook or API activity).',
+    schema: fields({ resource_type: z.string(), resource_id: id, link_method: z.string() }), ingestable: false, textFields: [],
+  }),
+  duo_flow_api_request: entry({
+    description: "An API call made with the session's ai_workflows token (GitLab's api_request_access_with_scope).",
+    schema: fields({ method: z.string(), path: z.string() }), ingestable: false, lifecycle: 'activity', textFields: [],
+  }),
+  duo_flow_activity_archived: entry({
+    description: "The session's activity, copied from GitLab before GitLab purges it.",
+    schema: fields({ activity: z.unknown() }), ingestable: false, textFields: ['activity'],
+  }),
+  duo_flow_untraced_agent_commit: entry({
+    description: 'A commit authored by an agent identity carries no session trailer.',
+    schema: fields({ sha: z.string() }), ingestable: false, textFields: [],
+  }),
+  duo_flow_unknown_session_reference: entry({
+    description: 'A trailer or footer names a session that does not exist or belongs to another project.',
+    schema: fields({ reference: z.string(), reason: z.string() }), ingestable: false, textFields: [],
+  }),
+  duo_flow_push_checked: entry({
+    description: 'The pre-receive hook checked a push and accepted it.',
+    schema: fields({ ref: z.string().optional() }), ingestable: false, textFields: [],
+  }),
+  duo_flow_push_rejected: entry({
+    description: 'The pre-receive hook refused a push (or, in warn mode, would have).',
+    schema: fields({ ref: z.string().optional() }), ingestable: false, textFields: [],
+  }),
+  duo_flow_footer_restored: entry({
+    description: 'flowtrail restored the session footer a person removed from a merge request description.',
+    schema: fields({ merge_request_iid: id }), ingestable: false, textFields: [],
+  }),
+  duo_flow_lifecycle_violation: entry({
+    description: 'An event broke the session lifecycle (resumed without pause, after a terminal event, before start); the event itself is stored too.',
+    schema: fields({ violating_event_id: z.string(), violating_type: z.string(), rule: z.string() }),
+    ingestable: false, textFields: [],
+  }),
+  gitlab_audit_event: entry({
+    description: 'Any other GitLab audit event received on the streaming destination, stored as it came (sanitized).',
+    schema: fields({ event_type: z.string() }), ingestable: false, textFields: ['details'],
+  }),
+  integrity_checkpoint: entry({
+    description: 'A signed checkpoint (tree size and root) of the log was published.',
+    schema: fields({ tree_size: z.number().int(), root_hash: z.string() }), ingestable: false, textFields: [],
+  }),
+  retention_purged: entry({
+    description: 'Sessions older than the retention period were purged; proofs still verify.',
+    schema: fields({ sessions: z.number().int(), events: z.number().int() }), ingestable: false, textFields: [],
+  }),
+  audit_export_performed: entry({
+    description: 'Someone read audit data through an export.',
+    schema: fields({ format: z.string() }), ingestable: false, textFields: [],
+  }),
+  api_token_created: entry({
+    description: 'An API token was created.',
+    schema: fields({ token_id: z.string(), role: z.string() }), ingestable: false, textFields: [],
+  }),
+  api_token_revoked: entry({
+    description: 'An API token was revoked.',
+    schema: fields({ token_id: z.string() }), ingestable: false, textFields: [],
+  }),
+} as const satisfies Record<string, CatalogEntry>;
+
+export type EventName = keyof typeof catalog;
+export const eventNames = Object.keys(catalog) as EventName[];
+
+export function isEventName(s: unknown): s is EventName {
+  return typeof s === 'string' && Object.hasOwn(catalog, s);
+}
+
+/** The envelope every flow event carries, whatever its type. */
+export const envelopeSchema = z.object({
+  event_id: z.uuid(),
+  type: z.string().min(1).max(128),
+  session_id: z.string().regex(SESSION_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -'),
+  occurred_at: timestamp,
+});
+export const ENVELOPE_FIELDS = ['event_id', 'type', 'session_id', 'occurred_at'] as const;
+
+/** An event ready for the log: validated, sanitized, with its provenance. */
+export interface NewEvent {
+  eventId: string;
+  type: EventName;
+  sessionId: string | null;
+  occurredAt: string;
+  source: EventSource;
+  /** The original type and id where the event came from (GitLab's event_type and id, a delivery id, ...). */
+  sourceType?: string;
+  sourceId?: string;
+  /** Denormalised for filtering: the project path and the human initiator's username, when known. */
+  projectPath?: string | null;
+  username?: string | null;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,53 @@
+export { canonicalJson } from './canonical-json.js';
+export {
+  appendLeaf,
+  consistencyProof,
+  emptyRoot,
+  frontierRoot,
+  inclusionProof,
+  leafHash,
+  nodeHash,
+  rootFromLeafHashes,
+  verifyConsistency,
+  verifyInclusion,
+  type Frontier,
+} from './merkle.js';
+export { CheckpointError, type CheckpointErrorReason } from './checkpoint-error.js';
+export {
+  createNoteSigner,
+  generateSigningKey,
+  openNote,
+  parseVerifierKey,
+  type NoteSignature,
+  type NoteSigner,
+  type NoteVerifier,
+  type OpenedNote,
+} from './signed-note.js';
+export {
+  formatCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+  type Checkpoint,
+  type CheckpointInput,
+  type OpenedCheckpoint,
+} from './checkpoint.js';
+export {
+  verifyLog,
+  type CheckpointRecord,
+  type CheckpointStatus,
+  type LeafRecord,
+  type LogVerification,
+  type VerifyLogInput,
+} from './verify-log.js';
+export {
+  buildInclusionProofs,
+  verifyBundle,
+  type Bundle,
+  type BundleConsistency,
+  type BundleEvent,
+  type BundleVerification,
+  type EventStatus,
+} from './verify-bundle.js';
+export { COMMITMENT_KEY, commitText, commitmentOf, newSalt } from './commit-text.js';
+export { LEAF_VERSION, buildLeaf, encodeLeaf, type Leaf } from './leaf.js';

@@ -1,0 +1,66 @@
+import { catalog, type NewEvent } from '../events.js';
+import { appendLeaf, buildLeaf, commitText, COMMITMENT_KEY, encodeLeaf, newSalt } from '../integrity/index.js';
+import type { AuditRow, LogState, TextRow } from '../store/index.js';
+
+export interface LogWriter {
+  readonly size: number;
+  readonly frontier: Buffer[];
+  append(e: NewEvent): AuditRow;
+  /** Rows and texts appended since the last take. */
+  take(): { rows: AuditRow[]; texts: TextRow[] };
+}
+
+/**
+ * Turns events into leaves at the next sequence numbers, replacing their free
+ * text with salted commitments and extending the compact range. Used only by
+ * the integrator, inside the transaction that holds the log lock.
+ */
+export function createLogWriter(state: LogState, recordedAt: string): LogWriter {
+  let size = state.size;
+  let frontier = state.frontier;
+  let rows: AuditRow[] = [];
+  let texts: TextRow[] = [];
+  return {
+    get size() {
+      return size;
+    },
+    get frontier() {
+      return frontier;
+    },
+    append(e) {
+      const seq = size;
+      const data: Record<string, unknown> = { ...e.data };
+      for (const field of catalog[e.type].textFields) {
+        const value = data[field];
+        if (value === undefined || value === null) continue;
+        const salt = newSalt();
+        texts.push({ seq, field, salt, value });
+        data[field] = { [COMMITMENT_KEY]: commitText(value, salt) };
+      }
+      const { text, hash } = encodeLeaf(buildLeaf(seq, e, data, recordedAt));
+      const row: AuditRow = {
+        seq,
+        eventId: e.eventId,
+        type: e.type,
+        sessionId: e.sessionId,
+        occurredAt: e.occurredAt,
+        recordedAt,
+        source: e.source,
+        projectPath: e.projectPath ?? null,
+        username: e.username ?? null,
+        leaf: text,
+        leafHash: hash,
+      };
+      rows.push(row);
+      frontier = appendLeaf(frontier, size, hash) as Buffer[];
+      size++;
+      return row;
+    },
+    take() {
+      const out = { rows, texts };
+      rows = [];
+      texts = [];
+      return out;
+    },
+  };
+}

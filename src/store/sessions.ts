@@ -1,0 +1,139 @@
+import type { Sql } from './database.js';
+import type { SessionState, Violation } from './replay-session.js';
+import type { SessionStatus } from '../events.js';
+
+export interface SessionRow {
+  sessionId: string;
+  status: SessionStatus;
+  deleted: boolean;
+  flowType: string | null;
+  projectId: string | null;
+  projectPath: string | null;
+  userId: string | null;
+  username: string | null;
+  agentId: string | null;
+  agentUsername: string | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  firstOccurredAt: Date;
+  lastOccurredAt: Date;
+  durationMs: number | null;
+  resourcesCreated: number;
+  eventsCount: number;
+  violations: Violation[];
+  authorizationReported: Record<string, unknown> | null;
+  authorizationVerified: Record<string, unknown> | null;
+  details: Record<string, unknown>;
+  source: string;
+  updatedAt: Date;
+  purgedAt: Date | null;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
+const str = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
+
+/** Writes the projection of one session after its events were appended. */
+export async function saveSessionProjection(
+  tx: Sql,
+  sessionId: string,
+  state: SessionState,
+  extra: { eventsCount: number; source: string; authorizationVerified: Obj | null },
+): Promise<void> {
+  const start = state.start ?? {};
+  const create = state.create ?? {};
+  const user = obj(start.user) ?? obj(create.user) ?? {};
+  const agent = obj(start.agent) ?? {};
+  const project = obj(start.project) ?? obj(create.project) ?? {};
+  const flowType = str(start.flow_type) ?? str(create.flow_type);
+  const terminal = state.terminal?.data ?? {};
+  const details: Obj = {};
+  if (start.model !== undefined) details.model = start.model;
+  if (terminal.usage !== undefined) details.usage = terminal.usage;
+  if (state.terminal?.type === 'duo_flow_failed') {
+    details.error = { category: terminal.error_category, code: terminal.error_code, failed_at_step: terminal.failed_at_step };
+  }
+  if (state.resourcesCreatedBeforeFailure !== null) details.resources_created_before_failure = state.resourcesCreatedBeforeFailure;
+  const row = {
+    sessionId,
+    status: state.status,
+    deleted: state.deleted,
+    flowType,
+    projectId: str(project.id),
+    projectPath: str(project.path),
+    userId: str(user.id),
+    username: str(user.username),
+    agentId: str(agent.id),
+    agentUsername: str(agent.username),
+    startedAt: state.startedAt,
+    endedAt: state.endedAt,
+    firstOccurredAt: state.firstOccurredAt,
+    lastOccurredAt: state.lastOccurredAt,
+    sortAt: state.startedAt ?? state.firstOccurredAt,
+    durationMs: state.durationMs,
+    resourcesCreated: state.resourcesCreated,
+    eventsCount: extra.eventsCount,
+    violations: JSON.stringify(state.violations),
+    authorizationReported: start.authorization === undefined ? null : JSON.stringify(start.authorization),
+    authorizationVerified: extra.authorizationVerified === null ? null : JSON.stringify(extra.authorizationVerified),
+    details: JSON.stringify(details),
+    source: extra.source,
+  };
+  await tx`
+    insert into sessions ${tx(row)}
+    on conflict (session_id) do update set
+      status = excluded.status, deleted = excluded.deleted, flow_type = excluded.flow_type,
+      project_id = excluded.project_id, project_path = excluded.project_path, user_id = excluded.user_id,
+      username = excluded.username, agent_id = excluded.agent_id, agent_username = excluded.agent_username,
+      started_at = excluded.started_at, ended_at = excluded.ended_at, first_occurred_at = excluded.first_occurred_at,
+      last_occurred_at = excluded.last_occurred_at, sort_at = excluded.sort_at, duration_ms = excluded.duration_ms,
+      resources_created = excluded.resources_created, events_count = excluded.events_count,
+      violations = excluded.violations, authorization_reported = excluded.authorization_reported,
+      authorization_verified = excluded.authorization_verified, details = excluded.details,
+      updated_at = now()`;
+}
+
+export async function getSession(sql: Sql, sessionId: string): Promise<SessionRow | null> {
+  const [row] = await sql<SessionRow[]>`select * from sessions where session_id = ${sessionId}`;
+  return row ?? null;
+}
+
+export interface SessionFilters {
+  username?: string;
+  project?: string;
+  flowType?: string;
+  status?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface SessionCursor {
+  sortAt: Date;
+  sessionId: string;
+}
+
+/** Keyset paging on (sort_at desc, session_id desc); each filter has an index that serves this order. */
+export async function listSessions(sql: Sql, f: SessionFilters, limit: number, after?: SessionCursor): Promise<SessionRow[]> {
+  return sql<SessionRow[]>`
+    select * from sessions
+    where true
+      ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
+      ${f.project !== undefined ? sql`and (project_path = ${f.project} or project_id = ${f.project})` : sql``}
+      ${f.flowType !== undefined ? sql`and flow_type = ${f.flowType}` : sql``}
+      ${f.status !== undefined ? sql`and status = ${f.status}` : sql``}
+      ${f.from !== undefined ? sql`and sort_at >= ${f.from}` : sql``}
+      ${f.to !== undefined ? sql`and sort_at < ${f.to}` : sql``}
+      ${after !== undefined ? sql`and (sort_at, session_id) < (${after.sortAt}, ${after.sessionId})` : sql``}
+    order by sort_at desc, session_id desc
+    limit ${limit}`;
+}
+
+/** The session running for an agent account on a project at a moment (for GitLab's api_request_access_with_scope). */
+export async function findRunningSession(sql: Sql, agentId: string, projectId: string, at: Date): Promise<string | null> {
+  const [row] = await sql<{ sessionId: string }[]>`
+    select session_id from sessions
+    where agent_id = ${agentId} and project_id = ${projectId}
+      and started_at <= ${at} and (ended_at is null or ended_at >= ${at})
+    order by started_at desc limit 1`;
+  return row?.sessionId ?? null;
+}
