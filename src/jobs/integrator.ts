@@ -4,7 +4,7 @@ import type { NewEvent } from '../events.js';
 import { frontierRoot, signCheckpoint, type NoteSigner } from '../integrity/index.js';
 import {
   claimPending, insertAuditRows, insertCheckpoint, latestCheckpoint, markIntegrated, readLogState,
-  replaySession, saveSessionProjection, sessionTimeline, writeLogState, type Pool, type Sql,
+  agentUsername, replaySession, saveSessionProjection, sessionTimeline, writeLogState, type Pool, type Sql,
 } from '../store/index.js';
 import { createLogWriter, type LogWriter } from './log-writer.js';
 
@@ -92,10 +92,12 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
         appended++;
       }
     }
+    const agentId = state.start !== null ? idOf((state.start as { agent?: { id?: unknown } }).agent?.id) : null;
     const auth = [...timeline].reverse().find((t) => t.type === 'duo_flow_authorization_verified' || t.type === 'duo_flow_authorization_unverified');
     await saveSessionProjection(tx, sessionId, state, {
       eventsCount: timeline.length + appended,
       source,
+      agentUsername: await agentUsername(tx, agentId),
       authorizationVerified: auth === undefined ? null : { status: auth.type.endsWith('_unverified') ? 'unverified' : 'verified', ...auth.data },
     });
   }
@@ -177,6 +179,10 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
       await this.checkpoint(true);
     },
   };
+}
+
+function idOf(v: unknown): string | null {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
 }
 
 export function systemEvent(type: NewEvent['type'], sessionId: string | null, occurredAt: string, data: Record<string, unknown>, extra: Partial<NewEvent> = {}): NewEvent {

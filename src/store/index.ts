@@ -11,3 +11,5 @@ export {
   saveSessionProjection, getSession, listSessions, findRunningSession,
   type SessionRow, type SessionFilters, type SessionCursor,
 } from './sessions.js';
+export { rememberAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
+export { listEvents, sessionEvents, textsFor, leafBatches, logSize, type StoredEvent, type StoredText, type EventFilters } from './audit-reads.js';

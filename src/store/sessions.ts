@@ -38,7 +38,7 @@ export async function saveSessionProjection(
   tx: Sql,
   sessionId: string,
   state: SessionState,
-  extra: { eventsCount: number; source: string; authorizationVerified: Obj | null },
+  extra: { eventsCount: number; source: string; authorizationVerified: Obj | null; agentUsername: string | null },
 ): Promise<void> {
   const start = state.start ?? {};
   const create = state.create ?? {};
@@ -64,7 +64,7 @@ export async function saveSessionProjection(
     userId: str(user.id),
     username: str(user.username),
     agentId: str(agent.id),
-    agentUsername: str(agent.username),
+    agentUsername: str(agent.username) ?? extra.agentUsername,
     startedAt: state.startedAt,
     endedAt: state.endedAt,
     firstOccurredAt: state.firstOccurredAt,
@@ -107,15 +107,16 @@ export interface SessionFilters {
   to?: Date;
 }
 
+/** Keyset position: sort_at in microseconds since the epoch (exact, unlike a JS Date) and the session id. */
 export interface SessionCursor {
-  sortAt: Date;
+  sortUs: number;
   sessionId: string;
 }
 
 /** Keyset paging on (sort_at desc, session_id desc); each filter has an index that serves this order. */
-export async function listSessions(sql: Sql, f: SessionFilters, limit: number, after?: SessionCursor): Promise<SessionRow[]> {
-  return sql<SessionRow[]>`
-    select * from sessions
+export async function listSessions(sql: Sql, f: SessionFilters, limit: number, after?: SessionCursor): Promise<(SessionRow & { sortUs: number })[]> {
+  return sql<(SessionRow & { sortUs: number })[]>`
+    select *, (extract(epoch from sort_at) * 1000000)::bigint as sort_us from sessions
     where true
       ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
       ${f.project !== undefined ? sql`and (project_path = ${f.project} or project_id = ${f.project})` : sql``}
@@ -123,16 +124,16 @@ export async function listSessions(sql: Sql, f: SessionFilters, limit: number, a
       ${f.status !== undefined ? sql`and status = ${f.status}` : sql``}
       ${f.from !== undefined ? sql`and sort_at >= ${f.from}` : sql``}
       ${f.to !== undefined ? sql`and sort_at < ${f.to}` : sql``}
-      ${after !== undefined ? sql`and (sort_at, session_id) < (${after.sortAt}, ${after.sessionId})` : sql``}
+      ${after !== undefined ? sql`and (sort_at, session_id) < ('epoch'::timestamptz + ${after.sortUs}::bigint * interval '1 microsecond', ${after.sessionId})` : sql``}
     order by sort_at desc, session_id desc
     limit ${limit}`;
 }
 
 /** The session running for an agent account on a project at a moment (for GitLab's api_request_access_with_scope). */
-export async function findRunningSession(sql: Sql, agentId: string, projectId: string, at: Date): Promise<string | null> {
+export async function findRunningSession(sql: Sql, agentId: string, project: string, at: Date): Promise<string | null> {
   const [row] = await sql<{ sessionId: string }[]>`
     select session_id from sessions
-    where agent_id = ${agentId} and project_id = ${projectId}
+    where agent_id = ${agentId} and (project_id = ${project} or project_path = ${project})
       and started_at <= ${at} and (ended_at is null or ended_at >= ${at})
     order by started_at desc limit 1`;
   return row?.sessionId ?? null;

@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from '../app-env.js';
+import { verifyDatabase } from '../audit/index.js';
+import { countPending, latestCheckpoint, listCheckpoints, logSize } from '../store/index.js';
+import { requirePermission } from './require-permission.js';
+
+/** GET /api/v1/integrity (state of the log), /checkpoints, and POST /verify (a full verification run). */
+export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/', requirePermission(deps, 'read'), async (c) => {
+    const [size, latest, pending] = await Promise.all([logSize(deps.sql), latestCheckpoint(deps.sql), countPending(deps.sql)]);
+    return c.json({
+      origin: deps.config.integrity.origin,
+      verifier_keys: deps.verifiers.map((v) => v.verifierKey),
+      tree_size: size,
+      pending_intake: pending,
+      latest_checkpoint:
+        latest === null
+          ? null
+          : { tree_size: latest.treeSize, root_hash: latest.rootHash.toString('base64'), created_at: latest.createdAt.toISOString(), note: latest.note },
+      events_since_checkpoint: size - (latest?.treeSize ?? 0),
+    });
+  });
+  app.get('/checkpoints', requirePermission(deps, 'read'), async (c) => {
+    const rows = await listCheckpoints(deps.sql);
+    return c.json({
+      checkpoints: rows.map((r) => ({ tree_size: r.treeSize, root_hash: r.rootHash.toString('base64'), created_at: r.createdAt.toISOString(), note: r.note })),
+    });
+  });
+  app.post('/verify', requirePermission(deps, 'verify'), async (c) => {
+    await deps.integrator.integrate();
+    return c.json(await verifyDatabase(deps.sql, deps.verifiers, deps.config.integrity.origin));
+  });
+  return app;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { SESSION_ID_PATTERN, SESSION_STATUSES, eventNames } from '../events.js';
+
+const date = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
+const name = z.string().min(1).max(1024);
+
+export const sessionQuerySchema = z.object({
+  user: name.optional(),
+  project: name.optional(),
+  flow_type: name.optional(),
+  status: z.enum(SESSION_STATUSES).optional(),
+  from: date.optional(),
+  to: date.optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const eventQuerySchema = z.object({
+  session_id: z.string().regex(SESSION_ID_PATTERN).optional(),
+  type: z.enum(eventNames as [string, ...string[]]).optional(),
+  user: name.optional(),
+  project: name.optional(),
+  from: date.optional(),
+  to: date.optional(),
+  cursor: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** Parses query parameters with a schema; unknown parameters are refused so a typo never widens a filter silently. */
+export function parseQuery<T extends z.ZodObject>(schema: T, query: Record<string, string>): z.infer<T> {
+  const unknown = Object.keys(query).filter((k) => !(k in schema.shape));
+  if (unknown.length > 0) throw new AppError('invalid', `unknown query parameter: ${unknown.join(', ')}`);
+  const r = schema.safeParse(query);
+  if (!r.success) {
+    throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  }
+  return r.data;
+}
+
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): T {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (check(v)) return v;
+  } catch {
+    // reported below
+  }
+  throw new AppError('invalid', 'cursor: not a cursor this API issued');
+}

@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from '../app-env.js';
+import { resourcesOf, sessionView, viewEvents } from '../audit/index.js';
+import { can } from '../auth/index.js';
+import { AppError } from '../errors.js';
+import { getSession, listSessions, sessionEvents } from '../store/index.js';
+import { decodeCursor, encodeCursor, parseQuery, sessionQuerySchema } from './query.js';
+import { requirePermission } from './require-permission.js';
+
+const isSessionCursor = (v: unknown): v is [number, string] =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
+
+/** GET /api/v1/sessions and /api/v1/sessions/:id. A `user` token sees only the sessions it initiated. */
+export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requirePermission(deps, 'read'));
+
+  app.get('/', async (c) => {
+    const q = parseQuery(sessionQuerySchema, c.req.query());
+    const p = c.get('principal');
+    let username = q.user;
+    if (!can(p.role, 'read_all')) {
+      if (username !== undefined && username !== p.username) throw new AppError('forbidden', 'a user token sees only its own sessions');
+      username = p.username ?? '\u0000';
+    }
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, isSessionCursor);
+    const rows = await listSessions(
+      deps.sql,
+      { username, project: q.project, flowType: q.flow_type, status: q.status, from: q.from, to: q.to },
+      q.limit + 1,
+      after === undefined ? undefined : { sortUs: after[0], sessionId: after[1] },
+    );
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return c.json({
+      sessions: page.map(sessionView),
+      next_cursor: rows.length > q.limit && last !== undefined ? encodeCursor([last.sortUs, last.sessionId]) : null,
+    });
+  });
+
+  app.get('/:id', async (c) => {
+    const id = c.req.param('id');
+    const p = c.get('principal');
+    const s = await getSession(deps.sql, id);
+    // Another user's session answers exactly like a missing one.
+    if (s === null || (!can(p.role, 'read_all') && s.username !== p.username)) {
+      throw new AppError('not_found', `no session ${id.slice(0, 128)}`);
+    }
+    const timeline = await viewEvents(deps.sql, await sessionEvents(deps.sql, id));
+    return c.json({ session: sessionView(s), resources: resourcesOf(timeline), timeline });
+  });
+  return app;
+}

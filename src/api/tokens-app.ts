@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../app-env.js';
+import { createApiToken, listApiTokens, revokeApiToken } from '../auth/index.js';
+import { AppError } from '../errors.js';
+import { limitBody } from '../ingest/body-limit.js';
+import { requirePermission } from './require-permission.js';
+
+const createSchema = z.strictObject({
+  role: z.string(),
+  user: z.string().min(1).max(255).optional(),
+  name: z.string().min(1).max(255).optional(),
+});
+
+/** POST/GET /api/v1/tokens and DELETE /api/v1/tokens/:id (admin only); every change is audited. */
+export function createTokensApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requirePermission(deps, 'manage_tokens'));
+  app.post('/', limitBody(16 * 1024), async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new AppError('invalid', 'the body must be JSON: {"role": ..., "user"?: ..., "name"?: ...}');
+    }
+    const r = createSchema.safeParse(body);
+    if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    const p = c.get('principal');
+    const created = await createApiToken(deps.sql, r.data, { id: p.tokenId, username: p.username });
+    deps.integrator.kick();
+    return c.json({ id: created.id, token: created.token, role: created.role }, 201);
+  });
+  app.get('/', async (c) => {
+    const rows = await listApiTokens(deps.sql);
+    return c.json({
+      tokens: rows.map((t) => ({
+        id: t.id, name: t.name, role: t.role, user: t.username, created_at: t.createdAt.toISOString(), created_by: t.createdBy,
+        revoked_at: t.revokedAt?.toISOString() ?? null, last_used_at: t.lastUsedAt?.toISOString() ?? null,
+      })),
+    });
+  });
+  app.delete('/:id', async (c) => {
+    const p = c.get('principal');
+    const row = await revokeApiToken(deps.sql, c.req.param('id'), { id: p.tokenId, username: p.username });
+    deps.authenticator.forget();
+    deps.integrator.kick();
+    return c.json({ id: row.id, revoked: true });
+  });
+  return app;
+}

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Principal, Authenticator } from './auth/index.js';
+import type { Integrator } from './jobs/index.js';
+import type { Metrics } from './ops/index.js';
+import type { Sanitizer } from './sanitize/index.js';
+import type { NoteVerifier } from './integrity/index.js';
+import type { DatabaseKind, Pool } from './store/index.js';
+
+/** Everything the HTTP app needs, built once in main.ts (or a test). */
+export interface AppDeps {
+  config: Config;
+  sql: Pool;
+  dbKind: DatabaseKind;
+  sanitizer: Sanitizer;
+  integrator: Integrator;
+  authenticator: Authenticator;
+  metrics: Metrics;
+  log: Logger;
+  verifiers: NoteVerifier[];
+}
+
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    requestId: string;
+  };
+}

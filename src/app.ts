@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps, AppEnv } from './app-env.js';
+import { createAuditEventsApp } from './api/audit-events-app.js';
+import { createExportApp } from './api/export-app.js';
+import { createIntegrityApp } from './api/integrity-app.js';
+import { createSessionsApp } from './api/sessions-app.js';
+import { createTokensApp } from './api/tokens-app.js';
+import { AppError, isAppError } from './errors.js';
+import { createAuditStreamApp, createFlowEventsApp } from './ingest/index.js';
+import { createOpsApp } from './ops/index.js';
+
+/** The whole HTTP surface. The one app.onError turns AppError codes into statuses. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
+  app.use('*', async function measure(c, next) {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath || 'unmatched';
+    deps.metrics.inc('flowtrail_http_requests_total', { method: c.req.method, route, status: String(c.res.status) });
+    deps.metrics.observe('flowtrail_http_request_duration_seconds', (performance.now() - started) / 1000, { route });
+  });
+
+  app.route('/', createOpsApp(deps));
+  app.route('/api/v1/flow-events', createFlowEventsApp(deps));
+  app.route('/webhooks/gitlab/audit-events', createAuditStreamApp(deps));
+  app.route('/api/v1/sessions', createSessionsApp(deps));
+  app.route('/api/v1/audit-events', createAuditEventsApp(deps));
+  app.route('/api/v1/export', createExportApp(deps));
+  app.route('/api/v1/integrity', createIntegrityApp(deps));
+  app.route('/api/v1/tokens', createTokensApp(deps));
+
+  app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.onError((err, c) => {
+    if (isAppError(err)) {
+      return c.json({ error: err.code, message: err.message }, err.status as 400);
+    }
+    // Log what failed without parameters or payloads: those may hold secrets.
+    deps.log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'request failed');
+    return c.json({ error: 'internal', message: 'the request failed; see the service log' }, 500);
+  });
+  return app;
+}
+
+export { AppError };

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { buildInclusionProofs, type Bundle } from '../integrity/index.js';
+import { latestCheckpoint, leafBatches, listEvents, recordEvents, textsFor, type EventFilters, type Sql } from '../store/index.js';
+
+export interface BundleOptions {
+  filters: EventFilters;
+  actor: { id: string; role: string; username: string | null };
+  channel: 'api' | 'cli';
+  origin: string;
+  verifierKey?: string;
+}
+
+export interface BundleFile extends Bundle {
+  format: 'flowtrail-bundle-v1';
+  verifier_key?: string;
+  /** The texts of the bundled events with their salts, so their commitments can be checked offline too. */
+  texts: { seq: number; field: string; salt: string; value: unknown }[];
+}
+
+/**
+ * A subset of the log (one session, one project, ...) with an inclusion proof
+ * for each event against the latest signed checkpoint. Events appended after
+ * that checkpoint are not in it: sign a checkpoint first to include them.
+ */
+export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFile> {
+  const cp = await latestCheckpoint(sql);
+  if (cp === null) throw new Error('the log has no signed checkpoint yet');
+  await recordEvents(sql, [{
+    eventId: randomUUID(), type: 'audit_export_performed', sessionId: o.filters.sessionId ?? null,
+    occurredAt: new Date().toISOString(), source: 'system',
+    data: { format: 'bundle', tree_size: cp.treeSize, actor: o.actor, channel: o.channel },
+  }]);
+  const selected: { seq: number; leaf: string }[] = [];
+  let after = -1;
+  for (;;) {
+    const rows = await listEvents(sql, o.filters, 1000, { after });
+    for (const r of rows) if (r.seq < cp.treeSize && r.leaf !== null) selected.push({ seq: r.seq, leaf: r.leaf });
+    if (rows.length < 1000 || rows[rows.length - 1]!.seq >= cp.treeSize) break;
+    after = rows[rows.length - 1]!.seq;
+  }
+  const hashes: Buffer[] = [];
+  for await (const batch of leafBatches(sql, 50_000)) {
+    for (const r of batch) if (r.seq < cp.treeSize) hashes.push(r.leafHash);
+  }
+  const proofs = buildInclusionProofs(hashes, cp.treeSize, selected.map((s) => s.seq));
+  const texts = await textsFor(sql, selected.map((s) => s.seq));
+  return {
+    format: 'flowtrail-bundle-v1',
+    origin: o.origin,
+    checkpoint: cp.note,
+    verifier_key: o.verifierKey,
+    events: selected.map((s, i) => ({ seq: s.seq, leaf: s.leaf, proof: proofs[i]! })),
+    texts: texts.map((t) => ({ seq: t.seq, field: t.field, salt: t.salt.toString('base64'), value: t.value })),
+  };
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { latestCheckpoint, recordEvents, type Pool } from '../store/index.js';
+
+export interface RetentionResult {
+  cutoff: string;
+  sessions: number;
+  events: number;
+  texts: number;
+  /** Sessions past the cutoff whose newest events are not yet under a checkpoint: purged on a later run. */
+  deferred: number;
+  upToTreeSize: number;
+}
+
+/**
+ * Purges sessions that ended (or last had activity) before now - days. Only
+ * events under the latest signed checkpoint are purged: their text and leaf
+ * content go, their leaf hash stays, so every root and proof still verifies.
+ * The purge is recorded as retention_purged.
+ */
+export async function runRetention(sql: Pool, days: number, actor: string, now = new Date()): Promise<RetentionResult> {
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  const result = await sql.begin(async (tx) => {
+    await tx`set local flowtrail.purge = 'on'`;
+    const cp = await latestCheckpoint(tx);
+    const upTo = cp?.treeSize ?? 0;
+    const candidates = await tx<{ sessionId: string; maxSeq: number }[]>`
+      select s.session_id, (select max(seq) from audit_events e where e.session_id = s.session_id) as max_seq
+      from sessions s where coalesce(s.ended_at, s.last_occurred_at) < ${cutoff} and s.purged_at is null`;
+    const ready = candidates.filter((c) => c.maxSeq < upTo).map((c) => c.sessionId);
+    if (ready.length === 0) return { sessions: 0, events: 0, texts: 0, deferred: candidates.length, upTo };
+    const texts = await tx`delete from audit_texts where seq in (select seq from audit_events where session_id = any(${ready}::text[]))`;
+    const events = await tx`update audit_events set leaf = null, purged_at = now()
+      where session_id = any(${ready}::text[]) and leaf is not null`;
+    await tx`delete from lifecycle_flags where session_id = any(${ready}::text[])`;
+    await tx`delete from sessions where session_id = any(${ready}::text[])`;
+    return { sessions: ready.length, events: events.count, texts: texts.count, deferred: candidates.length - ready.length, upTo };
+  });
+  const out: RetentionResult = {
+    cutoff: cutoff.toISOString(), sessions: result.sessions, events: result.events, texts: result.texts,
+    deferred: result.deferred, upToTreeSize: result.upTo,
+  };
+  await recordEvents(sql, [{
+    eventId: randomUUID(), type: 'retention_purged', sessionId: null, occurredAt: now.toISOString(), source: 'system',
+    data: { ...out, retention_days: days, actor },
+  }]);
+  return out;
+}

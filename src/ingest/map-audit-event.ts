@@ -1,0 +1,163 @@
+// Maps one GitLab audit streaming event to flowtrail events (SPEC "Ingest";
+// research/gitlab-dap-events.md). Pure apart from the injected lookup of the
+// session an agent account was running at a moment.
+import { SESSION_ID_PATTERN, type EventName, type NewEvent } from '../events.js';
+import { deterministicUuid } from './deterministic-uuid.js';
+import { parseApiRequest } from './parse-api-request.js';
+
+type Obj = Record<string, unknown>;
+
+export interface AgentAccount {
+  userId: string;
+  username: string | null;
+  name: string | null;
+}
+
+export type FindRunningSession = (agentId: string, project: string, at: Date) => Promise<string | null>;
+
+export type MappedAudit =
+  | { ok: true; dedupeKey: string; events: NewEvent[]; agent?: AgentAccount }
+  | { ok: false; error: string };
+
+const SESSION_TYPES: Record<string, EventName> = {
+  duo_session_created: 'duo_flow_created',
+  duo_session_started: 'duo_flow_started',
+  duo_session_finished: 'duo_flow_completed',
+  duo_session_failed: 'duo_flow_failed',
+  duo_session_stopped: 'duo_flow_stopped',
+  duo_session_resumed: 'duo_flow_resumed',
+  duo_session_deleted: 'duo_flow_deleted',
+} satisfies Record<string, EventName>;
+
+const TARGET_DETAILS = /^(?:\[Verification Run\] )?(\S+) session (\d+)$/;
+const ON_BEHALF = / on behalf of @([A-Za-z0-9_.-]+)$/;
+
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const idString = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' && v !== '' ? v : null);
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+export async function mapAuditEvent(raw: unknown, headerType: string | undefined, findRunning: FindRunningSession): Promise<MappedAudit> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'an audit event must be a JSON object' };
+  const e = raw as Obj;
+  const details = obj(e.details);
+  const eventType = text(e.event_type) ?? text(e.event_name) ?? text(details.event_name) ?? text(headerType);
+  if (eventType === null) return { ok: false, error: 'event_type: is required' };
+  const key = idString(e.cloud_event_id) ?? idString(e.id);
+  if (key === null) return { ok: false, error: 'id: is required (or cloud_event_id)' };
+  const createdAt = text(e.created_at);
+  if (createdAt === null || Number.isNaN(Date.parse(createdAt))) return { ok: false, error: 'created_at: must be a timestamp' };
+  const occurredAt = new Date(createdAt).toISOString();
+  const dedupeKey = `gitlab_audit:${key}`;
+  const human = humanAuthor(e, details);
+  const author = { id: idString(e.author_id), name: stripOnBehalf(text(e.author_name)) };
+  const isProject = e.entity_type === 'Project';
+  const project = isProject ? { id: idString(e.entity_id), path: text(e.entity_path) } : null;
+  const gitlab: Obj = {
+    audit_event_id: idString(e.id),
+    cloud_event_id: idString(e.cloud_event_id),
+    event_type: eventType,
+    author,
+    entity: { type: text(e.entity_type), id: idString(e.entity_id), path: text(e.entity_path) },
+    target_details: text(e.target_details),
+    custom_message: text(details.custom_message),
+    ip_address: text(e.ip_address) ?? text(details.ip_address),
+  };
+  const base = (type: EventName, sessionId: string | null, data: Obj, i = 0): NewEvent => ({
+    eventId: deterministicUuid(`${dedupeKey}#${i}`),
+    type,
+    sessionId,
+    occurredAt,
+    source: 'gitlab_audit_stream',
+    sourceType: eventType,
+    sourceId: key,
+    projectPath: project?.path ?? null,
+    username: human?.username ?? null,
+    data,
+  });
+
+  const lifecycle = SESSION_TYPES[eventType];
+  if (lifecycle !== undefined) {
+    const sessionId = idString(e.target_id) ?? idString(details.target_id);
+    if (sessionId === null || !SESSION_ID_PATTERN.test(sessionId)) return { ok: false, error: 'target_id: the session id is missing or invalid' };
+    const m = TARGET_DETAILS.exec(text(e.target_details) ?? text(details.target_details) ?? '');
+    const data: Obj = { gitlab };
+    if (m !== null) data.flow_type = m[1];
+    if (text(e.target_details)?.startsWith('[Verification Run] ')) data.verification_run = true;
+    if (project !== null) data.project = project;
+    const person = human ?? { id: author.id, username: null, name: author.name };
+    if (lifecycle === 'duo_flow_created' || lifecycle === 'duo_flow_deleted') data.user = person;
+    if (lifecycle === 'duo_flow_started') {
+      data.user = person;
+      if (human !== null) data.agent = { id: author.id, name: author.name };
+    }
+    if (lifecycle === 'duo_flow_stopped') data.stopped_by = person;
+    if (lifecycle === 'duo_flow_resumed') data.resumed_by = person;
+    const agent = human !== null && author.id !== null ? { userId: author.id, username: null, name: author.name } : undefined;
+    return { ok: true, dedupeKey, events: [base(lifecycle, sessionId, data)], agent };
+  }
+
+  if (eventType.startsWith('ai_')) {
+    const sessionId = idString(details.workflow_id) ?? idString(e.workflow_id) ?? idString(e.target_id);
+    if (sessionId === null || !SESSION_ID_PATTERN.test(sessionId)) return { ok: false, error: 'workflow_id: the session id is missing or invalid' };
+    const tool = text(details.tool_name);
+    const detail: Obj = { ...details };
+    for (const k of ['workflow_id', 'event_name', 'author_name', 'author_class', 'target_id', 'target_type', 'target_details', 'entity_path', 'ip_address']) delete detail[k];
+    const data: Obj = {
+      step: tool ?? eventType,
+      decision: tool !== null ? `${eventType}: ${tool}` : eventType,
+      detail,
+      gitlab,
+    };
+    if (human !== null) data.user = human;
+    return { ok: true, dedupeKey, events: [base('duo_flow_decision_logged', sessionId, data)] };
+  }
+
+  if (eventType === 'api_request_access_with_scope') {
+    const method = (text(details.method) ?? '').toUpperCase();
+    const path = text(details.request) ?? '';
+    const parsed = parseApiRequest(method, path);
+    const agentId = author.id;
+    const sessionId = agentId !== null && parsed.project !== null ? await findRunning(agentId, parsed.project, new Date(occurredAt)) : null;
+    const data: Obj = {
+      method,
+      path,
+      token_scopes: Array.isArray(details.token_scopes) ? details.token_scopes : [],
+      project_ref: parsed.project,
+      agent: { id: agentId, username: e.entity_type === 'User' ? text(e.entity_path) : null, name: author.name },
+      gitlab,
+    };
+    if (human !== null) data.user = human;
+    if (sessionId === null) data.correlation = 'no session of this agent account was running on this project at that time';
+    const events = [base('duo_flow_api_request', sessionId, data)];
+    if (parsed.creates !== null && sessionId !== null) {
+      events.push(base('duo_flow_resource_created', sessionId, {
+        resource_type: parsed.creates,
+        resource_id: 'unknown',
+        action: 'created',
+        request: { method, path },
+        gitlab,
+      }, 1));
+    }
+    const agent = agentId !== null ? { userId: agentId, username: e.entity_type === 'User' ? text(e.entity_path) : null, name: author.name } : undefined;
+    return { ok: true, dedupeKey, events, agent };
+  }
+
+  const workflow = e.target_type === 'Ai::DuoWorkflows::Workflow' ? idString(e.target_id) : null;
+  return {
+    ok: true,
+    dedupeKey,
+    events: [base('gitlab_audit_event', workflow !== null && SESSION_ID_PATTERN.test(workflow) ? workflow : null, { event_type: eventType, details: e })],
+  };
+}
+
+function humanAuthor(e: Obj, details: Obj): { id: string | null; username: string | null; name: string | null } | null {
+  const username = text(details.human_author_username);
+  const id = idString(details.human_author_id);
+  if (username !== null || id !== null) return { id, username, name: text(details.human_author_name) };
+  const m = ON_BEHALF.exec(text(e.author_name) ?? '');
+  return m === null ? null : { id: null, username: m[1]!, name: null };
+}
+
+function stripOnBehalf(name: string | null): string | null {
+  return name === null ? null : name.replace(ON_BEHALF, '');
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { createNoteSigner, generateSigningKey, type NoteSigner } from './integrity/index.js';
+
+export interface Keys {
+  sanitizerKey: Buffer;
+  signer: NoteSigner;
+}
+
+/**
+ * The HMAC key of the sanitizer and the Ed25519 checkpoint key: from the
+ * configuration when set, else generated once into the data directory (mode
+ * 0600). Several processes sharing one PostgreSQL must be given the same keys.
+ */
+export async function loadKeys(config: Config): Promise<Keys> {
+  const dir = config.db.dataDir;
+  const sanitizerKey =
+    config.sanitizer.key !== undefined
+      ? Buffer.from(config.sanitizer.key, 'utf8')
+      : Buffer.from(await readOrCreate(join(dir, 'sanitizer.key'), () => randomBytes(32).toString('hex')), 'hex');
+  const pem = config.integrity.signingKey ?? (await readOrCreate(join(dir, 'signing-key.pem'), () => generateSigningKey(config.integrity.origin).privateKeyPem));
+  return { sanitizerKey, signer: createNoteSigner(pem, config.integrity.origin) };
+}
+
+async function readOrCreate(path: string, make: () => string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await mkdir(join(path, '..'), { recursive: true });
+  const value = make();
+  try {
+    await writeFile(path, value, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process created it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(path, 'utf8')).trim();
+    throw err;
+  }
+  await chmod(path, 0o600);
+  return value;
+}

@@ -1,0 +1,2 @@
+export { createMetrics, type Metrics } from './metrics.js';
+export { createOpsApp } from './ops-app.js';

@@ -1,0 +1,35 @@
+// Values that stand in for a secret rather than being one: template and
+// environment references, angle-bracket hints, masks and filler words. Ported
+// in spirit from gitleaks' global allowlist (`${VAR}`, `{{ x }}`, `%VAR%`,
+// repeated characters) plus the "your-token-here" family.
+
+const REFERENCE =
+  /^(?:\$\{[^}]*\}|\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|%[A-Za-z_][A-Za-z0-9_]*%|@[A-Za-z_][A-Za-z0-9_]*@|<[^<>]*>|\[[^\]]*\])$/;
+const HINT = /(?:^|[^a-z])your(?:[^a-z]|$)|(?:^|[-_ .])here$|^(?:insert|enter|replace|put)[-_ ]|[-_]goes[-_]here/i;
+const FILLER_RUN = /x{6,}|X{6,}|\*{3,}|•{3,}|0{8,}|(.)\1{11,}/;
+const WORDS = new Set([
+  'password', 'passwd', 'pass', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'key',
+  'changeme', 'change_me', 'changeit', 'example', 'sample', 'placeholder', 'redacted', 'hidden',
+  'masked', 'null', 'nil', 'none', 'true', 'false', 'undefined', 'empty', 'todo', 'tbd', 'n/a',
+  'test', 'dummy', 'fake', 'foo', 'bar', 'foobar', 'xxx',
+]);
+
+/** True when a token-shaped value carries filler or a "your ... here" hint. */
+export function hasPlaceholderMarks(value: string): boolean {
+  return HINT.test(value) || FILLER_RUN.test(value);
+}
+
+/** True for a value that is obviously not a real credential. */
+export function isPlaceholder(value: string): boolean {
+  if (value.length === 0) return true;
+  if (WORDS.has(value.toLowerCase())) return true;
+  if (REFERENCE.test(value)) return true;
+  if (HINT.test(value)) return true;
+  return FILLER_RUN.test(value) || isOneRepeatedChar(value);
+}
+
+function isOneRepeatedChar(value: string): boolean {
+  const first = value.charCodeAt(0);
+  for (let i = 1; i < value.length; i++) if (value.charCodeAt(i) !== first) return false;
+  return true;
+}

@@ -1,0 +1,116 @@
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Logger } from 'pino';
+import type { AppDeps } from './app-env.js';
+import { createApp } from './app.js';
+import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from './auth/index.js';
+import type { Config } from './config.js';
+import { createIntegrator, type Integrator } from './jobs/index.js';
+import { loadKeys } from './load-keys.js';
+import { createMetrics } from './ops/index.js';
+import { createSanitizer } from './sanitize/index.js';
+import { scheduleRetention } from './jobs/schedule-retention.js';
+import { writeCheckpointToSinks } from './jobs/checkpoint-sinks.js';
+import { countPending, findTokenByHash, logSize, migrate, openDatabase, type Database } from './store/index.js';
+
+export interface Service {
+  url: string;
+  deps: AppDeps;
+  db: Database;
+  integrator: Integrator;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: keys → database → migrate → bootstrap token →
+ * sanitizer, integrator, app → listen; jobs started. close() stops taking
+ * requests, integrates what is pending and signs a final checkpoint.
+ */
+export async function startService(config: Config, log: Logger, options: { listen?: boolean } = {}): Promise<Service> {
+  const keys = await loadKeys(config);
+  const sanitizer = createSanitizer({ key: keys.sanitizerKey, customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] });
+  const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
+  try {
+    await migrate(db.sql);
+    if (config.auth.bootstrapAdminToken !== undefined && (await findTokenByHash(db.sql, hashToken(config.auth.bootstrapAdminToken))) === null) {
+      await createApiToken(db.sql, { role: 'admin', name: 'bootstrap admin (FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN)', token: config.auth.bootstrapAdminToken }, { id: 'system' });
+    }
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const metrics = createMetrics();
+  const integrator = createIntegrator({
+    sql: db.sql,
+    signer: keys.signer,
+    origin: config.integrity.origin,
+    checkpointEvents: config.integrity.checkpointEvents,
+    checkpointIntervalMs: config.integrity.checkpointIntervalSeconds * 1000,
+    log,
+    onCheckpoint: (note, size) => writeCheckpointToSinks(config, note, size).catch((err: unknown) => {
+      metrics.inc('flowtrail_checkpoint_sink_failures_total');
+      throw err;
+    }),
+    onAppended: (n) => metrics.inc('flowtrail_events_appended_total', {}, n),
+  });
+  metrics.gauge('flowtrail_log_size', 'Events in the Merkle log.', () => logSize(db.sql));
+  metrics.gauge('flowtrail_intake_pending', 'Accepted events not yet sequenced into the log.', () => countPending(db.sql));
+  const deps: AppDeps = {
+    config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
+    authenticator: createAuthenticator(db.sql),
+    verifiers: [keys.signer],
+  };
+  await integrator.integrate();
+  integrator.start();
+  const retention = scheduleRetention(db.sql, config.retention.days, log);
+
+  let server: ServerType | undefined;
+  let url = config.http.publicUrl;
+  let bridge: { id: string; file: string } | undefined;
+  if (options.listen !== false) {
+    const app = createApp(deps);
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, () => resolve(s));
+      s.once('error', reject);
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
+    url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    if (db.kind === 'pglite') bridge = await openCliBridge(deps, url);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    deps,
+    db,
+    integrator,
+    close() {
+      closing ??= (async () => {
+        retention.stop();
+        if (server !== undefined) await new Promise<void>((r) => server!.close(() => r()));
+        if (bridge !== undefined) {
+          await unlink(bridge.file).catch(() => undefined);
+          await revokeApiToken(db.sql, bridge.id, { id: 'system' }).catch(() => undefined);
+        }
+        await integrator.stop();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * PGlite admits one process: while `serve` holds the embedded database, the
+ * CLI talks to the service instead. The service leaves its URL and a token
+ * only it and the data directory's owner can read (mode 0600) in serve.json.
+ */
+async function openCliBridge(deps: AppDeps, url: string): Promise<{ id: string; file: string }> {
+  const { id, token } = await createApiToken(deps.sql, { role: 'admin', name: 'local CLI bridge (serve.json)' }, { id: 'system' });
+  const file = join(deps.config.db.dataDir, 'serve.json');
+  await mkdir(deps.config.db.dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify({ pid: process.pid, url, token }), { mode: 0o600 });
+  return { id, file };
+}

@@ -1,0 +1,74 @@
+import type { Sql } from './database.js';
+
+export interface StoredEvent {
+  seq: number;
+  leaf: string | null;
+  leafHash: Buffer;
+  purgedAt: Date | null;
+}
+
+export interface StoredText {
+  seq: number;
+  field: string;
+  salt: Buffer;
+  value: unknown;
+}
+
+export interface EventFilters {
+  sessionId?: string;
+  type?: string;
+  /** Events of sessions this GitLab user initiated, or events naming them as actor. */
+  username?: string;
+  project?: string;
+  from?: Date;
+  to?: Date;
+  /** Restrict to sessions initiated by this user (the `user` role). */
+  ownerUsername?: string;
+}
+
+/** Keyset page of the log, by seq ascending (after) or descending (before). */
+export async function listEvents(sql: Sql, f: EventFilters, limit: number, cursor?: { after?: number; before?: number }): Promise<StoredEvent[]> {
+  const desc = cursor?.after === undefined;
+  return sql<StoredEvent[]>`
+    select seq, leaf, leaf_hash, purged_at from audit_events
+    where true
+      ${f.sessionId !== undefined ? sql`and session_id = ${f.sessionId}` : sql``}
+      ${f.type !== undefined ? sql`and type = ${f.type}` : sql``}
+      ${f.project !== undefined ? sql`and project_path = ${f.project}` : sql``}
+      ${f.username !== undefined ? sql`and (username = ${f.username} or session_id in (select session_id from sessions where username = ${f.username}))` : sql``}
+      ${f.ownerUsername !== undefined ? sql`and session_id in (select session_id from sessions where username = ${f.ownerUsername})` : sql``}
+      ${f.from !== undefined ? sql`and occurred_at >= ${f.from}` : sql``}
+      ${f.to !== undefined ? sql`and occurred_at < ${f.to}` : sql``}
+      ${cursor?.after !== undefined ? sql`and seq > ${cursor.after}` : sql``}
+      ${cursor?.before !== undefined ? sql`and seq < ${cursor.before}` : sql``}
+    order by ${desc ? sql`seq desc` : sql`seq asc`}
+    limit ${limit}`;
+}
+
+export async function sessionEvents(sql: Sql, sessionId: string): Promise<StoredEvent[]> {
+  return sql<StoredEvent[]>`select seq, leaf, leaf_hash, purged_at from audit_events
+    where session_id = ${sessionId} order by occurred_at, seq`;
+}
+
+export async function textsFor(sql: Sql, seqs: readonly number[]): Promise<StoredText[]> {
+  if (seqs.length === 0) return [];
+  return sql<StoredText[]>`select seq, field, salt, value from audit_texts where seq = any(${seqs as number[]}::bigint[])`;
+}
+
+/** Leaves in seq order, in batches, for verification and proofs. */
+export async function* leafBatches(sql: Sql, batchSize = 5000, from = 0): AsyncGenerator<StoredEvent[]> {
+  let next = from;
+  for (;;) {
+    const rows = await sql<StoredEvent[]>`select seq, leaf, leaf_hash, purged_at from audit_events
+      where seq >= ${next} order by seq limit ${batchSize}`;
+    if (rows.length === 0) return;
+    yield rows;
+    next = rows[rows.length - 1]!.seq + 1;
+    if (rows.length < batchSize) return;
+  }
+}
+
+export async function logSize(sql: Sql): Promise<number> {
+  const [row] = await sql<{ size: number }[]>`select size from log_state where id = 1`;
+  return row?.size ?? 0;
+}
