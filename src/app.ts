@@ -6,6 +6,7 @@ import { createExportApp } from './api/export-app.js';
 import { createIntegrityApp } from './api/integrity-app.js';
 import { createSessionsApp } from './api/sessions-app.js';
 import { createTokensApp } from './api/tokens-app.js';
+import { createRetentionApp } from './api/retention-app.js';
 import { AppError, isAppError } from './errors.js';
 import { createAuditStreamApp, createFlowEventsApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/export', createExportApp(deps));
   app.route('/api/v1/integrity', createIntegrityApp(deps));
   app.route('/api/v1/tokens', createTokensApp(deps));
+  app.route('/api/v1/retention', createRetentionApp(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((err, c) => {

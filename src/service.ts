@@ -8,6 +8,7 @@ import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from '
 import type { Config } from './config.js';
 import { createIntegrator, type Integrator } from './jobs/index.js';
 import { loadKeys } from './load-keys.js';
+import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { scheduleRetention } from './jobs/schedule-retention.js';
@@ -59,7 +60,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   const deps: AppDeps = {
     config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
     authenticator: createAuthenticator(db.sql),
-    verifiers: [keys.signer],
+    verifiers: [parseVerifierKey(keys.signer.verifierKey)],
   };
   await integrator.integrate();
   integrator.start();

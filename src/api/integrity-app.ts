@@ -27,6 +27,11 @@ export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
       checkpoints: rows.map((r) => ({ tree_size: r.treeSize, root_hash: r.rootHash.toString('base64'), created_at: r.createdAt.toISOString(), note: r.note })),
     });
   });
+  app.post('/checkpoint', requirePermission(deps, 'export'), async (c) => {
+    await deps.integrator.integrate();
+    const size = await deps.integrator.checkpoint(true);
+    return c.json({ tree_size: size ?? (await latestCheckpoint(deps.sql))?.treeSize ?? 0 });
+  });
   app.post('/verify', requirePermission(deps, 'verify'), async (c) => {
     await deps.integrator.integrate();
     return c.json(await verifyDatabase(deps.sql, deps.verifiers, deps.config.integrity.origin));

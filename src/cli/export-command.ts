@@ -1,0 +1,74 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Config } from '../config.js';
+import { buildBundle, EXPORT_FORMATS, exportEvents, type ExportFormat } from '../audit/index.js';
+import type { EventFilters } from '../store/index.js';
+import { parseCommandArgs } from './args.js';
+import { UsageError } from './cli-error.js';
+import { withLocalDatabase } from './local-context.js';
+import { findRunningService } from './service-client.js';
+
+export const exportUsage = `Usage: flowtrail export --format ndjson|csv [--out FILE] [--bundle]
+       [--session-id ID] [--type TYPE] [--user USERNAME] [--project PATH] [--from DATE] [--to DATE]
+
+Writes the matching audit events in log order (to standard output without
+--out). With --bundle, writes a JSON bundle with an inclusion proof for each
+event against a fresh signed checkpoint, for \`flowtrail verify --bundle\`.
+The export itself is recorded in the audit log.`;
+
+export async function exportCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    format: { type: 'string' }, out: { type: 'string' }, bundle: { type: 'boolean' },
+    'session-id': { type: 'string' }, type: { type: 'string' }, user: { type: 'string' }, project: { type: 'string' },
+    from: { type: 'string' }, to: { type: 'string' },
+  });
+  if (values.help === true) {
+    out(exportUsage);
+    return 0;
+  }
+  const format = (values.format ?? 'ndjson') as ExportFormat;
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  const date = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be a date or an RFC 3339 timestamp`);
+    return d;
+  };
+  const filters: EventFilters = {
+    sessionId: values['session-id'], type: values.type, username: values.user, project: values.project,
+    from: date('from', values.from), to: date('to', values.to),
+  };
+  const sink = values.out === undefined ? process.stdout : createWriteStream(values.out, { mode: 0o600 });
+  const write = async (chunk: string) => {
+    if (!sink.write(chunk)) await once(sink, 'drain');
+  };
+  const remote = await findRunningService(config);
+  if (remote !== null) {
+    const q = new URLSearchParams({ format });
+    if (values.bundle === true) q.set('bundle', 'true');
+    for (const [k, v] of Object.entries({ session_id: filters.sessionId, type: filters.type, user: filters.username, project: filters.project, from: values.from, to: values.to })) {
+      if (v !== undefined) q.set(k, v);
+    }
+    if (values.bundle === true) await remote.json('POST', '/api/v1/integrity/checkpoint');
+    const res = await remote.request('GET', `/api/v1/export?${q}`);
+    if (!res.ok || res.body === null) throw new Error(`the running service answered ${res.status}: ${await res.text()}`);
+    for await (const chunk of res.body) await write(Buffer.from(chunk).toString('utf8'));
+  } else {
+    await withLocalDatabase(config, async (ctx) => {
+      const actor = { id: 'cli', role: 'admin', username: null };
+      if (values.bundle === true) {
+        await ctx.integrator.integrate();
+        await ctx.integrator.checkpoint(true);
+        const bundle = await buildBundle(ctx.sql, { filters, actor, channel: 'cli', origin: config.integrity.origin, verifierKey: ctx.keys.signer.verifierKey });
+        await write(`${JSON.stringify(bundle, null, 2)}\n`);
+        return;
+      }
+      for await (const chunk of exportEvents(ctx.sql, { format, filters, actor, channel: 'cli' })) await write(chunk);
+    });
+  }
+  if (sink !== process.stdout) {
+    sink.end();
+    await once(sink, 'finish');
+  }
+  return 0;
+}

@@ -1,0 +1,35 @@
+import type { Config } from '../config.js';
+import { createIntegrator, type Integrator } from '../jobs/index.js';
+import { loadKeys, type Keys } from '../load-keys.js';
+import { migrate, openDatabase, type Pool } from '../store/index.js';
+
+export interface LocalContext {
+  sql: Pool;
+  keys: Keys;
+  integrator: Integrator;
+}
+
+/**
+ * Opens the database for a CLI command (migrating it if needed), runs the
+ * command, then sequences whatever the command recorded into the log before
+ * closing, so that e.g. a token created offline is audited at once.
+ */
+export async function withLocalDatabase<T>(config: Config, fn: (ctx: LocalContext) => Promise<T>): Promise<T> {
+  const keys = await loadKeys(config);
+  const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir, max: 2 });
+  try {
+    await migrate(db.sql);
+    const integrator = createIntegrator({
+      sql: db.sql,
+      signer: keys.signer,
+      origin: config.integrity.origin,
+      checkpointEvents: config.integrity.checkpointEvents,
+      checkpointIntervalMs: config.integrity.checkpointIntervalSeconds * 1000,
+    });
+    const result = await fn({ sql: db.sql, keys, integrator });
+    await integrator.integrate();
+    return result;
+  } finally {
+    await db.close();
+  }
+}

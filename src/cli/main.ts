@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { isAppError } from '../errors.js';
+import { UsageError } from './cli-error.js';
+import { exportCommand } from './export-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { retentionCommand } from './retention-command.js';
+import { serveCommand } from './serve-command.js';
+import { tokenCommand } from './token-command.js';
+import { verifyCommand } from './verify-command.js';
+
+const usage = `flowtrail: a tamper-evident audit trail for GitLab Duo Agent Platform sessions
+
+Usage: flowtrail <command> [options]
+
+Commands:
+  serve [--demo]            run the service (embedded database unless FLOWTRAIL_DATABASE_URL is set)
+  migrate                   apply database migrations
+  token create|list|revoke  manage API tokens
+  verify [--bundle FILE]    check the Merkle log, checkpoints and signatures
+  export --format F         export audit events (ndjson, csv), optionally as a verifiable bundle
+  retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
+
+Run \`flowtrail <command> --help\` for a command's options.
+Exit status: 0 ok, 1 check failed, 2 usage or configuration error.`;
+
+type Command = (argv: string[], config: Config, out: (s: string) => void) => Promise<number>;
+const commands: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  token: tokenCommand,
+  verify: verifyCommand,
+  export: exportCommand,
+  retention: retentionCommand,
+};
+
+/** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */
+export async function runCli(argv: string[], env: Record<string, string | undefined>, out = (s: string) => console.log(s), err = (s: string) => console.error(s)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    err(`flowtrail: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  try {
+    const wantsHelp = rest.includes('--help') || rest.includes('-h');
+    const config = wantsHelp ? loadConfig({}) : loadConfig(env);
+    return await command(rest, config, out);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`flowtrail: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      err(`flowtrail ${name}: ${e.message}`);
+      return 2;
+    }
+    err(`flowtrail ${name}: ${isAppError(e) || e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
