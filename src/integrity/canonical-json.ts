@@ -13,6 +13,7 @@
 //   returns undefined.
 
 const MAX_DEPTH = 1000;
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\uD800-\uDFFF]/;
 const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -61,7 +62,8 @@ function serializeArray(items: readonly unknown[], depth: number): string {
 }
 
 function serializeObject(object: Record<string, unknown>, depth: number): string {
-  const keys = Object.keys(object).sort();
+  const keys = Object.keys(object);
+  if (!isSorted(keys)) keys.sort(); // parsed canonical JSON is already in order: skip the sort
   let out = '{';
   let first = true;
   for (const key of keys) {
@@ -75,10 +77,16 @@ function serializeObject(object: Record<string, unknown>, depth: number): string
 }
 
 function quote(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`; // most strings: nothing to escape or check
   if (SURROGATE.test(text) && LONE_SURROGATE.test(text)) {
     throw new TypeError('canonicalJson: string contains a lone surrogate (not valid Unicode)');
   }
   return JSON.stringify(text);
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] ?? '') > (keys[i] ?? '')) return false;
+  return true;
 }
 
 function hasToJson(value: object): value is WithToJson {

@@ -41,15 +41,10 @@ export function appendLeaf(frontier: Frontier, size: number, hash: Buffer): Fron
     throw new RangeError(`a frontier for size ${size} has ${bitCount(size)} hashes, got ${frontier.length}`);
   }
   const next = frontier.slice();
-  appendInPlace(next, size, hash);
-  return next;
-}
-
-/** Mutating appendLeaf for hot loops that own their frontier. */
-export function appendInPlace(frontier: Buffer[], size: number, hash: Buffer): void {
   let carry = hash;
-  for (let s = size; s % 2 === 1; s = (s - 1) / 2) carry = nodeHash(at(frontier.pop()), carry);
-  frontier.push(carry);
+  for (let s = size; s % 2 === 1; s = (s - 1) / 2) carry = nodeHash(at(next.pop()), carry);
+  next.push(carry);
+  return next;
 }
 
 /** The root of the tree a frontier describes: its subtree roots folded from the right. */

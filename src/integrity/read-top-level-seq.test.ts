@@ -9,6 +9,10 @@ describe('readTopLevelSeq', () => {
     expect(readTopLevelSeq('{"seq":0}')).toBe(0);
     expect(readTopLevelSeq('{"data":{"seq":1},"zeta":2}')).toBeUndefined();
     expect(readTopLevelSeq('{"sequence":5,"seq":6}')).toBe(6);
+    // A nested "seq" after the top-level one defeats the lastIndexOf fast path, not the answer.
+    expect(readTopLevelSeq('{"seq":1,"z":{"seq":2}}')).toBe(1);
+    expect(readTopLevelSeq('{"a":{"seq":2},"b":"}"}')).toBeUndefined();
+    expect(readTopLevelSeq('{"a":"\\","seq":3,"b":["}",{"c":"\\\"}"}]}')).toBe(3);
   });
 
   it('answers undefined for anything but a plain non-negative integer', () => {

@@ -4,7 +4,7 @@
 import { canonicalJson } from './canonical-json.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { openCheckpoint } from './checkpoint.js';
-import { appendInPlace, frontierRoot, leafHash } from './merkle.js';
+import { createDigestFrontier } from './digest-frontier.js';
 import { readTopLevelSeq } from './read-top-level-seq.js';
 import type { NoteVerifier } from './signed-note.js';
 
@@ -52,7 +52,8 @@ export interface VerifyLogInput {
 interface PendingCheckpoint {
   index: number;
   treeSize: number;
-  root: Buffer;
+  /** Signed root as a binary string, to compare with DigestFrontier roots. */
+  root: string;
 }
 
 const MAX_LEAF_PROBLEMS = 1000;
@@ -69,15 +70,15 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
     else omitted++;
   };
 
-  const frontier: Buffer[] = [];
-  let position = 0;
+  const tree = createDigestFrontier();
   let next = 0;
   const settle = (): void => {
+    const position = tree.size;
     for (let cp = pending[next]; cp !== undefined && cp.treeSize === position; cp = pending[++next]) {
       const status = statuses[cp.index];
       if (status === undefined) continue;
       if (firstFault !== undefined && firstFault.position < position) status.status = `INVALID: ${firstFault.reason}`;
-      else status.status = frontierRoot(frontier).equals(cp.root) ? 'valid' : 'INVALID: root mismatch';
+      else status.status = tree.root() === cp.root ? 'valid' : 'INVALID: root mismatch';
     }
   };
 
@@ -87,30 +88,28 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
   for await (const batch of input.leaves) {
     for (const record of batch) {
       const { seq, leaf } = record;
+      const position = tree.size;
       if (seq !== previousSeq + 1) {
         if (seq > previousSeq + 1) fault(position, `gap at seq ${previousSeq + 1}`);
         else fault(position, seq === previousSeq ? `duplicate seq ${seq}` : `out of order at seq ${seq}`);
       }
       if (seq > previousSeq) previousSeq = seq;
-      const hash = leafHash(leaf);
-      if (!hash.equals(record.leafHash)) fault(position, `leaf hash mismatch at seq ${seq}`);
+      if (tree.append(leaf) !== record.leafHash.toString('latin1')) fault(position, `leaf hash mismatch at seq ${seq}`);
       const problem = canonical ? canonicalProblem(leaf, seq) : seqProblem(leaf, seq);
       if (problem !== undefined) fault(position, problem);
-      appendInPlace(frontier, position, hash);
-      position++;
-      if (pending[next]?.treeSize === position) settle();
+      if (pending[next]?.treeSize === tree.size) settle();
     }
   }
 
   for (const cp of pending.slice(next)) {
     const status = statuses[cp.index];
-    if (status !== undefined) status.status = `INVALID: log truncated: has ${position} events`;
+    if (status !== undefined) status.status = `INVALID: log truncated: has ${tree.size} events`;
   }
   const problems = omitted > 0 ? [...leafProblems, `... and ${omitted} more leaf problems`] : leafProblems;
   for (const { treeSize, status } of statuses) {
     if (status !== 'valid') problems.push(`checkpoint ${treeSize}: ${status}`);
   }
-  return { ok: problems.length === 0, events: position, checkpoints: statuses, problems };
+  return { ok: problems.length === 0, events: tree.size, checkpoints: statuses, problems };
 }
 
 /** Opens every checkpoint note; returns those still to be compared with a root, by tree size. */
@@ -123,7 +122,7 @@ function openCheckpoints(input: VerifyLogInput, statuses: CheckpointStatus[]): P
       const cp = openCheckpoint(record.note, input.verifiers);
       if (cp.origin !== input.origin) status.status = `INVALID: origin mismatch: ${JSON.stringify(cp.origin)}`;
       else if (cp.size !== record.treeSize) status.status = `INVALID: size mismatch: note says ${cp.size}`;
-      else pending.push({ index, treeSize: cp.size, root: cp.rootHash });
+      else pending.push({ index, treeSize: cp.size, root: cp.rootHash.toString('latin1') });
     } catch (error) {
       if (!(error instanceof CheckpointError)) throw error;
       status.status = `INVALID: ${error.reason}`;

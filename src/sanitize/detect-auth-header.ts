@@ -1,5 +1,5 @@
 import { Priority, type Candidate } from './candidate.js';
-import { isAlnum } from './char-class.js';
+import { startsWord } from './char-class.js';
 import { isPlaceholder } from './placeholder.js';
 
 // `Bearer <token>` and `Basic <base64>` credentials, wherever they appear
@@ -13,19 +13,20 @@ const BASIC = /(?:Basic|basic|BASIC)[ \t]{1,8}([A-Za-z0-9+/]{8,4096}={0,2})(?![A
 const HAS_DIGIT = /\d/;
 
 export function detectBearer(text: string, at: number, out: Candidate[]): number {
-  if (at > 0 && isAlnum(text.charCodeAt(at - 1))) return at + 1;
+  if (!startsWord(text, at)) return at + 1;
   BEARER.lastIndex = at;
   const m = BEARER.exec(text);
   const value = m?.[1];
   if (m === null || value === undefined) return at + 1;
   if (!HAS_DIGIT.test(value) || isPlaceholder(value)) return at + 1;
   const end = at + m[0].length;
-  out.push({ start: end - value.length, end, kind: 'bearer_token', priority: Priority.header });
-  return end;
+  const start = end - value.length;
+  out.push({ start, end, kind: 'bearer_token', priority: Priority.header });
+  return start;
 }
 
 export function detectBasic(text: string, at: number, out: Candidate[]): number {
-  if (at > 0 && isAlnum(text.charCodeAt(at - 1))) return at + 1;
+  if (!startsWord(text, at)) return at + 1;
   BASIC.lastIndex = at;
   const m = BASIC.exec(text);
   const value = m?.[1];
@@ -33,8 +34,9 @@ export function detectBasic(text: string, at: number, out: Candidate[]): number 
   if (!decodesToUserPass(value) && !(HAS_DIGIT.test(value) && value.length >= 12)) return at + 1;
   if (isPlaceholder(value)) return at + 1;
   const end = at + m[0].length;
-  out.push({ start: end - value.length, end, kind: 'basic_auth', priority: Priority.header });
-  return end;
+  const start = end - value.length;
+  out.push({ start, end, kind: 'basic_auth', priority: Priority.header });
+  return start;
 }
 
 function decodesToUserPass(value: string): boolean {

@@ -1,5 +1,5 @@
 import { Priority, type Candidate } from './candidate.js';
-import { isDigit, isWord } from './char-class.js';
+import { isDigit, isWord, startsNumber } from './char-class.js';
 import { matchPaymentCard } from './payment-card.js';
 import { matchUsSsn } from './us-ssn.js';
 
@@ -14,6 +14,7 @@ const IPV4 = new RegExp(`${OCTET}(?:\\.${OCTET}){3}(?!\\.?\\d)`, 'y');
 const US_PHONE = /\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}(?!\d|-\d)/y;
 
 export function detectNumber(text: string, at: number, out: Candidate[]): number {
+  if (!startsNumber(text, at)) return at + 1;
   const first = text.charCodeAt(at);
   if (first === 43) return detectIntlPhone(text, at, out);
   if (first === 40) return pushIf(out, at, matchUsPhone(text, at), 'phone');

@@ -1,5 +1,5 @@
 import { Priority, type Candidate, type Detector } from './candidate.js';
-import { isAlnum } from './char-class.js';
+import { startsWord } from './char-class.js';
 import { shannonEntropy } from './entropy.js';
 import { hasPlaceholderMarks } from './placeholder.js';
 import type { PrefixRule } from './rules.js';
@@ -7,7 +7,7 @@ import type { PrefixRule } from './rules.js';
 /** A detector that tries each rule (sharing one keyword) at the keyword hit. */
 export function createPrefixDetector(rules: readonly PrefixRule[]): Detector {
   return (text, at, out) => {
-    if (at > 0 && isAlnum(text.charCodeAt(at - 1))) return at + 1;
+    if (!startsWord(text, at)) return at + 1;
     for (const rule of rules) {
       const end = matchRule(rule, text, at, out);
       if (end > 0) return end;

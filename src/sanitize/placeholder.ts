@@ -6,7 +6,6 @@
 const REFERENCE =
   /^(?:\$\{[^}]*\}|\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|%[A-Za-z_][A-Za-z0-9_]*%|@[A-Za-z_][A-Za-z0-9_]*@|<[^<>]*>|\[[^\]]*\])$/;
 const HINT = /(?:^|[^a-z])your(?:[^a-z]|$)|(?:^|[-_ .])here$|^(?:insert|enter|replace|put)[-_ ]|[-_]goes[-_]here/i;
-const FILLER_RUN = /x{6,}|X{6,}|\*{3,}|•{3,}|0{8,}|(.)\1{11,}/;
 const WORDS = new Set([
   'password', 'passwd', 'pass', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'key',
   'changeme', 'change_me', 'changeit', 'example', 'sample', 'placeholder', 'redacted', 'hidden',
@@ -16,7 +15,23 @@ const WORDS = new Set([
 
 /** True when a token-shaped value carries filler or a "your ... here" hint. */
 export function hasPlaceholderMarks(value: string): boolean {
-  return HINT.test(value) || FILLER_RUN.test(value);
+  return hasFillerRun(value) || HINT.test(value);
+}
+
+/** Runs of x or X (6+), 0 (8+), * or • (3+), or any one character (12+). */
+function hasFillerRun(value: string): boolean {
+  let run = 0;
+  let prev = -1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    run = c === prev ? run + 1 : 1;
+    prev = c;
+    if (run >= 12) return true;
+    if (run >= 6 && (c === 120 || c === 88)) return true;
+    if (run >= 8 && c === 48) return true;
+    if (run >= 3 && (c === 42 || c === 8226)) return true;
+  }
+  return false;
 }
 
 /** True for a value that is obviously not a real credential. */
@@ -24,8 +39,7 @@ export function isPlaceholder(value: string): boolean {
   if (value.length === 0) return true;
   if (WORDS.has(value.toLowerCase())) return true;
   if (REFERENCE.test(value)) return true;
-  if (HINT.test(value)) return true;
-  return FILLER_RUN.test(value) || isOneRepeatedChar(value);
+  return hasPlaceholderMarks(value) || isOneRepeatedChar(value);
 }
 
 function isOneRepeatedChar(value: string): boolean {

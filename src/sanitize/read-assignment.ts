@@ -42,56 +42,68 @@ function endsValue(c: number, wide: boolean): boolean {
 }
 
 export function readAssignment(text: string, at: number): Assignment | null {
-  const op = readOperator(text, at);
-  if (op === null) return null;
-  let name = readName(text, at - (op.compound ? 2 : 1));
-  if (name === null) return null;
-  if (!CREDENTIAL_WORD.test(name.text)) {
-    if (op.operator !== '=') return null;
-    name = readTypedName(text, name.start);
-    if (name === null || !CREDENTIAL_WORD.test(name.text)) return null;
-  }
-  const lower = name.text.toLowerCase();
-  const value = readValue(text, op.end, PASSWORD_NAME.test(lower));
-  if (value === null) return null;
-  return { name: lower, operator: op.operator, ...value, resume: op.end };
-}
-
-function readOperator(text: string, at: number): { operator: string; end: number; compound: boolean } | null {
   const c = text.charCodeAt(at);
   const next = text.charCodeAt(at + 1);
+  let operator = c === 58 ? ':' : '=';
+  let opEnd = at + 1;
+  let nameFrom = at - 1;
   if (c === 58) {
     if (next === 58) return null;
-    return next === 61 ? { operator: ':=', end: at + 2, compound: false } : { operator: ':', end: at + 1, compound: false };
+    if (next === 61) {
+      operator = ':=';
+      opEnd = at + 2;
+    }
+  } else {
+    const prev = text.charCodeAt(at - 1);
+    if (prev === 58 || prev === 61) return null;
+    if (prev === 63 || prev === 33 || prev === 43 || prev === 124 || prev === 38) nameFrom = at - 2;
+    if (next === 62) {
+      operator = '=>';
+      opEnd = at + 2;
+    } else if (next === 61) {
+      operator = '==';
+      while (text.charCodeAt(opEnd) === 61) opEnd++;
+    }
   }
-  const prev = text.charCodeAt(at - 1);
-  if (prev === 58 || prev === 61) return null;
-  const compound = prev === 63 || prev === 33 || prev === 43 || prev === 124 || prev === 38;
-  if (next === 62) return { operator: '=>', end: at + 2, compound };
-  if (next === 61) {
-    let end = at + 1;
-    while (text.charCodeAt(end) === 61) end++;
-    return { operator: '==', end, compound };
+  let nameStart = findNameStart(text, nameFrom);
+  if (nameStart < 0) return null;
+  let name = text.slice(nameStart, nameEndFrom(text, nameFrom));
+  if (!CREDENTIAL_WORD.test(name)) {
+    if (operator !== '=') return null;
+    const typed = typedNameFrom(text, nameStart);
+    if (typed < 0) return null;
+    nameStart = findNameStart(text, typed);
+    if (nameStart < 0) return null;
+    name = text.slice(nameStart, nameEndFrom(text, typed));
+    if (!CREDENTIAL_WORD.test(name)) return null;
   }
-  return { operator: '=', end: at + 1, compound };
+  const lower = name.toLowerCase();
+  const value = readValue(text, opEnd, PASSWORD_NAME.test(lower));
+  if (value === null) return null;
+  return { name: lower, operator, ...value, resume: opEnd };
 }
 
-function readName(text: string, from: number): { text: string; start: number } | null {
+/** The name ends where the closers before the operator begin. */
+function nameEndFrom(text: string, from: number): number {
   let i = from;
   for (let skipped = 0; skipped < 4 && i >= 0 && isCloser(text.charCodeAt(i)); skipped++) i--;
-  const end = i + 1;
-  while (i >= 0 && end - i <= MAX_NAME && isNameChar(text.charCodeAt(i))) i--;
-  const start = i + 1;
-  if (end - start < 3) return null;
-  return { text: text.slice(start, end), start };
+  return i + 1;
 }
 
-/** For `name: Type = value`, the name before the `:`. */
-function readTypedName(text: string, typeStart: number): { text: string; start: number } | null {
+/** Start of a name of 3 to 80 characters ending before the closers at `from`, or -1. */
+function findNameStart(text: string, from: number): number {
+  const end = nameEndFrom(text, from);
+  let i = end - 1;
+  if (i < 0 || !isNameChar(text.charCodeAt(i))) return -1;
+  while (i >= 0 && end - i <= MAX_NAME && isNameChar(text.charCodeAt(i))) i--;
+  return end - (i + 1) < 3 ? -1 : i + 1;
+}
+
+/** For `name: Type = value`, the index just before the `:`; else -1. */
+function typedNameFrom(text: string, typeStart: number): number {
   let j = typeStart - 1;
   while (j >= 0 && typeStart - j < 8 && text.charCodeAt(j) === 32) j--;
-  if (text.charCodeAt(j) !== 58) return null;
-  return readName(text, j - 1);
+  return text.charCodeAt(j) === 58 ? j - 1 : -1;
 }
 
 function readValue(

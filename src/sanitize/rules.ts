@@ -54,11 +54,11 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
     minEntropy: 3,
   },
   {
-    // Classic 20-character bodies and the routable forms
-    // `<body>.<2><7>` and `<body>.<2>.<2><7>`.
+    // Classic 20-character bodies and the routable forms `<body>.<2><7>` and
+    // `<body>.<2>.<2><7>` (gitleaks issue #1655, betterleaks PR #83).
     kind: 'gitlab_token',
     keywords: GITLAB_PREFIXES,
-    pattern: /gl(?:pat|dt|rtr?|cbt|ptt|ft|imt|agent|oas|soat|ffct|wt)-[A-Za-z0-9_-]{20,300}(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?(?![A-Za-z0-9_-])/y,
+    pattern: /gl(?:pat|dt|rtr?|cbt|ptt|ft|imt|agent|oas|soat|ffct|wt)-[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2,9}){0,2}(?![A-Za-z0-9_-])/y,
     minEntropy: 3,
   },
   { kind: 'gitlab_token', keywords: ['GR1348941'], pattern: /GR1348941[\w-]{20,64}(?![\w-])/y, minEntropy: 3 },

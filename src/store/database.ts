@@ -39,7 +39,8 @@ const bigintAsNumber = {
 export function connect(url: string, max: number): Pool {
   return postgres(url, {
     max,
-    transform: postgres.camel,
+    // Column names only: postgres.camel would also rewrite keys inside JSON values (texts, payloads).
+    transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
     onnotice: () => {},
     types: { bigint: bigintAsNumber },
     connection: { application_name: 'flowtrail' },

@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { Sql } from './database.js';
 import type { EventSource, NewEvent } from '../events.js';
 
@@ -21,7 +22,7 @@ export async function saveIntake(sql: Sql, items: readonly IntakeItem[]): Promis
   const inserted = await sql<{ dedupeKey: string }[]>`
     insert into intake (dedupe_key, source, events)
     select x.dedupe_key, x.source, x.events
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(dedupe_key text, source text, events jsonb)
+    from jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) as x(dedupe_key text, source text, events jsonb)
     on conflict (dedupe_key) do nothing
     returning dedupe_key`;
   return new Set(inserted.map((r) => r.dedupeKey));

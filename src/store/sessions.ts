@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { Sql } from './database.js';
 import type { SessionState, Violation } from './replay-session.js';
 import type { SessionStatus } from '../events.js';
@@ -30,6 +31,7 @@ export interface SessionRow {
 }
 
 type Obj = Record<string, unknown>;
+const json = (sql: Sql, v: unknown) => sql.json(v as postgres.JSONValue);
 const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
 const str = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
 
@@ -73,10 +75,10 @@ export async function saveSessionProjection(
     durationMs: state.durationMs,
     resourcesCreated: state.resourcesCreated,
     eventsCount: extra.eventsCount,
-    violations: JSON.stringify(state.violations),
-    authorizationReported: start.authorization === undefined ? null : JSON.stringify(start.authorization),
-    authorizationVerified: extra.authorizationVerified === null ? null : JSON.stringify(extra.authorizationVerified),
-    details: JSON.stringify(details),
+    violations: json(tx, state.violations),
+    authorizationReported: start.authorization === undefined ? null : json(tx, start.authorization),
+    authorizationVerified: extra.authorizationVerified === null ? null : json(tx, extra.authorizationVerified),
+    details: json(tx, details),
     source: extra.source,
   };
   await tx`

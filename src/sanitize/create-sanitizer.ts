@@ -1,0 +1,73 @@
+import type { Candidate } from './candidate.js';
+import { compileAllowlist, compileCustomPatterns, scanCustomRules, type CustomPattern } from './custom-rules.js';
+import { BUILTIN_KINDS } from './kinds.js';
+import { redactText, type Finding } from './redact-text.js';
+import { findRedactionTokens } from './redaction-token.js';
+import { resolveSpans, type Span } from './resolve-spans.js';
+import { sanitizeDeep } from './sanitize-value.js';
+import { SanitizerConfigError } from './sanitizer-config-error.js';
+import { scanText } from './scan-text.js';
+
+export interface SanitizerOptions {
+  /** HMAC key for fingerprints (FLOWTRAIL_SANITIZER_KEY). */
+  key: Buffer;
+  /** Extra regexes (JS syntax); kind must match /^[a-z0-9_]+$/. */
+  customPatterns?: CustomPattern[];
+  /** Regex sources; a finding whose text fully matches one is left alone. */
+  allowlist?: string[];
+}
+
+export interface Sanitizer {
+  /** Finding positions refer to the original text. */
+  sanitizeText(text: string): { text: string; findings: Finding[] };
+  sanitizeValue<T>(value: T): { value: T; findings: Finding[] };
+  /** Every kind this sanitizer can emit. */
+  readonly kinds: readonly string[];
+}
+
+const NO_SPANS: Span[] = [];
+
+/**
+ * A sanitizer never fails open: any error inside it propagates to the caller,
+ * which must reject the event rather than store the raw text.
+ */
+export function createSanitizer(options: SanitizerOptions): Sanitizer {
+  if (!Buffer.isBuffer(options.key) || options.key.length === 0) {
+    throw new SanitizerConfigError('key must be a non-empty Buffer (FLOWTRAIL_SANITIZER_KEY)');
+  }
+  const key = Buffer.from(options.key);
+  const custom = compileCustomPatterns(options.customPatterns ?? []);
+  const allowlist = compileAllowlist(options.allowlist ?? []);
+  const kinds = Object.freeze([...new Set([...BUILTIN_KINDS, ...custom.map((rule) => rule.kind)])]);
+
+  const findSpans = (text: string): Span[] => {
+    const skip = findRedactionTokens(text);
+    const candidates: Candidate[] = [];
+    scanText(text, candidates, skip);
+    if (custom.length > 0) scanCustomRules(text, custom, candidates);
+    if (candidates.length === 0) return NO_SPANS;
+    const kept = candidates.filter(
+      (c) => !overlapsAny(c, skip) && !allowlist.some((allowed) => allowed.test(text.slice(c.start, c.end))),
+    );
+    return resolveSpans(kept);
+  };
+
+  const sanitizeText = (text: string): { text: string; findings: Finding[] } => redactText(text, findSpans, key);
+
+  return {
+    sanitizeText,
+    sanitizeValue<T>(value: T): { value: T; findings: Finding[] } {
+      const findings: Finding[] = [];
+      const out = sanitizeDeep(value, { key, sanitizeText, findings }, null, new Set());
+      return { value: out as T, findings };
+    },
+    kinds,
+  };
+}
+
+function overlapsAny(c: Candidate, spans: readonly number[]): boolean {
+  for (let i = 0; i < spans.length; i += 2) {
+    if (c.start < (spans[i + 1] ?? 0) && (spans[i] ?? 0) < c.end) return true;
+  }
+  return false;
+}

@@ -1,0 +1,6 @@
+export { createSanitizer } from './create-sanitizer.js';
+export type { Sanitizer, SanitizerOptions } from './create-sanitizer.js';
+export type { Finding } from './redact-text.js';
+export { SanitizerConfigError } from './sanitizer-config-error.js';
+export { redactionToken } from './redaction-token.js';
+export { fingerprint } from './fingerprint.js';

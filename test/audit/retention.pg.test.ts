@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { runRetention, verifyDatabase } from '../../src/audit/index.js';
+import { useTestApp } from '../support/app.js';
+import { flowEvent, startedEvent } from '../support/flow-events.js';
+
+const daysAgo = (d: number, minute = 0) => new Date(Date.now() - d * 86_400_000 + minute * 60_000).toISOString();
+
+describe('retention', () => {
+  const t = useTestApp();
+
+  it('purges sessions past the retention period up to the latest checkpoint, and the log still verifies', async () => {
+    await t.ingest([
+      startedEvent('old', daysAgo(400)),
+      flowEvent('duo_flow_decision_logged', 'old', daysAgo(400, 1), { step: 1, decision: 'an old decision about customer 4711' }),
+      flowEvent('duo_flow_completed', 'old', daysAgo(400, 2)),
+      startedEvent('new', daysAgo(3)),
+    ]);
+    await t.deps.integrator.checkpoint(true);
+    const r = await runRetention(t.deps.sql, 365, 'test');
+    expect(r).toMatchObject({ sessions: 1, events: 3, deferred: 0 });
+    await t.deps.integrator.integrate();
+    expect((await t.deps.sql`select session_id from sessions`).map((s) => s.sessionId)).toEqual(['new']);
+    const texts = await t.deps.sql`select count(*)::int as n from audit_texts t join audit_events e using (seq) where e.session_id = 'old'`;
+    expect(texts[0]!.n).toBe(0);
+    const leaves = await t.deps.sql`select count(*)::int as n from audit_events where session_id = 'old' and leaf is null and purged_at is not null`;
+    expect(leaves[0]!.n).toBe(3);
+    await t.deps.integrator.checkpoint(true);
+    const v = await verifyDatabase(t.deps.sql, t.deps.verifiers, 'flowtrail/test');
+    expect(v).toMatchObject({ ok: true, purged: 3 });
+    expect(v.checkpoints.every((c) => c.status === 'valid')).toBe(true);
+    const [purged] = await t.deps.sql`select leaf from audit_events where type = 'retention_purged'`;
+    expect(JSON.parse(purged!.leaf as string).data).toMatchObject({ sessions: 1, events: 3, retention_days: 365 });
+  });
+
+  it('defers a session whose events are not yet under a checkpoint', async () => {
+    await t.ingest([startedEvent('old2', daysAgo(500))]);
+    const r = await runRetention(t.deps.sql, 365, 'test');
+    expect(r).toMatchObject({ sessions: 0, deferred: 1 });
+    expect((await t.deps.sql`select count(*)::int as n from sessions`)[0]!.n).toBe(1);
+  });
+});

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { generateSigningKey } from '../../src/integrity/index.js';
+import { openDatabase } from '../../src/store/index.js';
+import { createTestDatabase, target } from '../support/pg.js';
+import type { Database } from '../../src/store/index.js';
+
+const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
+
+describe('flowtrail CLI', () => {
+  let env: Record<string, string>;
+  let db: (Database & { url?: string }) | undefined;
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const code = await runCli(argv, env, (s) => out.push(s), (s) => out.push(s));
+    return { code, out: out.join('\n') };
+  };
+
+  beforeAll(async () => {
+    env = {
+      FLOWTRAIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'flowtrail-cli-')),
+      FLOWTRAIL_LOG_LEVEL: 'silent',
+      FLOWTRAIL_PORT: '0',
+      FLOWTRAIL_SIGNING_KEY: generateSigningKey('flowtrail/cli-test').privateKeyPem,
+      FLOWTRAIL_LOG_ORIGIN: 'flowtrail/cli-test',
+    };
+    if (target === 'postgres') {
+      db = await createTestDatabase();
+      env.FLOWTRAIL_DATABASE_URL = db.url!;
+    }
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('prints usage and exits 2 for an unknown command, a bad option or a bad setting', async () => {
+    expect((await run('frobnicate')).code).toBe(2);
+    expect((await run('token', 'create')).out).toMatch(/--role is required/);
+    expect((await run('export', '--format', 'xml')).code).toBe(2);
+    const saved = env.FLOWTRAIL_RETENTION_DAYS;
+    env.FLOWTRAIL_RETENTION_DAYS = 'forever';
+    const bad = await run('verify');
+    expect(bad.code).toBe(2);
+    expect(bad.out).toMatch(/FLOWTRAIL_RETENTION_DAYS must be an integer/);
+    env.FLOWTRAIL_RETENTION_DAYS = saved ?? '365';
+    for (const c of ['serve', 'migrate', 'token', 'verify', 'export', 'retention']) expect((await run(c, '--help')).code, c).toBe(0);
+  });
+
+  it('creates, lists and revokes tokens, verifies and exports, on its own database', async () => {
+    const created = await run('token', 'create', '--role', 'auditor', '--name', 'for the auditors');
+    expect(created.code).toBe(0);
+    const id = /id: (tk_[0-9a-f]+)/.exec(created.out)![1]!;
+    expect(created.out).toMatch(/token: ftk_[A-Za-z0-9_-]{40}/);
+    expect((await run('token', 'list')).out).toMatch(new RegExp(`${id}\\tauditor\\t-\\t.*\\tactive\\tfor the auditors`));
+    expect((await run('token', 'revoke', id)).code).toBe(0);
+    expect((await run('token', 'revoke', 'tk_nope')).code).toBe(1);
+    const out = join(env.FLOWTRAIL_DATA_DIR!, 'export.ndjson');
+    expect((await run('export', '--format', 'ndjson', '--out', out)).code).toBe(0);
+    const types = readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(types).toEqual(expect.arrayContaining(['api_token_created', 'api_token_revoked']));
+    const bundleFile = join(env.FLOWTRAIL_DATA_DIR!, 'bundle.json');
+    expect((await run('export', '--bundle', '--type', 'api_token_created', '--out', bundleFile)).code).toBe(0);
+    const verified = await run('verify', '--bundle', bundleFile);
+    expect(verified.out).toMatch(/events in bundle: valid/);
+    expect(verified.code).toBe(0);
+    const v = await run('verify');
+    expect(v.out).toMatch(/: valid$/m);
+    expect(v.code).toBe(0);
+    expect((await run('retention', 'run')).code).toBe(0);
+  });
+
+  it.runIf(target === 'pglite')('goes through the running service while serve holds the embedded database', async () => {
+    const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const serveJson = join(env.FLOWTRAIL_DATA_DIR!, 'serve.json');
+      for (let i = 0; i < 200 && !existsSync(serveJson); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(serveJson)).toBe(true);
+      const created = await run('token', 'create', '--role', 'ingest');
+      expect(created.code).toBe(0);
+      const v = await run('verify');
+      expect(v.code).toBe(0);
+      expect((await run('token', 'list')).out).toMatch(/local CLI bridge/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    expect(existsSync(join(env.FLOWTRAIL_DATA_DIR!, 'serve.json'))).toBe(false);
+    // After shutdown the CLI opens the database itself again, and the final checkpoint verifies.
+    const v = await run('verify');
+    expect(v.code).toBe(0);
+  });
+
+  it('exits 1 when the log was tampered with', async () => {
+    await run('token', 'create', '--role', 'ingest');
+    await run('verify');
+    const opened = await openDatabase({ url: env.FLOWTRAIL_DATABASE_URL, dataDir: env.FLOWTRAIL_DATA_DIR! });
+    try {
+      await opened.sql.begin(async (tx) => {
+        await tx`set local flowtrail.purge = 'on'`;
+        await tx`update audit_events set leaf = replace(leaf, 'ingest', 'admin') where seq = (select min(seq) from audit_events where type = 'api_token_created')`;
+      });
+    } finally {
+      await opened.close();
+    }
+    const v = await run('verify');
+    expect(v.code).toBe(1);
+    expect(v.out).toMatch(/INVALID/);
+  });
+});

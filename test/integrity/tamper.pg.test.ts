@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { buildBundle, verifyDatabase } from '../../src/audit/index.js';
+import { createNoteSigner, generateSigningKey, signCheckpoint, verifyBundle, parseCheckpoint } from '../../src/integrity/index.js';
+import { useTestApp } from '../support/app.js';
+import { at, flowEvent, startedEvent } from '../support/flow-events.js';
+
+describe('flowtrail verify against tampering', () => {
+  const t = useTestApp();
+  const verify = () => verifyDatabase(t.deps.sql, t.deps.verifiers, 'flowtrail/test');
+  // Tampering needs the purge switch that the append-only triggers honour, as a database owner could.
+  const tamper = (fn: (tx: typeof t.deps.sql) => Promise<unknown>) =>
+    t.deps.sql.begin(async (tx) => {
+      await tx`set local flowtrail.purge = 'on'`;
+      await fn(tx as unknown as typeof t.deps.sql);
+    });
+  const seed = async () => {
+    const events = [startedEvent('t1', at(0))];
+    for (let i = 1; i <= 20; i++) events.push(flowEvent('duo_flow_decision_logged', 't1', at(i), { step: i, decision: `decision ${i}`, rationale: 'because' }));
+    await t.ingest(events);
+    await t.deps.integrator.checkpoint(true);
+    await t.ingest([flowEvent('duo_flow_completed', 't1', at(30))]);
+    await t.deps.integrator.checkpoint(true);
+  };
+
+  it('passes on an untouched log with every checkpoint valid', async () => {
+    await seed();
+    const r = await verify();
+    expect(r.ok).toBe(true);
+    expect(r.checkpoints.map((c) => c.status)).toEqual(['valid', 'valid']);
+    expect(r.events).toBe(24);
+  });
+
+  it('detects an edited event', async () => {
+    await seed();
+    await tamper((tx) => tx`update audit_events set leaf = replace(leaf, '"step":3', '"step":4') where seq = 3`);
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.checkpoints[0]!.status).toMatch(/^INVALID: leaf hash mismatch at seq 3/);
+  });
+
+  it('detects an edited text behind a commitment', async () => {
+    await seed();
+    await tamper((tx) => tx`update audit_texts set value = '"a different decision"' where seq = 5 and field = 'decision'`);
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems.join('\n')).toMatch(/text "decision" of seq 5 does not match/);
+  });
+
+  it('detects a deleted event', async () => {
+    await seed();
+    await tamper((tx) => tx`delete from audit_events where seq = 7`);
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.checkpoints[0]!.status).toMatch(/INVALID/);
+  });
+
+  it('detects two events swapped', async () => {
+    await seed();
+    await tamper(async (tx) => {
+      const rows = await tx`select seq, leaf, leaf_hash from audit_events where seq in (4, 5) order by seq`;
+      await tx`update audit_events set leaf = ${rows[1]!.leaf as string}, leaf_hash = ${rows[1]!.leafHash as Buffer} where seq = 4`;
+      await tx`update audit_events set leaf = ${rows[0]!.leaf as string}, leaf_hash = ${rows[0]!.leafHash as Buffer} where seq = 5`;
+    });
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.checkpoints[0]!.status).toMatch(/INVALID/);
+  });
+
+  it('detects a truncated log', async () => {
+    await seed();
+    await tamper((tx) => tx`delete from audit_events where seq >= 18`);
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.checkpoints.some((c) => /truncated/.test(c.status))).toBe(true);
+  });
+
+  it('detects a checkpoint forged with another key and one with an altered root', async () => {
+    await seed();
+    const forger = createNoteSigner(generateSigningKey('flowtrail/test').privateKeyPem, 'flowtrail/test');
+    const [cp] = await t.deps.sql`select tree_size, note from checkpoints order by tree_size limit 1`;
+    const parsed = parseCheckpoint((cp!.note as string).split('\n\n')[0]! + '\n');
+    const forged = signCheckpoint({ origin: parsed.origin, size: parsed.size, rootHash: Buffer.alloc(32, 7) }, forger);
+    await tamper((tx) => tx`update checkpoints set note = ${forged} where tree_size = ${cp!.treeSize as number}`);
+    const r = await verify();
+    expect(r.checkpoints[0]!.status).toMatch(/^INVALID: (bad signature|unknown key)/);
+    const honest = signCheckpoint({ origin: parsed.origin, size: parsed.size, rootHash: Buffer.alloc(32, 7) }, t.signer);
+    await tamper((tx) => tx`update checkpoints set note = ${honest} where tree_size = ${cp!.treeSize as number}`);
+    expect((await verify()).checkpoints[0]!.status).toMatch(/^INVALID: root mismatch/);
+  });
+
+  it('builds a bundle of one session that verifies offline, and detects one altered event in it', async () => {
+    await seed();
+    await t.ingest([startedEvent('other', at(40))]);
+    await t.deps.integrator.checkpoint(true);
+    const bundle = await buildBundle(t.deps.sql, { filters: { sessionId: 't1' }, actor: { id: 'test', role: 'admin', username: null }, channel: 'api', origin: 'flowtrail/test' });
+    expect(bundle.events).toHaveLength(22);
+    expect(verifyBundle(bundle, t.deps.verifiers).ok).toBe(true);
+    const altered = structuredClone(bundle);
+    altered.events[3]!.leaf = altered.events[3]!.leaf.replace('decision', 'decisión');
+    const r = verifyBundle(altered, t.deps.verifiers);
+    expect(r.ok).toBe(false);
+    expect(r.events.filter((e) => e.status !== 'valid')).toHaveLength(1);
+  });
+});
