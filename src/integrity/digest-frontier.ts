@@ -17,6 +17,7 @@ const EMPTY_ROOT = sha256Binary('');
 export function createDigestFrontier(): DigestFrontier {
   const frontier: string[] = [];
   const node = Buffer.alloc(65, 0x01);
+  let input = Buffer.alloc(4096); // input[0] stays 0x00, the leaf prefix
   const hashChildren = (left: string, right: string): string => {
     node.write(left, 1, 32, 'latin1');
     node.write(right, 33, 32, 'latin1');
@@ -28,7 +29,10 @@ export function createDigestFrontier(): DigestFrontier {
       return size;
     },
     append(leaf: string): string {
-      const hash = sha256Binary('\u0000' + leaf);
+      // UTF-8 into a reused buffer after the 0x00 prefix: '\0' + leaf would make V8 flatten a
+      // fresh copy of every leaf for the hash, and that garbage dominated the profile.
+      if (input.length < 1 + 3 * leaf.length) input = Buffer.alloc(1 + 3 * leaf.length);
+      const hash = sha256Binary(input.subarray(0, 1 + input.write(leaf, 1, 'utf8')));
       let carry = hash;
       for (let s = size; s % 2 === 1; s = (s - 1) / 2) carry = hashChildren(frontier.pop() ?? '', carry);
       frontier.push(carry);

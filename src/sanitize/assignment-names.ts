@@ -3,9 +3,6 @@
 // generic-api-key allowlist: names that contain "key", "token" or "auth" but
 // hold no secret (primary_key, max_tokens, author, token_type ...).
 
-/** Cheap first test on the raw name: could this name hold a credential at all? */
-export const CREDENTIAL_WORD = /pass|pwd|secret|token|key|auth|cred/i;
-
 export const PASSWORD_NAME = /passw(?:or)?d|passphrase|(?:^|[_.-])pass$|[_.-]pwd$/;
 
 export const BENIGN_NAME = new RegExp(

@@ -1,4 +1,4 @@
-import { CREDENTIAL_WORD, PASSWORD_NAME } from './assignment-names.js';
+import { PASSWORD_NAME } from './assignment-names.js';
 
 // Reads `name <op> value` around an `=` or `:` at `at`, for detect-assignment.
 // Handles the shapes agents paste: env files, shell, YAML, JSON (also
@@ -65,19 +65,18 @@ export function readAssignment(text: string, at: number): Assignment | null {
       while (text.charCodeAt(opEnd) === 61) opEnd++;
     }
   }
-  let nameStart = findNameStart(text, nameFrom);
+  let nameEnd = nameEndFrom(text, nameFrom);
+  let nameStart = findNameStart(text, nameEnd);
   if (nameStart < 0) return null;
-  let name = text.slice(nameStart, nameEndFrom(text, nameFrom));
-  if (!CREDENTIAL_WORD.test(name)) {
+  if (!hasCredentialWord(text, nameStart, nameEnd)) {
     if (operator !== '=') return null;
     const typed = typedNameFrom(text, nameStart);
     if (typed < 0) return null;
-    nameStart = findNameStart(text, typed);
-    if (nameStart < 0) return null;
-    name = text.slice(nameStart, nameEndFrom(text, typed));
-    if (!CREDENTIAL_WORD.test(name)) return null;
+    nameEnd = nameEndFrom(text, typed);
+    nameStart = findNameStart(text, nameEnd);
+    if (nameStart < 0 || !hasCredentialWord(text, nameStart, nameEnd)) return null;
   }
-  const lower = name.toLowerCase();
+  const lower = text.slice(nameStart, nameEnd).toLowerCase();
   const value = readValue(text, opEnd, PASSWORD_NAME.test(lower));
   if (value === null) return null;
   return { name: lower, operator, ...value, resume: opEnd };
@@ -90,9 +89,8 @@ function nameEndFrom(text: string, from: number): number {
   return i + 1;
 }
 
-/** Start of a name of 3 to 80 characters ending before the closers at `from`, or -1. */
-function findNameStart(text: string, from: number): number {
-  const end = nameEndFrom(text, from);
+/** Start of a name of 3 to 80 characters ending at `end`, or -1. */
+function findNameStart(text: string, end: number): number {
   let i = end - 1;
   if (i < 0 || !isNameChar(text.charCodeAt(i))) return -1;
   while (i >= 0 && end - i <= MAX_NAME && isNameChar(text.charCodeAt(i))) i--;
@@ -100,6 +98,31 @@ function findNameStart(text: string, from: number): number {
 }
 
 /** For `name: Type = value`, the index just before the `:`; else -1. */
+const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred'];
+
+/**
+ * Whether text[start, end) contains, in any case, one of the words that make
+ * a name worth reading on: pass, pwd, secret, token, key, auth, cred. Done by
+ * hand because it runs for every `=` and `:` in the text.
+ */
+function hasCredentialWord(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c !== 112 && c !== 115 && c !== 116 && c !== 107 && c !== 97 && c !== 99) continue;
+    for (const word of CREDENTIAL_WORDS) {
+      if (word.charCodeAt(0) === c && i + word.length <= end && equalsLower(text, i, word)) return true;
+    }
+  }
+  return false;
+}
+
+function equalsLower(text: string, at: number, word: string): boolean {
+  for (let k = 1; k < word.length; k++) {
+    if ((text.charCodeAt(at + k) | 0x20) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 function typedNameFrom(text: string, typeStart: number): number {
   let j = typeStart - 1;
   while (j >= 0 && typeStart - j < 8 && text.charCodeAt(j) === 32) j--;

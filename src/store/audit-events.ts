@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { Sql } from './database.js';
 import type { TimelineEntry } from './replay-session.js';
 
@@ -31,10 +32,10 @@ export async function insertAuditRows(tx: Sql, rows: readonly AuditRow[], texts:
     }
   }
   for (let i = 0; i < texts.length; i += 1000) {
-    const chunk = texts.slice(i, i + 1000).map((t) => ({ seq: t.seq, field: t.field, salt: t.salt, value: JSON.stringify(t.value) }));
+    const chunk = texts.slice(i, i + 1000).map((t) => ({ seq: t.seq, field: t.field, salt: t.salt.toString('base64'), value: t.value }));
     await tx`insert into audit_texts (seq, field, salt, value)
-      select * from unnest(${chunk.map((c) => c.seq)}::bigint[], ${chunk.map((c) => c.field)}::text[],
-        ${chunk.map((c) => '\\x' + c.salt.toString('hex'))}::bytea[], ${chunk.map((c) => c.value)}::jsonb[])`;
+      select x.seq, x.field, decode(x.salt, 'base64'), x.value
+      from jsonb_to_recordset(${tx.json(chunk as unknown as postgres.JSONValue)}) as x(seq bigint, field text, salt text, value jsonb)`;
   }
 }
 

@@ -22,7 +22,7 @@ describe('POST /webhooks/gitlab/audit-events', () => {
     const res = await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': 'nope' }, body });
     expect(res.status).toBe(401);
     expect((await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', body })).status).toBe(401);
-    expect((await t.deps.sql`select count(*)::int as n from intake`)[0]!.n).toBe(0);
+    expect((await t.deps.sql`select count(*)::int as n from intake where source = 'gitlab_audit_stream'`)[0]!.n).toBe(0);
   });
 
   it('turns duo_session_started into a running session with flow type, human initiator and agent account', async () => {
@@ -86,7 +86,7 @@ describe('POST /webhooks/gitlab/audit-events', () => {
 
   it('stores an api request with no running session uncorrelated instead of dropping it', async () => {
     await send('audit_api_request_access_with_scope');
-    const [e] = await t.deps.sql`select type, session_id, leaf from audit_events`;
+    const [e] = await t.deps.sql`select type, session_id, leaf from audit_events where source = 'gitlab_audit_stream'`;
     expect(e).toMatchObject({ type: 'duo_flow_api_request', sessionId: null });
     expect(JSON.parse(e!.leaf as string).data.correlation).toMatch(/no session/);
   });

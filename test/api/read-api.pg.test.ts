@@ -68,11 +68,15 @@ describe('REST read API', () => {
   it('pages audit events by seq and filters by type and session', async () => {
     await seed();
     const auditor = await t.token('auditor');
-    const r = (await (await t.get('/api/v1/audit-events?type=duo_flow_started&limit=4', auditor)).json()) as { events: { seq: number }[]; next_cursor: string };
-    expect(r.events.map((e) => e.seq)).toEqual([6, 5, 4, 3]);
-    const r2 = (await (await t.get(`/api/v1/audit-events?type=duo_flow_started&limit=4&cursor=${r.next_cursor}`, auditor)).json()) as { events: { seq: number }[]; next_cursor: string | null };
-    expect(r2.events.map((e) => e.seq)).toEqual([2, 1, 0]);
+    type Page = { events: { seq: number; session_id: string }[]; next_cursor: string | null };
+    const r = (await (await t.get('/api/v1/audit-events?type=duo_flow_started&limit=4', auditor)).json()) as Page;
+    expect(r.events.map((e) => e.session_id)).toEqual(['r6', 'r5', 'r4', 'r3']);
+    const r2 = (await (await t.get(`/api/v1/audit-events?type=duo_flow_started&limit=4&cursor=${r.next_cursor}`, auditor)).json()) as Page;
+    expect(r2.events.map((e) => e.session_id)).toEqual(['r2', 'r1', 'r0']);
+    expect(Math.min(...r.events.map((e) => e.seq))).toBeGreaterThan(Math.max(...r2.events.map((e) => e.seq)));
     expect(r2.next_cursor).toBeNull();
+    const one = (await (await t.get('/api/v1/audit-events?session_id=r0', auditor)).json()) as Page;
+    expect(one.events.map((e) => e.session_id)).toEqual(['r0', 'r0', 'r0']);
   });
 
   it('streams an export as NDJSON and CSV and records who exported', async () => {
