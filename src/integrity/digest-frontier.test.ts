@@ -24,4 +24,11 @@ describe('createDigestFrontier', () => {
       { numRuns: 100 },
     );
   });
+
+  it('hashes leaves longer than its initial buffer, multi-byte characters included', () => {
+    const tree = createDigestFrontier();
+    for (const leaf of ['x'.repeat(5000), '\u00e9\ud83d\ude02'.repeat(2000), 'short']) {
+      expect(Buffer.from(tree.append(leaf), 'latin1')).toEqual(leafHash(leaf));
+    }
+  });
 });

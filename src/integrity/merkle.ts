@@ -29,9 +29,14 @@ export function emptyRoot(): Buffer {
   return Buffer.from(EMPTY_ROOT);
 }
 
-/** MTH(D[n]) from the leaf hashes, splitting at the largest power of two smaller than n. */
+/** MTH(D[n]) from the leaf hashes, literally RFC 6962 §2.1: split at the largest power of two below n. */
 export function rootFromLeafHashes(hashes: readonly Buffer[]): Buffer {
-  return hashes.length === 0 ? emptyRoot() : subtreeRoot(buildLevels(hashes, hashes.length), 0, hashes.length);
+  const mth = (start: number, end: number): Buffer => {
+    if (end - start === 1) return at(hashes[start]);
+    const k = splitPoint(end - start);
+    return nodeHash(mth(start, start + k), mth(start + k, end));
+  };
+  return hashes.length === 0 ? emptyRoot() : mth(0, hashes.length);
 }
 
 /** The frontier of a tree of `size + 1` leaves, given the frontier at `size` and the new leaf hash. */

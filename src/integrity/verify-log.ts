@@ -44,7 +44,7 @@ export interface VerifyLogInput {
   /**
    * 'seq' (default): the leaf's top-level "seq" must equal its stored seq, read by a structural
    * scan. 'canonical': additionally JSON.parse every leaf and require canonicalJson to reproduce
-   * it byte for byte; about 2.5x slower (see bench/verify-pure.ts), for audits rather than routine runs.
+   * it byte for byte; about 5x slower (bench/verify-pure.ts reports both), for audits, not routine runs.
    */
   leafCheck?: 'seq' | 'canonical';
 }

@@ -21,6 +21,7 @@ const GENERIC_VALUE = /^[\w.=+/~-]{8,500}$/;
 const IDENTIFIER_ONLY = /^[A-Za-z_.-]+$/;
 const NUMBER_LIKE = /^[\d.,:_-]+$/;
 const CODE_REFERENCE = /^[A-Za-z_$][\w$]*(?:(?:\.|\?\.|::|->)[A-Za-z_$][\w$]*)+$/;
+const CODE_CALL = /^[A-Za-z_$][\w$.]*\(/;
 const AWS_SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
 const HEX40 = /^[a-f0-9]{40}$/;
 const STOPWORDS = ['example', 'sample', 'dummy', 'placeholder', 'changeme', 'redacted', 'test', 'fake'];
@@ -28,9 +29,13 @@ const STOPWORDS = ['example', 'sample', 'dummy', 'placeholder', 'changeme', 'red
 export function detectAssignment(text: string, at: number, out: Candidate[]): number {
   const a = readAssignment(text, at);
   if (a === null) return at + 1;
-  const { value, quoted } = a;
-  const name = a.name;
-  const found = classify(name, value, quoted, a.operator, text.charCodeAt(a.valueEnd));
+  // In `a=b=c=...` every later value is a suffix of an earlier one; once that
+  // is a candidate there is nothing new to learn, and skipping keeps dense
+  // operators linear.
+  const last = out[out.length - 1];
+  if (last !== undefined && last.start <= a.valueStart && last.end >= a.valueEnd) return a.resume;
+  const value = text.slice(a.valueStart, a.valueEnd);
+  const found = classify(a.name, value, a.quoted, a.operator, text.charCodeAt(a.valueEnd));
   if (found !== null) {
     out.push({ start: a.valueStart, end: a.valueEnd, kind: found.kind, priority: found.priority });
   }
@@ -45,7 +50,7 @@ function classify(
   after: number,
 ): { kind: string; priority: number } | null {
   if (isPlaceholder(value)) return null;
-  if (!quoted && (CODE_REFERENCE.test(value) || after === 40 || after === 91)) return null;
+  if (!quoted && (CODE_REFERENCE.test(value) || CODE_CALL.test(value) || after === 40 || after === 91)) return null;
   if (GCP_KEY_ID_NAME.test(name) && HEX40.test(value)) {
     return { kind: 'gcp_service_account_key', priority: Priority.vendor };
   }

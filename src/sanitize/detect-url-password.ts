@@ -15,6 +15,7 @@ export function detectUrlPassword(text: string, at: number, out: Candidate[]): n
   const password = m?.[1];
   if (m === null || password === undefined || isPlaceholder(password)) return from;
   const end = from + m[0].length - 1;
-  out.push({ start: end - password.length, end, kind: 'password', priority: Priority.password });
-  return end;
+  const start = end - password.length;
+  out.push({ start, end, kind: 'password', priority: Priority.password });
+  return start;
 }

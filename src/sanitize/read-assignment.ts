@@ -10,7 +10,6 @@ export interface Assignment {
   /** Lower-cased name. */
   name: string;
   operator: string;
-  value: string;
   valueStart: number;
   valueEnd: number;
   quoted: boolean;
@@ -133,14 +132,14 @@ function readValue(
   text: string,
   from: number,
   wide: boolean,
-): { value: string; valueStart: number; valueEnd: number; quoted: boolean } | null {
+): { valueStart: number; valueEnd: number; quoted: boolean } | null {
   let j = from;
   for (let n = 0; n < 8 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9); n++) j++;
   const c = text.charCodeAt(j);
   if (isQuote(c)) {
     const close = findClosingQuote(text, j + 1, c);
     if (close === j + 1) return null;
-    if (close > 0) return { value: text.slice(j + 1, close), valueStart: j + 1, valueEnd: close, quoted: true };
+    if (close > 0) return { valueStart: j + 1, valueEnd: close, quoted: true };
     return readUnquoted(text, j + 1, wide);
   }
   if (c === 92 && isQuote(text.charCodeAt(j + 1))) {
@@ -148,7 +147,7 @@ function readValue(
     const close = text.indexOf(delimiter, j + 2);
     if (close === j + 2) return null;
     if (close > 0 && close - j <= MAX_QUOTED) {
-      return { value: text.slice(j + 2, close), valueStart: j + 2, valueEnd: close, quoted: true };
+      return { valueStart: j + 2, valueEnd: close, quoted: true };
     }
     return readUnquoted(text, j + 2, wide);
   }
@@ -169,12 +168,12 @@ function readUnquoted(
   text: string,
   from: number,
   wide: boolean,
-): { value: string; valueStart: number; valueEnd: number; quoted: boolean } | null {
+): { valueStart: number; valueEnd: number; quoted: boolean } | null {
   let k = from;
   while (k < text.length && k - from < MAX_UNQUOTED && !endsValue(text.charCodeAt(k), wide)) k++;
   while (k > from && isTrailingPunctuation(text.charCodeAt(k - 1))) k--;
   if (k === from) return null;
-  return { value: text.slice(from, k), valueStart: from, valueEnd: k, quoted: false };
+  return { valueStart: from, valueEnd: k, quoted: false };
 }
 
 /** `.,:;)]}>` at the end of an unquoted value belong to the sentence, not the value. */
