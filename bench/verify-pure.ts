@@ -26,6 +26,8 @@ const RUNS = 5;
 const TARGET = 300_000;
 const ORIGIN = 'flowtrail.bench/audit';
 
+type StoredLeaf = LeafRecord & { leaf: string };
+
 const tools = ['run_command', 'read_file', 'edit_file', 'create_merge_request', 'search_code'];
 const decisions = ['approved', 'denied', 'auto_approved'];
 
@@ -61,7 +63,7 @@ function eventLeaf(seq: number): string {
 function generate() {
   const key = generateSigningKey(ORIGIN);
   const signer = createNoteSigner(key.privateKeyPem, ORIGIN);
-  const leaves: LeafRecord[] = [];
+  const leaves: StoredLeaf[] = [];
   const checkpoints: CheckpointRecord[] = [];
   let frontier: Frontier = [];
   for (let seq = 0; seq < EVENTS; seq++) {

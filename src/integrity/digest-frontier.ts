@@ -8,6 +8,8 @@ export interface DigestFrontier {
   readonly size: number;
   /** Appends the leaf (hashed as 0x00 || UTF-8) and returns its leaf hash as a binary string. */
   append(leaf: string): string;
+  /** Appends a leaf by its hash alone (a binary string), for leaves whose text is gone. */
+  appendHash(hash: string): void;
   /** The current root hash as a binary string. */
   root(): string;
 }
@@ -24,6 +26,12 @@ export function createDigestFrontier(): DigestFrontier {
     return sha256Binary(node);
   };
   let size = 0;
+  const push = (hash: string): void => {
+    let carry = hash;
+    for (let s = size; s % 2 === 1; s = (s - 1) / 2) carry = hashChildren(frontier.pop() ?? '', carry);
+    frontier.push(carry);
+    size++;
+  };
   return {
     get size() {
       return size;
@@ -33,12 +41,10 @@ export function createDigestFrontier(): DigestFrontier {
       // fresh copy of every leaf for the hash, and that garbage dominated the profile.
       if (input.length < 1 + 3 * leaf.length) input = Buffer.alloc(1 + 3 * leaf.length);
       const hash = sha256Binary(input.subarray(0, 1 + input.write(leaf, 1, 'utf8')));
-      let carry = hash;
-      for (let s = size; s % 2 === 1; s = (s - 1) / 2) carry = hashChildren(frontier.pop() ?? '', carry);
-      frontier.push(carry);
-      size++;
+      push(hash);
       return hash;
     },
+    appendHash: push,
     root(): string {
       let root = frontier[frontier.length - 1] ?? EMPTY_ROOT;
       for (let i = frontier.length - 2; i >= 0; i--) root = hashChildren(frontier[i] ?? '', root);

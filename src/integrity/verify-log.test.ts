@@ -165,6 +165,16 @@ describe('verifyLog', () => {
     expect(result.ok).toBe(false);
   });
 
+  it('takes the stored hash for a purged leaf, which the signed roots still bind', async () => {
+    const { leaves, checkpoints } = buildLog(45, sizes);
+    leaves[17] = { ...leaves[17]!, leaf: null };
+    expect(await run(leaves, checkpoints)).toMatchObject({ ok: true, events: 45 });
+    leaves[17] = { ...leaves[17]!, leafHash: leafHash('forged') };
+    expect(statuses(await run(leaves, checkpoints))).toMatchObject({ 10: 'valid', 20: 'INVALID: root mismatch' });
+    leaves[17] = { ...leaves[17]!, leafHash: Buffer.alloc(3) };
+    expect(statuses(await run(leaves, checkpoints))[20]).toBe('INVALID: purged leaf has no valid hash at seq 17');
+  });
+
   it('flags a leaf that is not canonical JSON only in canonical mode', async () => {
     const { leaves } = buildLog(12, []);
     const loose = leaves[3]!.leaf.replace('{', '{ ');

@@ -10,8 +10,11 @@ import type { NoteVerifier } from './signed-note.js';
 
 export interface LeafRecord {
   seq: number;
-  /** Canonical JSON text as stored. */
-  leaf: string;
+  /**
+   * Canonical JSON text as stored, or null where retention purged it: the stored hash then stands
+   * in for the leaf, still bound to its position by every later signed root.
+   */
+  leaf: string | null;
   /** Leaf hash as stored. */
   leafHash: Buffer;
 }
@@ -94,9 +97,15 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
         else fault(position, seq === previousSeq ? `duplicate seq ${seq}` : `out of order at seq ${seq}`);
       }
       if (seq > previousSeq) previousSeq = seq;
-      if (tree.append(leaf) !== record.leafHash.toString('latin1')) fault(position, `leaf hash mismatch at seq ${seq}`);
-      const problem = canonical ? canonicalProblem(leaf, seq) : seqProblem(leaf, seq);
-      if (problem !== undefined) fault(position, problem);
+      const stored = record.leafHash.toString('latin1');
+      if (leaf === null) {
+        if (stored.length !== 32) fault(position, `purged leaf has no valid hash at seq ${seq}`);
+        tree.appendHash(stored);
+      } else {
+        if (tree.append(leaf) !== stored) fault(position, `leaf hash mismatch at seq ${seq}`);
+        const problem = canonical ? canonicalProblem(leaf, seq) : seqProblem(leaf, seq);
+        if (problem !== undefined) fault(position, problem);
+      }
       if (pending[next]?.treeSize === tree.size) settle();
     }
   }

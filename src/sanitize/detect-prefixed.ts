@@ -1,10 +1,15 @@
 import { Priority, type Candidate, type Detector } from './candidate.js';
-import { startsWord } from './char-class.js';
+import { isAlnum, startsWord } from './char-class.js';
 import { shannonEntropy } from './entropy.js';
 import { hasPlaceholderMarks } from './placeholder.js';
 import type { PrefixRule } from './rules.js';
 
-/** A detector that tries each rule (sharing one keyword) at the keyword hit. */
+/**
+ * A detector that tries each rule (sharing one keyword) at the keyword hit.
+ * When none matches, scanning resumes after the whole run of token
+ * characters, so a long run such as `eyJ-eyJ-eyJ-...` costs one attempt,
+ * not one per keyword inside it.
+ */
 export function createPrefixDetector(rules: readonly PrefixRule[]): Detector {
   return (text, at, out) => {
     if (!startsWord(text, at)) return at + 1;
@@ -12,8 +17,18 @@ export function createPrefixDetector(rules: readonly PrefixRule[]): Detector {
       const end = matchRule(rule, text, at, out);
       if (end > 0) return end;
     }
-    return at + 1;
+    return endOfRun(text, at);
   };
+}
+
+function endOfRun(text: string, at: number): number {
+  let i = at + 1;
+  while (i < text.length && isTokenChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function isTokenChar(c: number): boolean {
+  return isAlnum(c) || c === 95 || c === 45;
 }
 
 function matchRule(rule: PrefixRule, text: string, at: number, out: Candidate[]): number {

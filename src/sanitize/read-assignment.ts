@@ -19,7 +19,22 @@ export interface Assignment {
 
 const MAX_NAME = 80;
 const MAX_QUOTED = 1000;
-const MAX_UNQUOTED = 500;
+
+// Where the last unquoted value read ended. In `a=b=c=...` every later value
+// ends at the same place, so the next read starts from there instead of
+// walking the same characters again: unquoted values cost linear time in
+// total however dense the operators are.
+let lastText = '';
+let lastFrom = -1;
+let lastEnd = -1;
+let lastWide = false;
+
+/** Drops the cached text so it is not kept alive after a scan. */
+export function forgetLastValue(): void {
+  lastText = '';
+  lastFrom = -1;
+  lastEnd = -1;
+}
 
 function isNameChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
@@ -170,7 +185,12 @@ function readUnquoted(
   wide: boolean,
 ): { valueStart: number; valueEnd: number; quoted: boolean } | null {
   let k = from;
-  while (k < text.length && k - from < MAX_UNQUOTED && !endsValue(text.charCodeAt(k), wide)) k++;
+  if (text === lastText && wide === lastWide && from >= lastFrom && from <= lastEnd) k = lastEnd;
+  else while (k < text.length && !endsValue(text.charCodeAt(k), wide)) k++;
+  lastText = text;
+  lastFrom = from;
+  lastEnd = k;
+  lastWide = wide;
   while (k > from && isTrailingPunctuation(text.charCodeAt(k - 1))) k--;
   if (k === from) return null;
   return { valueStart: from, valueEnd: k, quoted: false };

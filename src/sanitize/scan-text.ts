@@ -9,6 +9,7 @@ import { detectNumber } from './detect-number.js';
 import { createPrefixDetector } from './detect-prefixed.js';
 import { detectPrivateKey } from './detect-private-key.js';
 import { detectUrlPassword } from './detect-url-password.js';
+import { forgetLastValue } from './read-assignment.js';
 import { PREFIX_RULES, type PrefixRule } from './rules.js';
 
 // One pass over the text: the keyword pre-filter of gitleaks and TruffleHog,
@@ -105,6 +106,7 @@ export function scanText(text: string, out: Candidate[], skip: readonly number[]
       prev2 = text.charCodeAt(i - 1);
     }
   }
+  forgetLastValue();
 }
 
 /** A vendor keyword, an IBAN or a NINO at a word start. */
