@@ -15,17 +15,15 @@ create table api_tokens (
 );
 
 -- Intake: every accepted submission, sanitized, durably stored before the
--- answer. The integrator moves it into the sequenced log and then clears the
--- payload; the dedupe key stays so a retry is recognised forever.
+-- answer. The integrator moves it into the sequenced log and deletes it; from
+-- then on the log's unique event ids recognise a retry.
 create table intake (
   id bigserial primary key,
   dedupe_key text not null unique,
   source text not null,
   received_at timestamptz not null default now(),
-  events jsonb,
-  integrated_at timestamptz
+  events jsonb not null
 );
-create index intake_pending on intake (id) where integrated_at is null;
 
 -- The Merkle log. seq is gap-free (assigned under an advisory lock by the one
 -- integrator); leaf is the RFC 8785 canonical JSON that was hashed.
@@ -41,23 +39,16 @@ create table audit_events (
   username text,
   leaf text,
   leaf_hash bytea not null,
+  -- Free text that may hold personal data: the leaf holds only salted
+  -- commitments; the sanitized texts (by field) and their salt sit here and
+  -- are erased by retention or a GDPR request, while every proof still verifies.
+  text_salt bytea,
+  texts jsonb,
   purged_at timestamptz
 );
-create index audit_events_session on audit_events (session_id, occurred_at, seq);
+create index audit_events_session on audit_events (session_id, type, occurred_at);
 create index audit_events_type on audit_events (type, seq);
 create index audit_events_occurred on audit_events (occurred_at, seq);
-create index audit_events_project on audit_events (project_path, seq);
-create index audit_events_username on audit_events (username, seq);
-
--- Free text that may hold personal data: the leaf holds only a salted
--- commitment; the sanitized text and its salt live here and can be erased.
-create table audit_texts (
-  seq bigint not null,
-  field text not null,
-  salt bytea not null,
-  value jsonb not null,
-  primary key (seq, field)
-);
 
 -- The compact-range frontier of the tree, updated with each appended batch.
 create table log_state (

@@ -31,7 +31,7 @@ export function createAuditEventsApp(deps: AppDeps): Hono<AppEnv> {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return c.json({
-      events: await viewEvents(deps.sql, page),
+      events: viewEvents(page),
       next_cursor: rows.length > q.limit && last !== undefined ? encodeCursor(last.seq) : null,
     });
   });

@@ -46,7 +46,7 @@ export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
     if (s === null || (!can(p.role, 'read_all') && s.username !== p.username)) {
       throw new AppError('not_found', `no session ${id.slice(0, 128)}`);
     }
-    const timeline = await viewEvents(deps.sql, await sessionEvents(deps.sql, id));
+    const timeline = viewEvents(await sessionEvents(deps.sql, id));
     return c.json({ session: sessionView(s), resources: resourcesOf(timeline), timeline });
   });
   return app;

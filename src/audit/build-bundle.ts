@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildInclusionProofs, type Bundle } from '../integrity/index.js';
-import { latestCheckpoint, leafBatches, listEvents, recordEvents, textsFor, type EventFilters, type Sql } from '../store/index.js';
+import { latestCheckpoint, leafBatches, listEvents, recordEvents, type EventFilters, type Sql } from '../store/index.js';
 
 export interface BundleOptions {
   filters: EventFilters;
@@ -14,7 +14,7 @@ export interface BundleFile extends Bundle {
   format: 'flowtrail-bundle-v1';
   verifier_key?: string;
   /** The texts of the bundled events with their salts, so their commitments can be checked offline too. */
-  texts: { seq: number; field: string; salt: string; value: unknown }[];
+  texts: { seq: number; salt: string; value: Record<string, unknown> }[];
 }
 
 /**
@@ -30,11 +30,11 @@ export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFil
     occurredAt: new Date().toISOString(), source: 'system',
     data: { format: 'bundle', tree_size: cp.treeSize, actor: o.actor, channel: o.channel },
   }]);
-  const selected: { seq: number; leaf: string }[] = [];
+  const selected: { seq: number; leaf: string; textSalt: Buffer | null; texts: Record<string, unknown> | null }[] = [];
   let after = -1;
   for (;;) {
     const rows = await listEvents(sql, o.filters, 1000, { after });
-    for (const r of rows) if (r.seq < cp.treeSize && r.leaf !== null) selected.push({ seq: r.seq, leaf: r.leaf });
+    for (const r of rows) if (r.seq < cp.treeSize && r.leaf !== null) selected.push({ seq: r.seq, leaf: r.leaf, textSalt: r.textSalt, texts: r.texts });
     if (rows.length < 1000 || rows[rows.length - 1]!.seq >= cp.treeSize) break;
     after = rows[rows.length - 1]!.seq;
   }
@@ -43,13 +43,12 @@ export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFil
     for (const r of batch) if (r.seq < cp.treeSize) hashes.push(r.leafHash);
   }
   const proofs = buildInclusionProofs(hashes, cp.treeSize, selected.map((s) => s.seq));
-  const texts = await textsFor(sql, selected.map((s) => s.seq));
   return {
     format: 'flowtrail-bundle-v1',
     origin: o.origin,
     checkpoint: cp.note,
     verifier_key: o.verifierKey,
     events: selected.map((s, i) => ({ seq: s.seq, leaf: s.leaf, proof: proofs[i]! })),
-    texts: texts.map((t) => ({ seq: t.seq, field: t.field, salt: t.salt.toString('base64'), value: t.value })),
+    texts: selected.flatMap((s) => (s.textSalt === null || s.texts === null ? [] : [{ seq: s.seq, salt: s.textSalt.toString('base64'), value: s.texts }])),
   };
 }

@@ -1,6 +1,6 @@
 import { catalog, isEventName } from '../events.js';
 import { commitmentOf, commitText, type Leaf } from '../integrity/index.js';
-import { textsFor, type Sql, type StoredEvent, type StoredText } from '../store/index.js';
+import type { StoredEvent } from '../store/index.js';
 
 /** An event as the API, exports and pages show it: the leaf with its texts put back where they still exist. */
 export interface EventView {
@@ -22,15 +22,12 @@ export interface EventView {
 
 export const ERASED = { erased: true } as const;
 
-/** Loads the texts of these events and merges them into views. */
-export async function viewEvents(sql: Sql, rows: readonly StoredEvent[]): Promise<EventView[]> {
-  const texts = await textsFor(sql, rows.map((r) => r.seq));
-  const bySeq = new Map<number, StoredText[]>();
-  for (const t of texts) bySeq.set(t.seq, [...(bySeq.get(t.seq) ?? []), t]);
-  return rows.map((r) => toView(r, bySeq.get(r.seq) ?? []));
+export function viewEvents(rows: readonly StoredEvent[]): EventView[] {
+  return rows.map(toView);
 }
 
-export function toView(r: StoredEvent, texts: readonly StoredText[]): EventView {
+/** The leaf with its texts put back where they still exist and still match their commitments. */
+export function toView(r: StoredEvent): EventView {
   if (r.leaf === null) {
     return {
       seq: r.seq, event_id: '', type: 'purged', session_id: null, occurred_at: '', recorded_at: '', source: '',
@@ -43,9 +40,9 @@ export function toView(r: StoredEvent, texts: readonly StoredText[]): EventView 
   for (const field of fields) {
     const commitment = commitmentOf(data[field]);
     if (commitment === null) continue;
-    const t = texts.find((x) => x.field === field);
+    const value = r.texts?.[field];
     // A text whose commitment no longer matches is shown as tampered, never as if it were the original.
-    data[field] = t === undefined ? ERASED : commitText(t.value, t.salt) === commitment ? t.value : { tampered: true };
+    data[field] = r.textSalt === null || value === undefined ? ERASED : commitText(field, value, r.textSalt) === commitment ? value : { tampered: true };
   }
   const { v: _v, data: _d, ...envelope } = leaf;
   return { ...envelope, data, leaf_hash: r.leafHash.toString('hex') };

@@ -33,7 +33,7 @@ export async function* exportEvents(sql: Sql, o: ExportOptions): AsyncGenerator<
   for (;;) {
     const rows = await listEvents(sql, o.filters, 1000, { after });
     if (rows.length === 0) return;
-    const views = await viewEvents(sql, rows);
+    const views = viewEvents(rows);
     yield views.map((v) => (o.format === 'csv' ? csvLine(v) : `${JSON.stringify(v)}\n`)).join('');
     after = rows[rows.length - 1]!.seq;
     if (rows.length < 1000) return;

@@ -28,12 +28,12 @@ export async function runRetention(sql: Pool, days: number, actor: string, now =
       from sessions s where coalesce(s.ended_at, s.last_occurred_at) < ${cutoff} and s.purged_at is null`;
     const ready = candidates.filter((c) => c.maxSeq < upTo).map((c) => c.sessionId);
     if (ready.length === 0) return { sessions: 0, events: 0, texts: 0, deferred: candidates.length, upTo };
-    const texts = await tx`delete from audit_texts where seq in (select seq from audit_events where session_id = any(${ready}::text[]))`;
-    const events = await tx`update audit_events set leaf = null, purged_at = now()
+    const [t] = await tx<{ n: number }[]>`select count(*)::int as n from audit_events where session_id = any(${ready}::text[]) and texts is not null`;
+    const events = await tx`update audit_events set leaf = null, texts = null, text_salt = null, purged_at = now()
       where session_id = any(${ready}::text[]) and leaf is not null`;
     await tx`delete from lifecycle_flags where session_id = any(${ready}::text[])`;
     await tx`delete from sessions where session_id = any(${ready}::text[])`;
-    return { sessions: ready.length, events: events.count, texts: texts.count, deferred: candidates.length - ready.length, upTo };
+    return { sessions: ready.length, events: events.count, texts: t?.n ?? 0, deferred: candidates.length - ready.length, upTo };
   });
   const out: RetentionResult = {
     cutoff: cutoff.toISOString(), sessions: result.sessions, events: result.events, texts: result.texts,

@@ -1,5 +1,5 @@
-import { commitText, verifyLog, type CheckpointStatus, type NoteVerifier } from '../integrity/index.js';
-import { leafBatches, listCheckpoints, logSize, type Sql } from '../store/index.js';
+import { commitmentOf, commitText, verifyLog, type CheckpointStatus, type NoteVerifier } from '../integrity/index.js';
+import { leafBatches, listCheckpoints, logSize, textBatches, type Sql } from '../store/index.js';
 
 export interface DatabaseVerification {
   ok: boolean;
@@ -44,21 +44,19 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
   for (const m of mismatched) problems.push(`indexed columns of seq ${m.seq} differ from its leaf`);
 
   let texts = 0;
-  let last: [number, string] = [-1, ''];
+  let last = -1;
   for (;;) {
-    const rows = await sql<{ seq: number; field: string; salt: Buffer; value: unknown; commitment: string | null }[]>`
-      select t.seq, t.field, t.salt, t.value, e.leaf::jsonb->'data'->t.field->>'$commitment' as commitment
-      from audit_texts t left join audit_events e on e.seq = t.seq
-      where (t.seq, t.field) > (${last[0]}, ${last[1]}) order by t.seq, t.field limit 5000`;
+    const rows = await textBatches(sql, last, 5000);
     if (rows.length === 0) break;
     for (const r of rows) {
-      texts++;
-      if (r.commitment === null || commitText(r.value, r.salt) !== r.commitment) {
-        if (problems.length < 1000) problems.push(`text "${r.field}" of seq ${r.seq} does not match the commitment in its leaf`);
+      for (const [field, value] of Object.entries(r.texts)) {
+        texts++;
+        if (commitmentOf(r.data?.[field]) !== commitText(field, value, r.textSalt) && problems.length < 1000) {
+          problems.push(`text "${field}" of seq ${r.seq} does not match the commitment in its leaf`);
+        }
       }
     }
-    const tail = rows[rows.length - 1]!;
-    last = [tail.seq, tail.field];
+    last = rows[rows.length - 1]!.seq;
     if (rows.length < 5000) break;
   }
   const ok = result.ok && problems.length === result.problems.length;

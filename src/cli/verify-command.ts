@@ -52,10 +52,12 @@ async function verifyBundleFile(file: string, key: string, out: (s: string) => v
   for (const t of bundle.texts ?? []) {
     const ev = bundle.events.find((e) => e.seq === t.seq);
     const leaf = ev === undefined ? undefined : (JSON.parse(ev.leaf) as { data?: Record<string, unknown> });
-    const commitment = commitmentOf(leaf?.data?.[t.field]);
-    if (commitment === null || commitText(t.value, Buffer.from(t.salt, 'base64')) !== commitment) {
-      textProblems++;
-      out(`event ${t.seq}: INVALID: text "${t.field}" does not match its commitment`);
+    for (const [field, value] of Object.entries(t.value)) {
+      const commitment = commitmentOf(leaf?.data?.[field]);
+      if (commitment === null || commitText(field, value, Buffer.from(t.salt, 'base64')) !== commitment) {
+        textProblems++;
+        out(`event ${t.seq}: INVALID: text "${field}" does not match its commitment`);
+      }
     }
   }
   for (const p of result.problems) out(`INVALID: ${p}`);

@@ -2,19 +2,32 @@ import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 
 // Free text that may hold personal data enters a leaf only as a salted
-// commitment: SHA-256(0x02 || "flowtrail-text-v1\n" || salt || canonical JSON
-// of the value). The text and its salt live in a deletable side table, so an
-// erasure removes them while every proof over the leaf still verifies, and
-// without the salt nobody can confirm a guess against the commitment.
+// commitment: SHA-256(0x02 || "flowtrail-text-v1\n" || salt || field name ||
+// 0x00 || canonical JSON of the value). An event's texts share one salt and
+// live in one row of a deletable side table, so an erasure removes them while
+// every proof over the leaf still verifies, and without the salt nobody can
+// confirm a guess against a commitment.
 const DOMAIN = Buffer.from('\x02flowtrail-text-v1\n', 'latin1');
 export const COMMITMENT_KEY = '$commitment';
 
-export function commitText(value: unknown, salt: Buffer): string {
-  return createHash('sha256').update(DOMAIN).update(salt).update(canonicalJson(value)).digest('hex');
+const NUL = Buffer.from([0]);
+
+export function commitText(field: string, value: unknown, salt: Buffer): string {
+  return createHash('sha256').update(DOMAIN).update(salt).update(field, 'utf8').update(NUL).update(canonicalJson(value)).digest('hex');
 }
 
+// Salts are cut from a pool refilled 4 KiB at a time: one call to the CSPRNG serves 256 events.
+let pool = Buffer.alloc(0);
+let offset = 0;
+
 export function newSalt(): Buffer {
-  return randomBytes(16);
+  if (offset + 16 > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  const salt = Buffer.from(pool.subarray(offset, offset + 16));
+  offset += 16;
+  return salt;
 }
 
 /** The placeholder a leaf holds in place of the text: `{"$commitment": "<hex>"}`. */

@@ -1,2 +1,4 @@
-export { createIntegrator, systemEvent, LOG_LOCK, type Integrator, type IntegratorOptions } from './integrator.js';
+export { createIntegrator, type Integrator, type IntegratorOptions } from './integrator.js';
+export { appendEvents, LOG_LOCK, type AppendResult, type CheckpointPolicy } from './append-events.js';
 export { createLogWriter, type LogWriter } from './log-writer.js';
+export { systemEvent } from './system-event.js';

@@ -1,13 +1,13 @@
 import { catalog, type NewEvent } from '../events.js';
 import { appendLeaf, buildLeaf, commitText, COMMITMENT_KEY, encodeLeaf, newSalt } from '../integrity/index.js';
-import type { AuditRow, LogState, TextRow } from '../store/index.js';
+import type { AuditRow, LogState } from '../store/index.js';
 
 export interface LogWriter {
   readonly size: number;
   readonly frontier: Buffer[];
   append(e: NewEvent): AuditRow;
-  /** Rows and texts appended since the last take. */
-  take(): { rows: AuditRow[]; texts: TextRow[] };
+  /** Rows appended since the last take. */
+  take(): AuditRow[];
 }
 
 /**
@@ -19,7 +19,6 @@ export function createLogWriter(state: LogState, recordedAt: string): LogWriter 
   let size = state.size;
   let frontier = state.frontier;
   let rows: AuditRow[] = [];
-  let texts: TextRow[] = [];
   return {
     get size() {
       return size;
@@ -30,12 +29,15 @@ export function createLogWriter(state: LogState, recordedAt: string): LogWriter 
     append(e) {
       const seq = size;
       const data: Record<string, unknown> = { ...e.data };
+      let salt: Buffer | undefined;
+      let value: Record<string, unknown> | undefined;
       for (const field of catalog[e.type].textFields) {
-        const value = data[field];
-        if (value === undefined || value === null) continue;
-        const salt = newSalt();
-        texts.push({ seq, field, salt, value });
-        data[field] = { [COMMITMENT_KEY]: commitText(value, salt) };
+        const text = data[field];
+        if (text === undefined || text === null) continue;
+        salt ??= newSalt();
+        value ??= {};
+        value[field] = text;
+        data[field] = { [COMMITMENT_KEY]: commitText(field, text, salt) };
       }
       const { text, hash } = encodeLeaf(buildLeaf(seq, e, data, recordedAt));
       const row: AuditRow = {
@@ -50,6 +52,7 @@ export function createLogWriter(state: LogState, recordedAt: string): LogWriter 
         username: e.username ?? null,
         leaf: text,
         leafHash: hash,
+        texts: salt !== undefined && value !== undefined ? { salt, value } : null,
       };
       rows.push(row);
       frontier = appendLeaf(frontier, size, hash) as Buffer[];
@@ -57,9 +60,8 @@ export function createLogWriter(state: LogState, recordedAt: string): LogWriter 
       return row;
     },
     take() {
-      const out = { rows, texts };
+      const out = rows;
       rows = [];
-      texts = [];
       return out;
     },
   };

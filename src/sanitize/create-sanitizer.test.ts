@@ -81,6 +81,26 @@ describe('sanitizeText', () => {
     expect(out.match(/\[REDACTED:/g)).toHaveLength(1);
   });
 
+  it('redacts a found secret wherever else it appears in the same text', () => {
+    const text = 'the password is Hunter2-staging-pw, see postgres://ledger:Hunter2-staging-pw@db.internal/ledger';
+    const { text: out, findings } = sanitizer.sanitizeText(text);
+    expect(out).not.toContain('Hunter2');
+    expect(findings.map((f) => [f.kind, f.start])).toEqual([
+      ['password', 16],
+      ['password', 58],
+    ]);
+    expect(findings[0]?.fingerprint).toBe(findings[1]?.fingerprint);
+  });
+
+  it('redacts a bare AWS secret key only next to an access key id', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ4LMPLEKEY';
+    const sha = '3f9a1c0b2d4e5f60718293a4b5c6d7e8f9012345';
+    const withId = sanitizer.sanitizeText(`id AKIAZ7Q4R2LMNOP3STUV secret ${secret} commit ${sha}`);
+    expect(withId.findings.map((f) => f.kind)).toEqual(['aws_access_key_id', 'aws_secret_access_key']);
+    expect(withId.text).toContain(sha);
+    expect(sanitizer.sanitizeText(`secret ${secret}`).findings).toEqual([]);
+  });
+
   it('redacts only the password of a connection URL', () => {
     const { text } = sanitizer.sanitizeText('postgres://app:S3cr3t!@db.internal:5432/flowtrail?sslmode=require');
     expect(text).toMatch(/^postgres:\/\/app:\[REDACTED:password:[0-9a-f]{8}\]@db\.internal:5432\/flowtrail\?sslmode=require$/);

@@ -4,7 +4,7 @@ import { BUILTIN_KINDS } from './kinds.js';
 import { redactText, type Finding } from './redact-text.js';
 import { findRedactionTokens } from './redaction-token.js';
 import { resolveSpans, type Span } from './resolve-spans.js';
-import { sanitizeDeep } from './sanitize-value.js';
+import { sanitizeDeep } from './sanitize-deep.js';
 import { SanitizerConfigError } from './sanitizer-config-error.js';
 import { scanText } from './scan-text.js';
 
@@ -40,9 +40,12 @@ export function createSanitizer(options: SanitizerOptions): Sanitizer {
   const allowlist = compileAllowlist(options.allowlist ?? []);
   const kinds = Object.freeze([...new Set([...BUILTIN_KINDS, ...custom.map((rule) => rule.kind)])]);
 
+  // Reused between calls (sanitizing is synchronous), so a text with nothing
+  // to redact allocates nothing here.
+  const candidates: Candidate[] = [];
   const findSpans = (text: string): Span[] => {
     const skip = findRedactionTokens(text);
-    const candidates: Candidate[] = [];
+    candidates.length = 0;
     scanText(text, candidates, skip);
     if (custom.length > 0) scanCustomRules(text, custom, candidates);
     if (candidates.length === 0) return NO_SPANS;

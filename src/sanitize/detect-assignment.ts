@@ -20,8 +20,9 @@ import { readAssignment } from './read-assignment.js';
 const GENERIC_VALUE = /^[\w.=+/~-]{8,500}$/;
 const IDENTIFIER_ONLY = /^[A-Za-z_.-]+$/;
 const NUMBER_LIKE = /^[\d.,:_-]+$/;
+const PATH_LIKE = /^(?:~|\.{1,2})?\/[\w.-]+(?:\/[\w.-]+)*\/?$/;
 const CODE_REFERENCE = /^[A-Za-z_$][\w$]*(?:(?:\.|\?\.|::|->)[A-Za-z_$][\w$]*)+$/;
-const CODE_CALL = /^[A-Za-z_$][\w$.]*\(/;
+const CODE_CALL = /^[A-Za-z_$][\w$.]*[([]/;
 const AWS_SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
 const HEX40 = /^[a-f0-9]{40}$/;
 const STOPWORDS = ['example', 'sample', 'dummy', 'placeholder', 'changeme', 'redacted', 'test', 'fake'];
@@ -49,8 +50,8 @@ function classify(
   operator: string,
   after: number,
 ): { kind: string; priority: number } | null {
+  if (!quoted && (after === 40 || after === 91 || CODE_REFERENCE.test(value) || CODE_CALL.test(value))) return null;
   if (isPlaceholder(value)) return null;
-  if (!quoted && (CODE_REFERENCE.test(value) || CODE_CALL.test(value) || after === 40 || after === 91)) return null;
   if (GCP_KEY_ID_NAME.test(name) && HEX40.test(value)) {
     return { kind: 'gcp_service_account_key', priority: Priority.vendor };
   }
@@ -62,10 +63,10 @@ function classify(
   if (AWS_SECRET_NAME.test(name) && AWS_SECRET_VALUE.test(value) && shannonEntropy(value) >= 3) {
     return { kind: 'aws_secret_access_key', priority: Priority.vendor };
   }
-  if (!GENERIC_VALUE.test(value) || IDENTIFIER_ONLY.test(value) || NUMBER_LIKE.test(value)) return null;
-  const lower = value.toLowerCase();
-  for (const word of STOPWORDS) if (lower.includes(word)) return null;
+  if (!GENERIC_VALUE.test(value) || IDENTIFIER_ONLY.test(value) || NUMBER_LIKE.test(value) || PATH_LIKE.test(value)) return null;
   const threshold = Math.min(3.5, Math.log2(value.length) - 0.75);
   if (shannonEntropy(value) < threshold) return null;
+  const lower = value.toLowerCase();
+  for (const word of STOPWORDS) if (lower.includes(word)) return null;
   return { kind: 'generic_secret', priority: Priority.generic };
 }

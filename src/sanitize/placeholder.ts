@@ -6,11 +6,12 @@
 const REFERENCE =
   /^(?:\$\{[^}]*\}|\$\{\{[^}]*\}\}|\{\{[^}]*\}\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|%[A-Za-z_][A-Za-z0-9_]*%|@[A-Za-z_][A-Za-z0-9_]*@|<[^<>]*>|\[[^\]]*\])$/;
 const HINT = /(?:^|[^a-z])your(?:[^a-z]|$)|(?:^|[-_ .])here$|^(?:insert|enter|replace|put)[-_ ]|[-_]goes[-_]here/i;
+// Whole values that say "no value here". Words such as "password" or "secret"
+// are not on the list: as the value of a password they may well be the real,
+// weak password, and redacting them costs nothing.
 const WORDS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'secret', 'token', 'apikey', 'api_key', 'key',
-  'changeme', 'change_me', 'changeit', 'example', 'sample', 'placeholder', 'redacted', 'hidden',
-  'masked', 'null', 'nil', 'none', 'true', 'false', 'undefined', 'empty', 'todo', 'tbd', 'n/a',
-  'test', 'dummy', 'fake', 'foo', 'bar', 'foobar', 'xxx',
+  'null', 'nil', 'none', 'true', 'false', 'undefined', 'empty', 'n/a', 'todo', 'tbd', 'redacted',
+  'hidden', 'masked', 'placeholder', 'changeme', 'change_me', 'example', 'sample', 'dummy', 'fake',
 ]);
 
 /** True when a token-shaped value carries filler or a "your ... here" hint. */

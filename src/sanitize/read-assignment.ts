@@ -103,16 +103,33 @@ function nameEndFrom(text: string, from: number): number {
   return i + 1;
 }
 
-/** Start of a name of 3 to 80 characters ending at `end`, or -1. */
-function findNameStart(text: string, end: number): number {
-  let i = end - 1;
-  if (i < 0 || !isNameChar(text.charCodeAt(i))) return -1;
-  while (i >= 0 && end - i <= MAX_NAME && isNameChar(text.charCodeAt(i))) i--;
-  return end - (i + 1) < 3 ? -1 : i + 1;
+// Letters seen in the last name read, one bit per letter a-z. A name can
+// hold a credential word only if it has all of that word's letters, which
+// rules out almost every name (`path`, `offset`, `status`) without a search.
+let nameLetters = 0;
+
+const WORD_LETTERS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred'].map(letterMask);
+
+function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) mask |= 1 << ((word.charCodeAt(i) | 0x20) - 97);
+  return mask;
 }
 
-/** For `name: Type = value`, the index just before the `:`; else -1. */
-const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred'];
+/** Start of a name of 3 to 80 characters ending at `end`, or -1. Sets nameLetters. */
+function findNameStart(text: string, end: number): number {
+  let i = end - 1;
+  let letters = 0;
+  while (i >= 0 && end - i <= MAX_NAME) {
+    const c = text.charCodeAt(i);
+    if (!isNameChar(c)) break;
+    const lower = (c | 0x20) - 97;
+    if (lower >= 0 && lower < 26) letters |= 1 << lower;
+    i--;
+  }
+  nameLetters = letters;
+  return end - (i + 1) < 3 ? -1 : i + 1;
+}
 
 /**
  * Whether text[start, end) contains, in any case, one of the words that make
@@ -120,17 +137,39 @@ const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred
  * hand because it runs for every `=` and `:` in the text.
  */
 function hasCredentialWord(text: string, start: number, end: number): boolean {
+  let possible = false;
+  for (const mask of WORD_LETTERS) if ((nameLetters & mask) === mask) possible = true;
+  if (!possible) return false;
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i) | 0x20;
-    if (c !== 112 && c !== 115 && c !== 116 && c !== 107 && c !== 97 && c !== 99) continue;
-    for (const word of CREDENTIAL_WORDS) {
-      if (word.charCodeAt(0) === c && i + word.length <= end && equalsLower(text, i, word)) return true;
+    switch (text.charCodeAt(i) | 0x20) {
+      case 112: // p
+        if (hasWordAt(text, i, end, 'pass') || hasWordAt(text, i, end, 'pwd')) return true;
+        break;
+      case 115: // s
+        if (hasWordAt(text, i, end, 'secret')) return true;
+        break;
+      case 116: // t
+        if (hasWordAt(text, i, end, 'token')) return true;
+        break;
+      case 107: // k
+        if (hasWordAt(text, i, end, 'key')) return true;
+        break;
+      case 97: // a
+        if (hasWordAt(text, i, end, 'auth')) return true;
+        break;
+      case 99: // c
+        if (hasWordAt(text, i, end, 'cred')) return true;
+        break;
+      default:
+        break;
     }
   }
   return false;
 }
 
-function equalsLower(text: string, at: number, word: string): boolean {
+/** `word` (lower case) at `at`, compared case-insensitively, ending by `end`. */
+function hasWordAt(text: string, at: number, end: number, word: string): boolean {
+  if (at + word.length > end) return false;
   for (let k = 1; k < word.length; k++) {
     if ((text.charCodeAt(at + k) | 0x20) !== word.charCodeAt(k)) return false;
   }

@@ -9,9 +9,11 @@ const TOKEN_MARK = '[REDACTED:';
 const TOKEN = /\[REDACTED:[a-z0-9_]{1,64}:[0-9a-f]{8}\]/g;
 const WHOLE_TOKEN = /^\[REDACTED:[a-z0-9_]{1,64}:[0-9a-f]{8}\]$/;
 
+const NONE: readonly number[] = Object.freeze([]);
+
 /** Start/end pairs, flattened and in order, of every redaction token in `text`. */
-export function findRedactionTokens(text: string): number[] {
-  if (!text.includes(TOKEN_MARK)) return [];
+export function findRedactionTokens(text: string): readonly number[] {
+  if (!text.includes(TOKEN_MARK)) return NONE;
   const spans: number[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {

@@ -2,6 +2,7 @@ import type { Candidate, Detector } from './candidate.js';
 import { isDigit } from './char-class.js';
 import { detectAssignment } from './detect-assignment.js';
 import { detectBasic, detectBearer } from './detect-auth-header.js';
+import { detectAwsSecrets } from './detect-aws-secret.js';
 import { detectEmail } from './detect-email.js';
 import { detectIbanOrNino } from './detect-iban-or-nino.js';
 import { detectIpv6 } from './detect-ipv6.js';
@@ -70,62 +71,105 @@ function buildKeywordDetectors(): Map<string, Detector> {
  * pairs (in order) of regions never to look into: existing redaction tokens.
  */
 export function scanText(text: string, out: Candidate[], skip: readonly number[]): void {
+  const first = out.length;
   const n = text.length;
   let s = 0;
   let skipStart = skip.length > 0 ? (skip[0] ?? n) : n;
-  let prev = 32;
-  let prev2 = 32;
-  for (let i = 0; i < n; i++) {
-    let resume = -1;
+  let i = 0;
+  while (i < n) {
     if (i >= skipStart) {
-      resume = skip[s + 1] ?? n;
+      const skipEnd = skip[s + 1] ?? n;
       s += 2;
       skipStart = s < skip.length ? (skip[s] ?? n) : n;
-    } else {
-      const c = text.charCodeAt(i);
-      const f = c < 128 ? (CLASS[c] ?? 0) : 0;
-      if (f !== 0) {
-        // A word starts here unless a letter or digit precedes; a JSON escape (\n) counts as a break.
-        const atStart = ((prev < 128 ? (CLASS[prev] ?? 0) : 0) & ALNUM) === 0 || (prev2 === 92 && (prev === 110 || prev === 114 || prev === 116));
-        if (f & LETTER) {
-          if (atStart) resume = detectWord(text, i, c, out);
-        } else if (f & OPERATOR) {
-          resume = c === 61 ? detectAssignment(text, i, out) : c === 58 ? detectColon(text, i, out) : detectEmail(text, i, out);
-        } else if (f & NUMBER) {
-          if (atStart && prev !== 46 && prev !== 95 && couldStartNumber(text, i, c)) resume = detectNumber(text, i, out);
-        } else if (text.startsWith('-----BEGIN', i)) {
-          resume = detectPrivateKey(text, i, out);
-        }
+      if (skipEnd > i) i = skipEnd;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    const f = c < 128 ? (CLASS[c] ?? 0) : 0;
+    let resume = -1;
+    if (f & ALNUM) {
+      // The first letter or digit of a run; the rest of the run is skipped
+      // below, as nothing starts inside a word.
+      resume = detectRunStart(text, i, c, f, out);
+      if (resume > i) {
+        i = resume;
+        continue;
       }
-      prev2 = prev;
-      prev = c;
+      i++;
+      while (i < n && isAlnumCode(text.charCodeAt(i))) i++;
+      continue;
     }
-    if (resume > i + 1) {
-      i = resume - 1;
-      prev = text.charCodeAt(i);
-      prev2 = text.charCodeAt(i - 1);
+    if (f & OPERATOR) {
+      resume = c === 61 ? detectAssignment(text, i, out) : c === 58 ? detectColon(text, i, out) : detectEmail(text, i, out);
+    } else if (f & LETTER) {
+      resume = detectWord(text, i, c, out);
+    } else if (f & NUMBER) {
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
+      if (!isAlnumCode(prev) && prev !== 46 && prev !== 95 && couldStartNumber(text, i, c)) resume = detectNumber(text, i, out);
+    } else if (f & DASH && text.startsWith('-----BEGIN', i)) {
+      resume = detectPrivateKey(text, i, out);
     }
+    i = resume > i ? resume : i + 1;
   }
   forgetLastValue();
+  for (let k = first; k < out.length; k++) {
+    if (out[k]?.kind === 'aws_access_key_id') {
+      detectAwsSecrets(text, out);
+      break;
+    }
+  }
 }
 
-/** A vendor keyword, an IBAN or a NINO at a word start. */
+function isAlnumCode(c: number): boolean {
+  return c < 128 && ((CLASS[c] ?? 0) & ALNUM) !== 0;
+}
+
+/**
+ * At the first character of a run of letters and digits: a keyword, IBAN or
+ * NINO, or a number. After a JSON escape such as `\n`, the character after
+ * the `n` starts a word too.
+ */
+function detectRunStart(text: string, at: number, c: number, f: number, out: Candidate[]): number {
+  const prev = at > 0 ? text.charCodeAt(at - 1) : 32;
+  if ((f & LETTER) === 0) {
+    return !isAlnumCode(prev) && prev !== 46 && prev !== 95 && couldStartNumber(text, at, c) ? detectNumber(text, at, out) : -1;
+  }
+  const resume = detectWord(text, at, c, out);
+  if (resume > at || prev !== 92 || (c !== 110 && c !== 114 && c !== 116)) return resume;
+  const next = text.charCodeAt(at + 1);
+  const g = next < 128 ? (CLASS[next] ?? 0) : 0;
+  if (g & LETTER) return detectWord(text, at + 1, next, out);
+  if (g & NUMBER && couldStartNumber(text, at + 1, next)) return detectNumber(text, at + 1, out);
+  return -1;
+}
+
+/**
+ * A vendor keyword, an IBAN or a NINO at a word start. A keyword whose rules
+ * all fail (`SK` before a Slovak IBAN, `sk-learn`) still lets the IBAN check
+ * run, and then the rest of its run is skipped.
+ */
 function detectWord(text: string, at: number, c: number, out: Candidate[]): number {
   const next = text.charCodeAt(at + 1);
   const head = (c << 7) | next;
+  let skipTo = -1;
   if (next < 128 && KEYWORD_HEAD[head] === 1) {
     for (const keyword of KEYWORDS_BY_HEAD.get(head) ?? []) {
       if (!text.startsWith(keyword, at)) continue;
+      const found = out.length;
       const resume = KEYWORD_DETECTORS.get(keyword)?.(text, at, out) ?? -1;
-      if (resume > at + 1) return resume;
+      if (out.length > found) return resume;
+      skipTo = resume;
       break;
     }
   }
   if (c >= 65 && c <= 90 && next >= 65 && next <= 90) {
     const third = text.charCodeAt(at + 2);
-    if (isDigit(third) || (third === 32 && isDigit(text.charCodeAt(at + 3)))) return detectIbanOrNino(text, at, out);
+    if (isDigit(third) || (third === 32 && isDigit(text.charCodeAt(at + 3)))) {
+      const end = detectIbanOrNino(text, at, out);
+      if (end > at + 1) return end;
+    }
   }
-  return -1;
+  return skipTo;
 }
 
 /**

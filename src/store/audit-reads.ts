@@ -4,14 +4,15 @@ export interface StoredEvent {
   seq: number;
   leaf: string | null;
   leafHash: Buffer;
+  textSalt: Buffer | null;
+  texts: Record<string, unknown> | null;
   purgedAt: Date | null;
 }
 
-export interface StoredText {
+export interface LeafRow {
   seq: number;
-  field: string;
-  salt: Buffer;
-  value: unknown;
+  leaf: string | null;
+  leafHash: Buffer;
 }
 
 export interface EventFilters {
@@ -30,7 +31,7 @@ export interface EventFilters {
 export async function listEvents(sql: Sql, f: EventFilters, limit: number, cursor?: { after?: number; before?: number }): Promise<StoredEvent[]> {
   const desc = cursor?.after === undefined;
   return sql<StoredEvent[]>`
-    select seq, leaf, leaf_hash, purged_at from audit_events
+    select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
     where true
       ${f.sessionId !== undefined ? sql`and session_id = ${f.sessionId}` : sql``}
       ${f.type !== undefined ? sql`and type = ${f.type}` : sql``}
@@ -46,20 +47,15 @@ export async function listEvents(sql: Sql, f: EventFilters, limit: number, curso
 }
 
 export async function sessionEvents(sql: Sql, sessionId: string): Promise<StoredEvent[]> {
-  return sql<StoredEvent[]>`select seq, leaf, leaf_hash, purged_at from audit_events
+  return sql<StoredEvent[]>`select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
     where session_id = ${sessionId} order by occurred_at, seq`;
 }
 
-export async function textsFor(sql: Sql, seqs: readonly number[]): Promise<StoredText[]> {
-  if (seqs.length === 0) return [];
-  return sql<StoredText[]>`select seq, field, salt, value from audit_texts where seq = any(${seqs as number[]}::bigint[])`;
-}
-
 /** Leaves in seq order, in batches, for verification and proofs. */
-export async function* leafBatches(sql: Sql, batchSize = 5000, from = 0): AsyncGenerator<StoredEvent[]> {
+export async function* leafBatches(sql: Sql, batchSize = 5000, from = 0): AsyncGenerator<LeafRow[]> {
   let next = from;
   for (;;) {
-    const rows = await sql<StoredEvent[]>`select seq, leaf, leaf_hash, purged_at from audit_events
+    const rows = await sql<LeafRow[]>`select seq, leaf, leaf_hash from audit_events
       where seq >= ${next} order by seq limit ${batchSize}`;
     if (rows.length === 0) return;
     yield rows;
@@ -71,4 +67,10 @@ export async function* leafBatches(sql: Sql, batchSize = 5000, from = 0): AsyncG
 export async function logSize(sql: Sql): Promise<number> {
   const [row] = await sql<{ size: number }[]>`select size from log_state where id = 1`;
   return row?.size ?? 0;
+}
+
+/** Stored texts with the leaf data holding their commitments, in seq order, for verification. */
+export async function textBatches(sql: Sql, after: number, limit: number): Promise<{ seq: number; textSalt: Buffer; texts: Record<string, unknown>; data: Record<string, unknown> | null }[]> {
+  return sql`select seq, text_salt, texts, leaf::jsonb->'data' as data from audit_events
+    where texts is not null and seq > ${after} order by seq limit ${limit}` as never;
 }

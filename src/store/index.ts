@@ -2,14 +2,14 @@ export { connect, openDatabase, MEMORY, type Database, type DatabaseKind, type S
 export { acquireDirLock, isAlive, type DirLock } from './dir-lock.js';
 export { migrate, listMigrations, MIGRATION_LOCK } from './migrate.js';
 export { insertToken, findTokenByHash, listTokens, revokeToken, touchToken, ROLES, type Role, type TokenRow } from './tokens.js';
-export { saveIntake, recordEvents, claimPending, markIntegrated, countPending, type IntakeItem, type PendingIntake } from './intake.js';
+export { saveIntake, recordEvents, claimPending, deleteIntegrated, existingEventIds, countPending, type IntakeItem, type PendingIntake } from './intake.js';
 export { readLogState, writeLogState, splitHashes, type LogState } from './log-state.js';
 export { insertCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointRow } from './checkpoints.js';
-export { insertAuditRows, sessionTimeline, PROJECTION_DATA_TYPES, type AuditRow, type TextRow } from './audit-events.js';
+export { insertAuditRows, sessionEventsOfTypes, eventsOutsideWindow, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
 export { replaySession, type SessionState, type TimelineEntry, type Violation } from './replay-session.js';
 export {
-  saveSessionProjection, getSession, listSessions, findRunningSession,
+  saveSessionProjection, sessionTotals, getSession, listSessions, findRunningSession,
   type SessionRow, type SessionFilters, type SessionCursor,
 } from './sessions.js';
 export { rememberAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
-export { listEvents, sessionEvents, textsFor, leafBatches, logSize, type StoredEvent, type StoredText, type EventFilters } from './audit-reads.js';
+export { listEvents, sessionEvents, leafBatches, textBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';

@@ -14,7 +14,10 @@ export interface PendingIntake {
   events: NewEvent[];
 }
 
-/** Stores accepted submissions durably; returns the dedupe keys that were new (the rest are duplicates). */
+/**
+ * Stores accepted submissions durably; returns the dedupe keys that were new
+ * (the rest are duplicates: waiting in the intake, or already in the log).
+ */
 export async function saveIntake(sql: Sql, items: readonly IntakeItem[]): Promise<Set<string>> {
   if (items.length === 0) return new Set();
   // One statement and one parameter whatever the batch size: the rows travel as a JSON array.
@@ -23,6 +26,7 @@ export async function saveIntake(sql: Sql, items: readonly IntakeItem[]): Promis
     insert into intake (dedupe_key, source, events)
     select x.dedupe_key, x.source, x.events
     from jsonb_to_recordset(${sql.json(rows as unknown as postgres.JSONValue)}) as x(dedupe_key text, source text, events jsonb)
+    where not exists (select 1 from audit_events a where a.event_id = (x.events->0->>'eventId')::uuid)
     on conflict (dedupe_key) do nothing
     returning dedupe_key`;
   return new Set(inserted.map((r) => r.dedupeKey));
@@ -31,18 +35,25 @@ export async function saveIntake(sql: Sql, items: readonly IntakeItem[]): Promis
 /** Locks the oldest pending submissions for the integrator (which holds the log lock). */
 export async function claimPending(tx: Sql, limit: number): Promise<PendingIntake[]> {
   const rows = await tx<{ id: number; events: NewEvent[] }[]>`
-    select id, events from intake where integrated_at is null order by id limit ${limit} for update`;
+    select id, events from intake order by id limit ${limit} for update`;
   return rows.map((r) => ({ id: r.id, events: r.events }));
 }
 
-/** Clears the payload once it is in the log; the key stays so retries remain duplicates. */
-export async function markIntegrated(tx: Sql, ids: readonly number[]): Promise<void> {
+/** Removes submissions once their events are in the log (whose event ids then catch any retry). */
+export async function deleteIntegrated(tx: Sql, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await tx`update intake set integrated_at = now(), events = null where id = any(${ids as number[]}::bigint[])`;
+  await tx`delete from intake where id = any(${ids as number[]}::bigint[])`;
+}
+
+/** The ids among these that the log already holds. */
+export async function existingEventIds(tx: Sql, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx<{ eventId: string }[]>`select event_id from audit_events where event_id = any(${ids as string[]}::uuid[])`;
+  return new Set(rows.map((r) => r.eventId));
 }
 
 export async function countPending(sql: Sql): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from intake where integrated_at is null`;
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from intake`;
   return row?.n ?? 0;
 }
 

@@ -22,8 +22,6 @@ export interface SessionState {
   deleted: boolean;
   startedAt: Date | null;
   endedAt: Date | null;
-  firstOccurredAt: Date;
-  lastOccurredAt: Date;
   durationMs: number | null;
   resourcesCreated: number;
   resourcesCreatedBeforeFailure: number | null;
@@ -97,17 +95,12 @@ export function replaySession(entries: readonly TimelineEntry[]): SessionState {
         break;
     }
   }
-  const first = entries[0];
-  const last = entries[entries.length - 1];
-  if (first === undefined || last === undefined) throw new Error('replaySession needs at least one event');
   const durationMs = started !== null && ended !== null ? ended.occurredAt.getTime() - started.occurredAt.getTime() : null;
   return {
     status,
     deleted,
     startedAt: started?.occurredAt ?? null,
     endedAt: ended?.occurredAt ?? null,
-    firstOccurredAt: first.occurredAt,
-    lastOccurredAt: last.occurredAt,
     durationMs,
     resourcesCreated: resources,
     resourcesCreatedBeforeFailure: ended?.type === 'duo_flow_failed' ? resourcesBeforeEnd : null,

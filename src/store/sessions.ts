@@ -40,7 +40,7 @@ export async function saveSessionProjection(
   tx: Sql,
   sessionId: string,
   state: SessionState,
-  extra: { eventsCount: number; source: string; authorizationVerified: Obj | null; agentUsername: string | null },
+  extra: { eventsCount: number; firstOccurredAt: Date; lastOccurredAt: Date; source: string; authorizationVerified: Obj | null; agentUsername: string | null },
 ): Promise<void> {
   const start = state.start ?? {};
   const create = state.create ?? {};
@@ -69,9 +69,9 @@ export async function saveSessionProjection(
     agentUsername: str(agent.username) ?? extra.agentUsername,
     startedAt: state.startedAt,
     endedAt: state.endedAt,
-    firstOccurredAt: state.firstOccurredAt,
-    lastOccurredAt: state.lastOccurredAt,
-    sortAt: state.startedAt ?? state.firstOccurredAt,
+    firstOccurredAt: extra.firstOccurredAt,
+    lastOccurredAt: extra.lastOccurredAt,
+    sortAt: state.startedAt ?? extra.firstOccurredAt,
     durationMs: state.durationMs,
     resourcesCreated: state.resourcesCreated,
     eventsCount: extra.eventsCount,
@@ -139,4 +139,11 @@ export async function findRunningSession(sql: Sql, agentId: string, project: str
       and started_at <= ${at} and (ended_at is null or ended_at >= ${at})
     order by started_at desc limit 1`;
   return row?.sessionId ?? null;
+}
+
+/** What the projection of a session adds to: its event count and time span so far. */
+export async function sessionTotals(sql: Sql, sessionId: string): Promise<{ eventsCount: number; firstOccurredAt: Date; lastOccurredAt: Date } | null> {
+  const [row] = await sql<{ eventsCount: number; firstOccurredAt: Date; lastOccurredAt: Date }[]>`
+    select events_count, first_occurred_at, last_occurred_at from sessions where session_id = ${sessionId}`;
+  return row ?? null;
 }

@@ -44,7 +44,7 @@ describe('flowtrail verify against tampering', () => {
   it('detects an edited text behind a commitment', async () => {
     await seed();
     const seq = await decisionSeq(5);
-    await tamper((tx) => tx`update audit_texts set value = '"a different decision"' where seq = ${seq} and field = 'decision'`);
+    await tamper((tx) => tx`update audit_events set texts = jsonb_set(texts, '{decision}', '"a different decision"') where seq = ${seq}`);
     const r = await verify();
     expect(r.ok).toBe(false);
     expect(r.problems.join('\n')).toContain(`text "decision" of seq ${seq} does not match`);

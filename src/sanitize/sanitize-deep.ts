@@ -6,9 +6,10 @@ import { sensitiveKeyKind, type SensitiveKind } from './sensitive-key.js';
 // Deep sanitizing of JSON-like values: every string in plain objects and
 // arrays goes through sanitizeText; object keys are kept; a non-empty string
 // under a sensitive key (see sensitive-key.ts), or in an array under one, is
-// redacted whole. Numbers, booleans and null pass through. Unchanged subtrees
-// are returned as they are, changed ones are copied; the input is never
-// mutated. Cycles are refused rather than walked forever.
+// redacted whole. Numbers, booleans, null and Dates pass through. Unchanged
+// subtrees are returned as they are, changed ones are copied; the input is
+// never mutated. Anything it cannot walk (class instances, Maps, Buffers,
+// cycles) is refused with a TypeError rather than passed through unread.
 
 export interface ValueContext {
   key: Buffer;
@@ -31,8 +32,11 @@ export function sanitizeDeep(value: unknown, ctx: ValueContext, under: Sensitive
     path.delete(value);
     return copy ?? value;
   }
+  if (value instanceof Date) return value;
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError(`sanitizeValue cannot read a ${value.constructor?.name ?? 'non-plain object'}; pass JSON-like data`);
+  }
   enter(value, path);
   const record = value as Record<string, unknown>;
   let copy: Record<string, unknown> | undefined;

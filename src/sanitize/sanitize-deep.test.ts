@@ -95,6 +95,13 @@ describe('sanitizeValue', () => {
     expect(Object.keys(value)).toEqual(['__proto__', 'a']);
   });
 
+  it('passes Dates through and refuses objects it cannot read rather than skipping them', () => {
+    const when = new Date(0);
+    expect(sanitizer.sanitizeValue({ when }).value.when).toBe(when);
+    expect(() => sanitizer.sanitizeValue({ m: new Map([['password', 'x']]) })).toThrow(/cannot read a Map/);
+    expect(() => sanitizer.sanitizeValue({ b: Buffer.from('password=x') })).toThrow(TypeError);
+  });
+
   it('throws on a circular structure rather than walking forever', () => {
     const loop: Record<string, unknown> = { a: 'x' };
     loop.self = loop;

@@ -1,0 +1,69 @@
+import { generateSigningKey } from '../src/integrity/index.js';
+import { connect, MEMORY } from '../src/store/index.js';
+
+export type BenchTarget = 'pglite' | 'postgres';
+
+/** PostgreSQL for benchmarks: FLOWTRAIL_BENCH_DATABASE_URL, else the local server .ci/run starts. */
+export const BENCH_PG_URL = process.env.FLOWTRAIL_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh empty database for one benchmark: in-memory PGlite, or a newly created PostgreSQL database. */
+export async function freshDatabaseUrl(target: BenchTarget, name: string): Promise<string | undefined> {
+  if (target === 'pglite') return undefined;
+  const admin = connect(BENCH_PG_URL, 1);
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(BENCH_PG_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function postgresAvailable(): Promise<boolean> {
+  const sql = connect(BENCH_PG_URL, 1);
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+const key = generateSigningKey('flowtrail/bench');
+
+export function benchEnv(url: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...(url === undefined ? { FLOWTRAIL_DATA_DIR: MEMORY } : { FLOWTRAIL_DATABASE_URL: url }),
+    FLOWTRAIL_SANITIZER_KEY: 'bench-sanitizer-key-0123456789abcdef',
+    FLOWTRAIL_SIGNING_KEY: key.privateKeyPem,
+    FLOWTRAIL_LOG_ORIGIN: 'flowtrail/bench',
+    FLOWTRAIL_LOG_LEVEL: 'silent',
+    FLOWTRAIL_PORT: '0',
+    ...extra,
+  };
+}
+
+/** A realistic decision event of about 700 bytes, with a secret in one of ten. */
+export function benchEvent(i: number, sessionId: string, occurredAt: string): Record<string, unknown> {
+  return {
+    event_id: crypto.randomUUID(),
+    type: 'duo_flow_decision_logged',
+    session_id: sessionId,
+    occurred_at: occurredAt,
+    step: i,
+    decision: `Run the unit tests for LedgerTotals after switching to ROUND_HALF_EVEN (step ${i}); the fixtures in tests/ledger/test_totals.py cover the .5 cases.`,
+    rationale: i % 10 === 0
+      ? `The CI job failed with DATABASE_URL=postgres://ci:S3cr3t-${i}@db.internal:5432/ledger in its log, so the agent reran it locally without credentials.`
+      : 'Running the narrow test file first keeps the feedback loop short and shows whether the rounding mode change broke other totals.',
+    alternatives: ['Run the whole suite', 'Skip the tests and open the merge request', 'Ask the reviewer to run them'],
+  };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}

@@ -1,0 +1,76 @@
+import { catalog, eventNames, type NewEvent } from '../events.js';
+import {
+  agentUsername, eventsOutsideWindow, replaySession, saveSessionProjection, sessionEventsOfTypes, sessionTotals, type Sql,
+} from '../store/index.js';
+import type { LogWriter } from './log-writer.js';
+import { systemEvent } from './system-event.js';
+
+// What the projection reads in full (lifecycle, resources, authorization) and what it checks only outside the running window.
+const lifecycleOf = (n: string) => (catalog[n as keyof typeof catalog] as { lifecycle?: string }).lifecycle;
+const CORE_TYPES = eventNames.filter((n) => {
+  const role = lifecycleOf(n);
+  return (role !== undefined && role !== 'activity') || n === 'duo_flow_resource_created' || n.startsWith('duo_flow_authorization_');
+});
+const ACTIVITY_TYPES = eventNames.filter((n) => lifecycleOf(n) === 'activity' && n !== 'duo_flow_resource_created');
+
+/** What one appended batch brought to a session. */
+export interface SessionBatch {
+  count: number;
+  first: Date;
+  last: Date;
+  source: string;
+}
+
+export function addToBatch(touched: Map<string, SessionBatch>, e: NewEvent): void {
+  const at = new Date(e.occurredAt);
+  const b = touched.get(e.sessionId!);
+  if (b === undefined) {
+    touched.set(e.sessionId!, { count: 1, first: at, last: at, source: e.source });
+    return;
+  }
+  b.count++;
+  if (at < b.first) b.first = at;
+  if (at > b.last) b.last = at;
+}
+
+/**
+ * Recomputes a session's projection from its lifecycle events (few) plus the
+ * activity events outside its running window (normally none), so the cost
+ * does not grow with the number of decisions a session logs. A violation seen
+ * for the first time is appended as duo_flow_lifecycle_violation.
+ */
+export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b: SessionBatch): Promise<void> {
+  const core = await sessionEventsOfTypes(tx, sessionId, CORE_TYPES);
+  const window = replaySession(core);
+  // With no start at all, one stray event is enough to say so; with one, every event outside the window counts.
+  const outside = await eventsOutsideWindow(tx, sessionId, ACTIVITY_TYPES, window.startedAt, window.endedAt, window.startedAt === null ? 1 : 1000);
+  const timeline = [...core, ...outside].sort((x, y) => x.occurredAt.getTime() - y.occurredAt.getTime() || x.seq - y.seq);
+  const state = replaySession(timeline);
+  let appended = 0;
+  if (state.violations.length > 0) {
+    const fresh = await tx<{ eventId: string; rule: string }[]>`
+      insert into lifecycle_flags (session_id, event_id, rule)
+      select ${sessionId}, * from unnest(${state.violations.map((v) => v.eventId)}::uuid[], ${state.violations.map((v) => v.rule)}::text[])
+      on conflict do nothing returning event_id, rule`;
+    for (const f of fresh) {
+      const violating = timeline.find((t) => t.eventId === f.eventId);
+      w.append(systemEvent('duo_flow_lifecycle_violation', sessionId, violating?.occurredAt.toISOString() ?? new Date().toISOString(), {
+        violating_event_id: f.eventId,
+        violating_type: violating?.type ?? 'unknown',
+        rule: f.rule,
+      }));
+      appended++;
+    }
+  }
+  const totals = await sessionTotals(tx, sessionId);
+  const agent = (state.start as { agent?: { id?: unknown } } | null)?.agent?.id;
+  const auth = [...core].reverse().find((t) => t.type === 'duo_flow_authorization_verified' || t.type === 'duo_flow_authorization_unverified');
+  await saveSessionProjection(tx, sessionId, state, {
+    eventsCount: (totals?.eventsCount ?? 0) + b.count + appended,
+    firstOccurredAt: totals === null || b.first < totals.firstOccurredAt ? b.first : totals.firstOccurredAt,
+    lastOccurredAt: totals === null || b.last > totals.lastOccurredAt ? b.last : totals.lastOccurredAt,
+    source: b.source,
+    agentUsername: await agentUsername(tx, typeof agent === 'string' || typeof agent === 'number' ? String(agent) : null),
+    authorizationVerified: auth === undefined ? null : { status: auth.type.endsWith('_unverified') ? 'unverified' : 'verified', ...auth.data },
+  });
+}
