@@ -1,5 +1,8 @@
 import { generateSigningKey } from '../src/integrity/index.js';
-import { connect, MEMORY } from '../src/store/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '../src/store/index.js';
 
 export type BenchTarget = 'pglite' | 'postgres';
 
@@ -35,9 +38,10 @@ export async function postgresAvailable(): Promise<boolean> {
 
 const key = generateSigningKey('flowtrail/bench');
 
+/** Settings for a service under benchmark: PostgreSQL at `url`, else PGlite in a new data directory (as users run it). */
 export function benchEnv(url: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    ...(url === undefined ? { FLOWTRAIL_DATA_DIR: MEMORY } : { FLOWTRAIL_DATABASE_URL: url }),
+    ...(url === undefined ? { FLOWTRAIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'flowtrail-bench-')) } : { FLOWTRAIL_DATABASE_URL: url }),
     FLOWTRAIL_SANITIZER_KEY: 'bench-sanitizer-key-0123456789abcdef',
     FLOWTRAIL_SIGNING_KEY: key.privateKeyPem,
     FLOWTRAIL_LOG_ORIGIN: 'flowtrail/bench',
