@@ -5,7 +5,7 @@ import { claimPending, deleteIntegrated, type Pool } from '../store/index.js';
 import { appendEvents, type AppendResult, type CheckpointPolicy } from './append-events.js';
 
 const BATCH = 2000;
-const KICK_DELAY_MS = 20;
+const KICK_DELAY_MS = 50;
 
 export interface IntegratorOptions {
   sql: Pool;

@@ -1,6 +1,6 @@
 import { catalog, eventNames, type NewEvent } from '../events.js';
 import {
-  agentUsername, eventsOutsideWindow, replaySession, saveSessionProjection, sessionEventsOfTypes, sessionTotals, type Sql,
+  addSessionActivity, agentUsername, eventsOutsideWindow, replaySession, saveSessionProjection, sessionEventsOfTypes, sessionTotals, type Sql,
 } from '../store/index.js';
 import type { LogWriter } from './log-writer.js';
 import { systemEvent } from './system-event.js';
@@ -19,16 +19,20 @@ export interface SessionBatch {
   first: Date;
   last: Date;
   source: string;
+  /** Whether the batch holds an event that can change the session beyond its counts. */
+  changesLifecycle: boolean;
 }
 
 export function addToBatch(touched: Map<string, SessionBatch>, e: NewEvent): void {
   const at = new Date(e.occurredAt);
+  const core = !ACTIVITY_TYPES.includes(e.type);
   const b = touched.get(e.sessionId!);
   if (b === undefined) {
-    touched.set(e.sessionId!, { count: 1, first: at, last: at, source: e.source });
+    touched.set(e.sessionId!, { count: 1, first: at, last: at, source: e.source, changesLifecycle: core });
     return;
   }
   b.count++;
+  b.changesLifecycle ||= core;
   if (at < b.first) b.first = at;
   if (at > b.last) b.last = at;
 }
@@ -40,6 +44,12 @@ export function addToBatch(touched: Map<string, SessionBatch>, e: NewEvent): voi
  * for the first time is appended as duo_flow_lifecycle_violation.
  */
 export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b: SessionBatch): Promise<void> {
+  const totals = await sessionTotals(tx, sessionId);
+  // The common case, decisions logged while a session runs, changes only its counts.
+  if (!b.changesLifecycle && totals?.startedAt != null && b.first >= totals.startedAt && (totals.endedAt === null || b.last <= totals.endedAt)) {
+    await addSessionActivity(tx, sessionId, b.count, b.last);
+    return;
+  }
   const core = await sessionEventsOfTypes(tx, sessionId, CORE_TYPES);
   const window = replaySession(core);
   // With no start at all, one stray event is enough to say so; with one, every event outside the window counts.
@@ -62,7 +72,6 @@ export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b
       appended++;
     }
   }
-  const totals = await sessionTotals(tx, sessionId);
   const agent = (state.start as { agent?: { id?: unknown } } | null)?.agent?.id;
   const auth = [...core].reverse().find((t) => t.type === 'duo_flow_authorization_verified' || t.type === 'duo_flow_authorization_unverified');
   await saveSessionProjection(tx, sessionId, state, {

@@ -8,8 +8,8 @@ export { insertCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointRow
 export { insertAuditRows, sessionEventsOfTypes, eventsOutsideWindow, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
 export { replaySession, type SessionState, type TimelineEntry, type Violation } from './replay-session.js';
 export {
-  saveSessionProjection, sessionTotals, getSession, listSessions, findRunningSession,
-  type SessionRow, type SessionFilters, type SessionCursor,
+  saveSessionProjection, sessionTotals, addSessionActivity, getSession, listSessions, findRunningSession,
+  type SessionRow, type SessionFilters, type SessionCursor, type SessionTotals,
 } from './sessions.js';
 export { rememberAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionEvents, leafBatches, textBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';

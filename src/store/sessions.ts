@@ -141,9 +141,23 @@ export async function findRunningSession(sql: Sql, agentId: string, project: str
   return row?.sessionId ?? null;
 }
 
-/** What the projection of a session adds to: its event count and time span so far. */
-export async function sessionTotals(sql: Sql, sessionId: string): Promise<{ eventsCount: number; firstOccurredAt: Date; lastOccurredAt: Date } | null> {
-  const [row] = await sql<{ eventsCount: number; firstOccurredAt: Date; lastOccurredAt: Date }[]>`
-    select events_count, first_occurred_at, last_occurred_at from sessions where session_id = ${sessionId}`;
+export interface SessionTotals {
+  eventsCount: number;
+  firstOccurredAt: Date;
+  lastOccurredAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/** What the projection of a session adds to: its event count, time span and running window so far. */
+export async function sessionTotals(sql: Sql, sessionId: string): Promise<SessionTotals | null> {
+  const [row] = await sql<SessionTotals[]>`
+    select events_count, first_occurred_at, last_occurred_at, started_at, ended_at from sessions where session_id = ${sessionId}`;
   return row ?? null;
+}
+
+/** Counts events that changed nothing else (activity inside the running window) into the session. */
+export async function addSessionActivity(sql: Sql, sessionId: string, count: number, last: Date): Promise<void> {
+  await sql`update sessions set events_count = events_count + ${count},
+    last_occurred_at = greatest(last_occurred_at, ${last}), updated_at = now() where session_id = ${sessionId}`;
 }
