@@ -92,12 +92,12 @@ export const catalog = {
     ingestable: true, lifecycle: 'activity', textFields: [],
   }),
   duo_flow_completed: entry({
-    description: 'The session finished successfully. flowtrail adds duration and resources_created.',
+    description: 'The session finished successfully. The session record shows the derived duration_ms and resources_created.',
     schema: fields({ outcome_summary: text.optional(), usage: usage.optional() }),
     ingestable: true, lifecycle: 'terminal', status: 'completed', textFields: ['outcome_summary'],
   }),
   duo_flow_failed: entry({
-    description: 'The session failed. flowtrail adds duration and resources_created_before_failure.',
+    description: 'The session failed. The session record shows the derived duration_ms and resources_created_before_failure.',
     schema: fields({
       error_category: z.string().min(1).max(255), error_code: z.union([z.string().min(1).max(255), z.number().int()]),
       error_message: text, failed_at_step: step, usage: usage.optional(),

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the defaults of SPEC.md', () => {
+    const c = loadConfig({});
+    expect(c.db).toEqual({ url: undefined, dataDir: './flowtrail-data' });
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080, publicUrl: 'http://127.0.0.1:8080' });
+    expect(c.gitlab.agentUsernames).toEqual(['duo-developer*', 'ai-*']);
+    expect(c.retention.days).toBe(365);
+    expect(c.hook).toMatchObject({ mode: 'enforce', onError: 'reject' });
+    expect(c.integrity).toMatchObject({ checkpointIntervalSeconds: 60, checkpointEvents: 10000, origin: 'flowtrail/127.0.0.1:8080' });
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      FLOWTRAIL_DATABASE_URL: 'postgres://u@db:5432/flowtrail',
+      FLOWTRAIL_PORT: '9000',
+      FLOWTRAIL_HOST: '0.0.0.0',
+      FLOWTRAIL_PUBLIC_URL: 'https://audit.example.test/',
+      FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN: `ftk_${'a'.repeat(40)}`,
+      FLOWTRAIL_WEBHOOK_SECRET: 'webhook-secret',
+      FLOWTRAIL_WEBHOOK_SIGNING_KEY: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      FLOWTRAIL_STREAMING_TOKEN: 'streaming-token',
+      FLOWTRAIL_GITLAB_URL: 'https://gitlab.example.test',
+      FLOWTRAIL_GITLAB_TOKEN: 'glpat-whatever',
+      FLOWTRAIL_AGENT_USERNAMES: 'bot-*, duo-*',
+      FLOWTRAIL_RETENTION_DAYS: '30',
+      FLOWTRAIL_HOOK_MODE: 'warn',
+      FLOWTRAIL_HOOK_ON_ERROR: 'allow',
+      FLOWTRAIL_URL: 'http://127.0.0.1:8080',
+      FLOWTRAIL_TOKEN: 'ftk_x',
+    });
+    expect(c.db.url).toBe('postgres://u@db:5432/flowtrail');
+    expect(c.http).toMatchObject({ port: 9000, host: '0.0.0.0', publicUrl: 'https://audit.example.test' });
+    expect(c.gitlab.agentUsernames).toEqual(['bot-*', 'duo-*']);
+    expect(c.integrity.origin).toBe('flowtrail/audit.example.test');
+    expect(c.hook).toMatchObject({ mode: 'warn', onError: 'allow', url: 'http://127.0.0.1:8080' });
+  });
+
+  it('names every bad variable in one line', () => {
+    let err: unknown;
+    try {
+      loadConfig({ FLOWTRAIL_PORT: 'eighty', FLOWTRAIL_DATABASE_URL: 'mysql://x', FLOWTRAIL_HOOK_MODE: 'loud', FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN: 'short', FLOWTRAIL_GITLAB_URL: 'https://g.test' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message.split('\n')).toHaveLength(1);
+    for (const name of ['FLOWTRAIL_PORT', 'FLOWTRAIL_DATABASE_URL', 'FLOWTRAIL_HOOK_MODE', 'FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN', 'FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('refuses an invalid sanitizer pattern list and a short sanitizer key', () => {
+    expect(() => loadConfig({ FLOWTRAIL_SANITIZER_PATTERNS: '{"kind":"x"}' })).toThrow(/FLOWTRAIL_SANITIZER_PATTERNS must be a JSON array/);
+    expect(() => loadConfig({ FLOWTRAIL_SANITIZER_KEY: 'short' })).toThrow(/FLOWTRAIL_SANITIZER_KEY must be at least 32 characters/);
+  });
+});
