@@ -34,7 +34,7 @@ export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.post('/verify', requirePermission(deps, 'verify'), async (c) => {
     await deps.integrator.integrate();
-    return c.json(await verifyDatabase(deps.sql, deps.verifiers, deps.config.integrity.origin));
+    return c.json(await verifyDatabase(deps.sql, deps.verifiers, deps.config.integrity.origin, { deep: c.req.query('deep') === 'true' }));
   });
   return app;
 }

@@ -8,16 +8,18 @@ import { UsageError } from './cli-error.js';
 import { withLocalDatabase } from './local-context.js';
 import { findRunningService } from './service-client.js';
 
-export const verifyUsage = `Usage: flowtrail verify [--bundle FILE] [--key VERIFIER_KEY]
+export const verifyUsage = `Usage: flowtrail verify [--deep] [--bundle FILE] [--key VERIFIER_KEY]
 
 Recomputes every leaf and root of the Merkle log, checks each signed
-checkpoint and the texts against their commitments, and prints a status per
-checkpoint. With --bundle, checks an exported bundle offline against a signed
-checkpoint (--key: the verifier key to trust; default: this installation's).
+checkpoint (signature, origin, root) and that the log has no gap, and prints a
+status per checkpoint. --deep also checks the indexed columns and every stored
+text against the leaf and commitment they belong to. With --bundle, checks an
+exported bundle offline against a signed checkpoint (--key: the verifier key
+to trust; default: this installation's).
 Exit status: 0 all valid, 1 anything invalid, 2 usage or configuration error.`;
 
 export async function verifyCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
-  const { values } = parseCommandArgs(argv, { bundle: { type: 'string' }, key: { type: 'string' } });
+  const { values } = parseCommandArgs(argv, { bundle: { type: 'string' }, key: { type: 'string' }, deep: { type: 'boolean' } });
   if (values.help === true) {
     out(verifyUsage);
     return 0;
@@ -26,14 +28,15 @@ export async function verifyCommand(argv: string[], config: Config, out: (s: str
   if (values.key !== undefined) throw new UsageError('--key goes with --bundle');
   const remote = await findRunningService(config);
   const result: DatabaseVerification = remote !== null
-    ? await remote.json<DatabaseVerification>('POST', '/api/v1/integrity/verify')
+    ? await remote.json<DatabaseVerification>('POST', `/api/v1/integrity/verify${values.deep === true ? '?deep=true' : ''}`)
     : await withLocalDatabase(config, async (ctx) => {
         await ctx.integrator.integrate();
-        return verifyDatabase(ctx.sql, [parseVerifierKey(ctx.keys.signer.verifierKey)], config.integrity.origin);
+        return verifyDatabase(ctx.sql, [parseVerifierKey(ctx.keys.signer.verifierKey)], config.integrity.origin, { deep: values.deep === true });
       });
   for (const c of result.checkpoints) out(`checkpoint ${c.treeSize}: ${c.status}`);
   for (const p of result.problems) out(`INVALID: ${p}`);
-  out(`${result.events} events (${result.purged} purged by retention), ${result.texts} texts, ${result.checkpoints.length} checkpoints: ${result.ok ? 'valid' : 'INVALID'}`);
+  const texts = values.deep === true ? `, ${result.texts} texts` : '';
+  out(`${result.events} events (${result.purged} purged by retention)${texts}, ${result.checkpoints.length} checkpoints: ${result.ok ? 'valid' : 'INVALID'}`);
   return result.ok ? 0 : 1;
 }
 

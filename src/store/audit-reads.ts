@@ -51,16 +51,21 @@ export async function sessionEvents(sql: Sql, sessionId: string): Promise<Stored
     where session_id = ${sessionId} order by occurred_at, seq`;
 }
 
-/** Leaves in seq order, in batches, for verification and proofs. */
+/**
+ * Leaves in seq order, in batches, for verification and proofs. The next
+ * batch is already being read while the caller works on the current one.
+ */
 export async function* leafBatches(sql: Sql, batchSize = 5000, from = 0): AsyncGenerator<LeafRow[]> {
-  let next = from;
+  const read = (after: number) => sql<LeafRow[]>`select seq, leaf, leaf_hash from audit_events
+    where seq >= ${after} order by seq limit ${batchSize}`;
+  let pending = read(from);
   for (;;) {
-    const rows = await sql<LeafRow[]>`select seq, leaf, leaf_hash from audit_events
-      where seq >= ${next} order by seq limit ${batchSize}`;
+    const rows = await pending;
     if (rows.length === 0) return;
+    const full = rows.length === batchSize;
+    if (full) pending = read(rows[rows.length - 1]!.seq + 1);
     yield rows;
-    next = rows[rows.length - 1]!.seq + 1;
-    if (rows.length < batchSize) return;
+    if (!full) return;
   }
 }
 

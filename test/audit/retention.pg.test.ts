@@ -25,7 +25,7 @@ describe('retention', () => {
     const leaves = await t.deps.sql`select count(*)::int as n from audit_events where session_id = 'old' and leaf is null and purged_at is not null`;
     expect(leaves[0]!.n).toBe(3);
     await t.deps.integrator.checkpoint(true);
-    const v = await verifyDatabase(t.deps.sql, t.deps.verifiers, 'flowtrail/test');
+    const v = await verifyDatabase(t.deps.sql, t.deps.verifiers, 'flowtrail/test', { deep: true });
     expect(v).toMatchObject({ ok: true, purged: 3 });
     expect(v.checkpoints.every((c) => c.status === 'valid')).toBe(true);
     const [purged] = await t.deps.sql`select leaf from audit_events where type = 'retention_purged'`;

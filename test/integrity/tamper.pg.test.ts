@@ -6,7 +6,7 @@ import { at, flowEvent, startedEvent } from '../support/flow-events.js';
 
 describe('flowtrail verify against tampering', () => {
   const t = useTestApp();
-  const verify = () => verifyDatabase(t.deps.sql, t.deps.verifiers, 'flowtrail/test');
+  const verify = (deep = false) => verifyDatabase(t.deps.sql, t.deps.verifiers, 'flowtrail/test', { deep });
   // Tampering needs the purge switch that the append-only triggers honour, as a database owner could.
   const tamper = (fn: (tx: typeof t.deps.sql) => Promise<unknown>) =>
     t.deps.sql.begin(async (tx) => {
@@ -45,9 +45,18 @@ describe('flowtrail verify against tampering', () => {
     await seed();
     const seq = await decisionSeq(5);
     await tamper((tx) => tx`update audit_events set texts = jsonb_set(texts, '{decision}', '"a different decision"') where seq = ${seq}`);
-    const r = await verify();
+    const r = await verify(true);
     expect(r.ok).toBe(false);
     expect(r.problems.join('\n')).toContain(`text "decision" of seq ${seq} does not match`);
+  });
+
+  it('detects, in deep mode, an indexed column that no longer matches its leaf', async () => {
+    await seed();
+    await tamper((tx) => tx`update audit_events set session_id = 'elsewhere' where seq = ${4}`);
+    expect((await verify()).ok).toBe(true);
+    const r = await verify(true);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toContain('indexed columns of seq 4 differ from its leaf');
   });
 
   it('detects a deleted event', async () => {

@@ -1,0 +1,80 @@
+// `flowtrail verify` over a real database: every leaf re-hashed, every root
+// recomputed and compared with its signed checkpoint, the indexed columns and
+// the texts checked against their leaves. Baseline: reading the same rows
+// through the same driver, which verification cannot beat.
+import { pathToFileURL } from 'node:url';
+import { verifyDatabase } from '../src/audit/index.js';
+import { loadConfig } from '../src/config.js';
+import { appendEvents } from '../src/jobs/index.js';
+import { loadKeys } from '../src/load-keys.js';
+import { parseVerifierKey } from '../src/integrity/index.js';
+import { leafBatches, migrate, openDatabase } from '../src/store/index.js';
+import { validateFlowEvent, sanitizeEvent } from '../src/ingest/index.js';
+import { createSanitizer } from '../src/sanitize/index.js';
+import { benchEnv, benchEvent, freshDatabaseUrl, postgresAvailable, type BenchTarget } from './bench-env.js';
+import type { BenchReport } from './report.js';
+
+const EVENTS = Number(process.env.FLOWTRAIL_BENCH_VERIFY_EVENTS ?? 300_000);
+const TARGET = 300_000;
+
+export async function runTarget(target: BenchTarget): Promise<BenchReport> {
+  const config = loadConfig(benchEnv(await freshDatabaseUrl(target, 'flowtrail_bench_verify')));
+  const keys = await loadKeys(config);
+  const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
+  try {
+    await migrate(db.sql);
+    const sanitizer = createSanitizer({ key: keys.sanitizerKey });
+    const policy = { signer: keys.signer, origin: config.integrity.origin, every: 10_000 };
+    const base = Date.now() - 86_400_000;
+    for (let i = 0; i < EVENTS; i += 5000) {
+      const events = Array.from({ length: Math.min(5000, EVENTS - i) }, (_, k) => {
+        const v = validateFlowEvent(benchEvent(i + k, `v${(i + k) % 500}`, new Date(base + i + k).toISOString()));
+        if (!v.ok) throw new Error(v.error);
+        return sanitizeEvent(sanitizer, v.event);
+      });
+      await db.sql.begin((tx) => appendEvents(tx, events, policy));
+    }
+    await db.sql.begin((tx) => appendEvents(tx, [], policy, true));
+
+    let t0 = performance.now();
+    let rows = 0;
+    for await (const batch of leafBatches(db.sql, 20_000)) rows += batch.length;
+    const readRate = rows / ((performance.now() - t0) / 1000);
+
+    const verifiers = [parseVerifierKey(keys.signer.verifierKey)];
+    t0 = performance.now();
+    const r = await verifyDatabase(db.sql, verifiers, config.integrity.origin);
+    const seconds = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const deep = await verifyDatabase(db.sql, verifiers, config.integrity.origin, { deep: true });
+    const deepSeconds = (performance.now() - t0) / 1000;
+    if (!deep.ok) throw new Error('deep verification failed');
+    if (!r.ok) throw new Error(`verification failed: ${r.problems.slice(0, 3).join('; ')}`);
+    const value = r.events / seconds;
+    return {
+      name: `flowtrail verify (${target})`,
+      metric: 'events/s',
+      value,
+      baseline: { name: 'reading seq, leaf, leaf_hash through the same driver', value: readRate },
+      ratio: value / readRate,
+      target: `>= ${TARGET} events/s`,
+      pass: value >= TARGET,
+      notes: `${r.events} events and ${r.checkpoints.length} checkpoints in ${seconds.toFixed(2)} s; --deep (columns and ${deep.texts} texts too): ${Math.round(deep.events / deepSeconds)} events/s`,
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+export async function run(): Promise<BenchReport[]> {
+  const reports = [await runTarget('pglite')];
+  if (await postgresAvailable()) reports.push(await runTarget('postgres'));
+  return reports;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run().then((r) => console.log(JSON.stringify(r, null, 2)), (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
