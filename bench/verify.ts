@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { verifyDatabase } from '../src/audit/index.js';
 import { loadConfig } from '../src/config.js';
 import { appendEvents } from '../src/jobs/index.js';
-import { loadKeys } from '../src/load-keys.js';
+import { createSigner, loadKeys } from '../src/load-keys.js';
 import { parseVerifierKey } from '../src/integrity/index.js';
 import { leafBatches, migrate, openDatabase } from '../src/store/index.js';
 import { validateFlowEvent, sanitizeEvent } from '../src/ingest/index.js';
@@ -24,7 +24,8 @@ export async function runTarget(target: BenchTarget): Promise<BenchReport> {
   try {
     await migrate(db.sql);
     const sanitizer = createSanitizer({ key: keys.sanitizerKey });
-    const policy = { signer: keys.signer, origin: config.integrity.origin, every: 10_000 };
+    const signer = createSigner(keys, config.integrity.origin);
+    const policy = { signer, origin: config.integrity.origin, every: 10_000 };
     const base = Date.now() - 86_400_000;
     for (let i = 0; i < EVENTS; i += 5000) {
       const events = Array.from({ length: Math.min(5000, EVENTS - i) }, (_, k) => {
@@ -41,7 +42,7 @@ export async function runTarget(target: BenchTarget): Promise<BenchReport> {
     for await (const batch of leafBatches(db.sql, 20_000)) rows += batch.length;
     const readRate = rows / ((performance.now() - t0) / 1000);
 
-    const verifiers = [parseVerifierKey(keys.signer.verifierKey)];
+    const verifiers = [parseVerifierKey(signer.verifierKey)];
     t0 = performance.now();
     const r = await verifyDatabase(db.sql, verifiers, config.integrity.origin);
     const seconds = (performance.now() - t0) / 1000;

@@ -51,10 +51,13 @@ create index audit_events_type on audit_events (type, seq);
 create index audit_events_occurred on audit_events (occurred_at, seq);
 
 -- The compact-range frontier of the tree, updated with each appended batch.
+-- origin: the log's name in its checkpoints (and the signing key's name),
+-- fixed by the first start so that a new URL or port never orphans old checkpoints.
 create table log_state (
   id int primary key check (id = 1),
   size bigint not null,
-  frontier bytea not null
+  frontier bytea not null,
+  origin text
 );
 insert into log_state (id, size, frontier) values (1, 0, '\x');
 

@@ -18,6 +18,8 @@ export interface AppDeps {
   metrics: Metrics;
   log: Logger;
   verifiers: NoteVerifier[];
+  /** The log's origin (stored in the database at first start). */
+  origin: string;
 }
 
 export interface AppEnv {

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(c.gitlab.agentUsernames).toEqual(['duo-developer*', 'ai-*']);
     expect(c.retention.days).toBe(365);
     expect(c.hook).toMatchObject({ mode: 'enforce', onError: 'reject' });
-    expect(c.integrity).toMatchObject({ checkpointIntervalSeconds: 60, checkpointEvents: 10000, origin: 'flowtrail/127.0.0.1:8080' });
+    expect(c.integrity).toMatchObject({ checkpointIntervalSeconds: 60, checkpointEvents: 10000, origin: 'flowtrail/127.0.0.1' });
   });
 
   it('reads every variable', () => {

@@ -29,7 +29,10 @@ export interface Config {
   };
   readonly integrity: {
     readonly signingKey?: string;
+    /** The origin a new log takes (an existing log keeps the one it was created with). */
     readonly origin: string;
+    /** Whether FLOWTRAIL_LOG_ORIGIN set it: then it must match the log's. */
+    readonly originExplicit: boolean;
     readonly checkpointIntervalSeconds: number;
     readonly checkpointEvents: number;
     readonly sinkDir?: string;
@@ -153,7 +156,8 @@ export function loadConfig(env: Env = {}): Config {
     },
     integrity: {
       signingKey,
-      origin: get('FLOWTRAIL_LOG_ORIGIN') ?? `flowtrail/${new URL(publicUrl).host}`,
+      origin: get('FLOWTRAIL_LOG_ORIGIN') ?? `flowtrail/${new URL(publicUrl).hostname}`,
+      originExplicit: get('FLOWTRAIL_LOG_ORIGIN') !== undefined,
       checkpointIntervalSeconds: int('FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86400),
       checkpointEvents: int('FLOWTRAIL_CHECKPOINT_EVENTS', 10000, 1, 10_000_000),
       sinkDir: get('FLOWTRAIL_CHECKPOINT_DIR'),

@@ -6,7 +6,8 @@ import { createNoteSigner, generateSigningKey, type NoteSigner } from './integri
 
 export interface Keys {
   sanitizerKey: Buffer;
-  signer: NoteSigner;
+  /** Ed25519 private key (PKCS#8 PEM) for checkpoints; the signer is named after the log's origin. */
+  signingKeyPem: string;
 }
 
 /**
@@ -20,8 +21,18 @@ export async function loadKeys(config: Config): Promise<Keys> {
     config.sanitizer.key !== undefined
       ? Buffer.from(config.sanitizer.key, 'utf8')
       : Buffer.from(await readOrCreate(join(dir, 'sanitizer.key'), () => randomBytes(32).toString('hex')), 'hex');
-  const pem = config.integrity.signingKey ?? (await readOrCreate(join(dir, 'signing-key.pem'), () => generateSigningKey(config.integrity.origin).privateKeyPem));
-  return { sanitizerKey, signer: createNoteSigner(pem, config.integrity.origin) };
+  const signingKeyPem = config.integrity.signingKey ?? (await readOrCreate(join(dir, 'signing-key.pem'), () => generateSigningKey('flowtrail').privateKeyPem));
+  return { sanitizerKey, signingKeyPem };
+}
+
+export function createSigner(keys: Keys, origin: string): NoteSigner {
+  return createNoteSigner(keys.signingKeyPem, origin);
+}
+
+/** The verifier key of this installation's signing key, without creating one (for offline checks). */
+export async function existingSigningKey(config: Config): Promise<string | null> {
+  if (config.integrity.signingKey !== undefined) return config.integrity.signingKey;
+  return readFile(join(config.db.dataDir, 'signing-key.pem'), 'utf8').then((s) => s.trim(), () => null);
 }
 
 async function readOrCreate(path: string, make: () => string): Promise<string> {

@@ -7,13 +7,13 @@ import { createApp } from './app.js';
 import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
 import { createIntegrator, type Integrator } from './jobs/index.js';
-import { loadKeys } from './load-keys.js';
+import { createSigner, loadKeys } from './load-keys.js';
 import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { scheduleRetention } from './jobs/schedule-retention.js';
 import { writeCheckpointToSinks } from './jobs/checkpoint-sinks.js';
-import { countPending, findTokenByHash, logSize, migrate, openDatabase, type Database } from './store/index.js';
+import { countPending, findTokenByHash, logSize, migrate, openDatabase, resolveLogOrigin, type Database } from './store/index.js';
 
 export interface Service {
   url: string;
@@ -32,8 +32,10 @@ export async function startService(config: Config, log: Logger, options: { liste
   const keys = await loadKeys(config);
   const sanitizer = createSanitizer({ key: keys.sanitizerKey, customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] });
   const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
+  let origin: string;
   try {
     await migrate(db.sql);
+    origin = await resolveLogOrigin(db.sql, config.integrity.origin, config.integrity.originExplicit);
     if (config.auth.bootstrapAdminToken !== undefined && (await findTokenByHash(db.sql, hashToken(config.auth.bootstrapAdminToken))) === null) {
       await createApiToken(db.sql, { role: 'admin', name: 'bootstrap admin (FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN)', token: config.auth.bootstrapAdminToken }, { id: 'system' });
     }
@@ -41,11 +43,12 @@ export async function startService(config: Config, log: Logger, options: { liste
     await db.close();
     throw err;
   }
+  const signer = createSigner(keys, origin);
   const metrics = createMetrics();
   const integrator = createIntegrator({
     sql: db.sql,
-    signer: keys.signer,
-    origin: config.integrity.origin,
+    signer,
+    origin,
     checkpointEvents: config.integrity.checkpointEvents,
     checkpointIntervalMs: config.integrity.checkpointIntervalSeconds * 1000,
     log,
@@ -60,7 +63,8 @@ export async function startService(config: Config, log: Logger, options: { liste
   const deps: AppDeps = {
     config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
     authenticator: createAuthenticator(db.sql),
-    verifiers: [parseVerifierKey(keys.signer.verifierKey)],
+    verifiers: [parseVerifierKey(signer.verifierKey)],
+    origin,
   };
   await integrator.integrate();
   integrator.start();

@@ -3,6 +3,8 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { verifyDatabase } from '../audit/index.js';
 import { countPending, latestCheckpoint, listCheckpoints, logSize } from '../store/index.js';
 import { requirePermission } from './require-permission.js';
+import { parseVerifierKey } from '../integrity/index.js';
+import { AppError } from '../errors.js';
 
 /** GET /api/v1/integrity (state of the log), /checkpoints, and POST /verify (a full verification run). */
 export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
@@ -10,7 +12,7 @@ export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/', requirePermission(deps, 'read'), async (c) => {
     const [size, latest, pending] = await Promise.all([logSize(deps.sql), latestCheckpoint(deps.sql), countPending(deps.sql)]);
     return c.json({
-      origin: deps.config.integrity.origin,
+      origin: deps.origin,
       verifier_keys: deps.verifiers.map((v) => v.verifierKey),
       tree_size: size,
       pending_intake: pending,
@@ -32,9 +34,19 @@ export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
     const size = await deps.integrator.checkpoint(true);
     return c.json({ tree_size: size ?? (await latestCheckpoint(deps.sql))?.treeSize ?? 0 });
   });
+  // Body (optional): {"keys": ["<verifier key>", ...]} to verify against keys the caller holds instead of the service's.
   app.post('/verify', requirePermission(deps, 'verify'), async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { keys?: unknown };
+    let verifiers = deps.verifiers;
+    if (Array.isArray(body.keys) && body.keys.length > 0) {
+      try {
+        verifiers = body.keys.map((k) => parseVerifierKey(String(k)));
+      } catch {
+        throw new AppError('invalid', 'keys: each must be a verifier key (name+hash+key)');
+      }
+    }
     await deps.integrator.integrate();
-    return c.json(await verifyDatabase(deps.sql, deps.verifiers, deps.config.integrity.origin, { deep: c.req.query('deep') === 'true' }));
+    return c.json(await verifyDatabase(deps.sql, verifiers, deps.origin, { deep: c.req.query('deep') === 'true' }));
   });
   return app;
 }

@@ -26,7 +26,7 @@ export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFil
   const cp = await latestCheckpoint(sql);
   if (cp === null) throw new Error('the log has no signed checkpoint yet');
   await recordEvents(sql, [{
-    eventId: randomUUID(), type: 'audit_export_performed', sessionId: o.filters.sessionId ?? null,
+    eventId: randomUUID(), type: 'audit_export_performed', sessionId: null,
     occurredAt: new Date().toISOString(), source: 'system',
     data: { format: 'bundle', tree_size: cp.treeSize, actor: o.actor, channel: o.channel },
   }]);

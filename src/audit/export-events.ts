@@ -23,7 +23,8 @@ export async function* exportEvents(sql: Sql, o: ExportOptions): AsyncGenerator<
   await recordEvents(sql, [{
     eventId: randomUUID(),
     type: 'audit_export_performed',
-    sessionId: o.filters.sessionId ?? null,
+    // About the reader, not the session read: it must outlive the session's own purge.
+    sessionId: null,
     occurredAt: new Date().toISOString(),
     source: 'system',
     data: { format: o.format, filters: filtersForRecord(o.filters), actor: o.actor, channel: o.channel },

@@ -19,6 +19,7 @@ export interface RetentionResult {
  */
 export async function runRetention(sql: Pool, days: number, actor: string, now = new Date()): Promise<RetentionResult> {
   const cutoff = new Date(now.getTime() - days * 86_400_000);
+  let seqRanges: [number, number][] = [];
   const result = await sql.begin(async (tx) => {
     await tx`set local flowtrail.purge = 'on'`;
     const cp = await latestCheckpoint(tx);
@@ -29,8 +30,9 @@ export async function runRetention(sql: Pool, days: number, actor: string, now =
     const ready = candidates.filter((c) => c.maxSeq < upTo).map((c) => c.sessionId);
     if (ready.length === 0) return { sessions: 0, events: 0, texts: 0, deferred: candidates.length, upTo };
     const [t] = await tx<{ n: number }[]>`select count(*)::int as n from audit_events where session_id = any(${ready}::text[]) and texts is not null`;
-    const events = await tx`update audit_events set leaf = null, texts = null, text_salt = null, purged_at = now()
-      where session_id = any(${ready}::text[]) and leaf is not null`;
+    const events = await tx<{ seq: number }[]>`update audit_events set leaf = null, texts = null, text_salt = null, purged_at = now()
+      where session_id = any(${ready}::text[]) and leaf is not null returning seq`;
+    seqRanges = toRanges(events.map((e) => e.seq));
     await tx`delete from lifecycle_flags where session_id = any(${ready}::text[])`;
     await tx`delete from sessions where session_id = any(${ready}::text[])`;
     return { sessions: ready.length, events: events.count, texts: t?.n ?? 0, deferred: candidates.length - ready.length, upTo };
@@ -41,7 +43,20 @@ export async function runRetention(sql: Pool, days: number, actor: string, now =
   };
   await recordEvents(sql, [{
     eventId: randomUUID(), type: 'retention_purged', sessionId: null, occurredAt: now.toISOString(), source: 'system',
-    data: { ...out, retention_days: days, actor },
+    // The exact leaves purged: verify accepts a leaf without content only inside these ranges.
+    data: { ...out, retention_days: days, actor, seq_ranges: seqRanges },
   }]);
+  return out;
+}
+
+/** [first, last] runs of consecutive numbers, ascending. */
+export function toRanges(seqs: readonly number[]): [number, number][] {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && s === last[1] + 1) last[1] = s;
+    else out.push([s, s]);
+  }
   return out;
 }

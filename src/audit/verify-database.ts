@@ -3,6 +3,8 @@ import { leafBatches, listCheckpoints, logSize, textBatches, type Sql } from '..
 
 export interface DatabaseVerification {
   ok: boolean;
+  /** The verifier keys the checkpoints were checked against. */
+  keys: string[];
   events: number;
   purged: number;
   texts: number;
@@ -18,13 +20,11 @@ export interface DatabaseVerification {
  * commitment its leaf holds (reads show a tampered text as such anyway).
  */
 export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin: string, options: { deep?: boolean } = {}): Promise<DatabaseVerification> {
-  let purged = 0;
+  const purgedSeqs: number[] = [];
   async function* leaves() {
     for await (const batch of leafBatches(sql, 20_000)) {
-      yield batch.map((r) => {
-        if (r.leaf === null) purged++;
-        return { seq: r.seq, leaf: r.leaf, leafHash: r.leafHash };
-      });
+      for (const r of batch) if (r.leaf === null) purgedSeqs.push(r.seq);
+      yield batch;
     }
   }
   const checkpoints = (await listCheckpoints(sql)).map((c) => ({ treeSize: c.treeSize, note: c.note }));
@@ -33,8 +33,16 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
 
   const size = await logSize(sql);
   if (size !== result.events) problems.push(`log_state says ${size} events, the table holds ${result.events}`);
+  // A leaf without content is legitimate only where a recorded retention purge emptied it.
+  if (purgedSeqs.length > 0) {
+    const allowed = await purgedRanges(sql);
+    const stray = purgedSeqs.filter((s) => !allowed.some(([a, b]) => s >= a && s <= b));
+    if (stray.length > 0) problems.push(`${stray.length} leaves are empty without a retention purge that covers them (first at seq ${stray[0]})`);
+  }
+  const purged = purgedSeqs.length;
 
-  if (options.deep !== true) return { ok: result.ok && problems.length === result.problems.length, events: result.events, purged, texts: 0, checkpoints: result.checkpoints, problems };
+  const keys = verifiers.map((v) => v.verifierKey);
+  if (options.deep !== true) return { ok: result.ok && problems.length === result.problems.length, keys, events: result.events, purged, texts: 0, checkpoints: result.checkpoints, problems };
 
   const mismatched = await sql<{ seq: number }[]>`
     select seq from audit_events a cross join lateral (select a.leaf::jsonb as j) l
@@ -45,6 +53,10 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
       or (j->>'occurred_at')::timestamptz <> occurred_at)
     order by seq limit 20`;
   for (const m of mismatched) problems.push(`indexed columns of seq ${m.seq} differ from its leaf`);
+
+  const missing = await sql<{ seq: number }[]>`
+    select seq from audit_events where leaf is not null and texts is null and strpos(leaf, '"$commitment"') > 0 order by seq limit 20`;
+  for (const m of missing) problems.push(`texts of seq ${m.seq} are missing though its leaf commits to them`);
 
   let texts = 0;
   let last = -1;
@@ -63,5 +75,13 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
     if (rows.length < 5000) break;
   }
   const ok = result.ok && problems.length === result.problems.length;
-  return { ok, events: result.events, purged, texts, checkpoints: result.checkpoints, problems };
+  return { ok, keys, events: result.events, purged, texts, checkpoints: result.checkpoints, problems };
+}
+
+async function purgedRanges(sql: Sql): Promise<[number, number][]> {
+  const rows = await sql<{ leaf: string }[]>`select leaf from audit_events where type = 'retention_purged' and leaf is not null`;
+  return rows.flatMap((r) => {
+    const ranges = (JSON.parse(r.leaf) as { data?: { seq_ranges?: unknown } }).data?.seq_ranges;
+    return Array.isArray(ranges) ? ranges.filter((x): x is [number, number] => Array.isArray(x) && x.length === 2) : [];
+  });
 }

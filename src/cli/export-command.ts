@@ -59,7 +59,7 @@ export async function exportCommand(argv: string[], config: Config, out: (s: str
       if (values.bundle === true) {
         await ctx.integrator.integrate();
         await ctx.integrator.checkpoint(true);
-        const bundle = await buildBundle(ctx.sql, { filters, actor, channel: 'cli', origin: config.integrity.origin, verifierKey: ctx.keys.signer.verifierKey });
+        const bundle = await buildBundle(ctx.sql, { filters, actor, channel: 'cli', origin: ctx.origin, verifierKey: ctx.verifierKey });
         await write(`${JSON.stringify(bundle, null, 2)}\n`);
         return;
       }

@@ -1,38 +1,49 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { verifyDatabase, type DatabaseVerification, type BundleFile } from '../audit/index.js';
-import { commitText, commitmentOf, parseVerifierKey, verifyBundle } from '../integrity/index.js';
-import { loadKeys } from '../load-keys.js';
+import { commitText, commitmentOf, createNoteSigner, parseVerifierKey, verifyBundle, type NoteVerifier } from '../integrity/index.js';
+import { existingSigningKey } from '../load-keys.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './cli-error.js';
 import { withLocalDatabase } from './local-context.js';
 import { findRunningService } from './service-client.js';
 
-export const verifyUsage = `Usage: flowtrail verify [--deep] [--bundle FILE] [--key VERIFIER_KEY]
+export const verifyUsage = `Usage: flowtrail verify [--deep] [--key VERIFIER_KEY ...] [--bundle FILE]
 
 Recomputes every leaf and root of the Merkle log, checks each signed
 checkpoint (signature, origin, root) and that the log has no gap, and prints a
 status per checkpoint. --deep also checks the indexed columns and every stored
 text against the leaf and commitment they belong to. With --bundle, checks an
-exported bundle offline against a signed checkpoint (--key: the verifier key
-to trust; default: this installation's).
+exported bundle offline against a signed checkpoint. --key names the verifier
+key(s) to trust (as GET /api/v1/integrity shows them; repeat for rotated
+keys); without it, this installation's own signing key is used.
 Exit status: 0 all valid, 1 anything invalid, 2 usage or configuration error.`;
 
 export async function verifyCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
-  const { values } = parseCommandArgs(argv, { bundle: { type: 'string' }, key: { type: 'string' }, deep: { type: 'boolean' } });
+  const { values } = parseCommandArgs(argv, { bundle: { type: 'string' }, key: { type: 'string', multiple: true }, deep: { type: 'boolean' } });
   if (values.help === true) {
     out(verifyUsage);
     return 0;
   }
-  if (values.bundle !== undefined) return verifyBundleFile(values.bundle, values.key ?? (await loadKeys(config)).signer.verifierKey, out);
-  if (values.key !== undefined) throw new UsageError('--key goes with --bundle');
+  const keys = values.key ?? [];
+  const trusted = (vkeys: string[]) => vkeys.map((k) => {
+    try {
+      return parseVerifierKey(k);
+    } catch {
+      throw new UsageError(`--key "${k.slice(0, 40)}" is not a verifier key (name+hash+key)`);
+    }
+  });
+  if (values.bundle !== undefined) return verifyBundleFile(values.bundle, keys.length > 0 ? trusted(keys) : null, config, out);
+  trusted(keys);
   const remote = await findRunningService(config);
   const result: DatabaseVerification = remote !== null
-    ? await remote.json<DatabaseVerification>('POST', `/api/v1/integrity/verify${values.deep === true ? '?deep=true' : ''}`)
+    ? await remote.json<DatabaseVerification>('POST', `/api/v1/integrity/verify${values.deep === true ? '?deep=true' : ''}`, keys.length > 0 ? { keys } : undefined)
     : await withLocalDatabase(config, async (ctx) => {
         await ctx.integrator.integrate();
-        return verifyDatabase(ctx.sql, [parseVerifierKey(ctx.keys.signer.verifierKey)], config.integrity.origin, { deep: values.deep === true });
+        const verifiers = keys.length > 0 ? trusted(keys) : [parseVerifierKey(ctx.verifierKey)];
+        return verifyDatabase(ctx.sql, verifiers, ctx.origin, { deep: values.deep === true });
       });
+  for (const k of result.keys) out(`verifier key: ${k}`);
   for (const c of result.checkpoints) out(`checkpoint ${c.treeSize}: ${c.status}`);
   for (const p of result.problems) out(`INVALID: ${p}`);
   const texts = values.deep === true ? `, ${result.texts} texts` : '';
@@ -40,7 +51,7 @@ export async function verifyCommand(argv: string[], config: Config, out: (s: str
   return result.ok ? 0 : 1;
 }
 
-async function verifyBundleFile(file: string, key: string, out: (s: string) => void): Promise<number> {
+async function verifyBundleFile(file: string, given: NoteVerifier[] | null, config: Config, out: (s: string) => void): Promise<number> {
   let bundle: BundleFile;
   try {
     bundle = JSON.parse(await readFile(file, 'utf8')) as BundleFile;
@@ -48,7 +59,13 @@ async function verifyBundleFile(file: string, key: string, out: (s: string) => v
     throw new UsageError(`cannot read bundle ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (bundle === null || typeof bundle !== 'object' || !Array.isArray(bundle.events)) throw new UsageError(`${file} is not a flowtrail bundle`);
-  const result = verifyBundle(bundle, [parseVerifierKey(key)]);
+  let verifiers = given;
+  if (verifiers === null) {
+    const pem = await existingSigningKey(config);
+    if (pem === null) throw new UsageError('this installation has no signing key to check against: pass --key VERIFIER_KEY (GET /api/v1/integrity shows it)');
+    verifiers = [parseVerifierKey(createNoteSigner(pem, bundle.origin).verifierKey)];
+  }
+  const result = verifyBundle(bundle, verifiers);
   out(`checkpoint ${result.treeSize ?? '?'}: ${result.checkpoint}`);
   for (const e of result.events) if (e.status !== 'valid') out(`event ${e.seq}: ${e.status}`);
   let textProblems = 0;

@@ -3,7 +3,7 @@ export { acquireDirLock, isAlive, type DirLock } from './dir-lock.js';
 export { migrate, listMigrations, MIGRATION_LOCK } from './migrate.js';
 export { insertToken, findTokenByHash, listTokens, revokeToken, touchToken, ROLES, type Role, type TokenRow } from './tokens.js';
 export { saveIntake, recordEvents, claimPending, deleteIntegrated, existingEventIds, countPending, type IntakeItem, type PendingIntake } from './intake.js';
-export { readLogState, writeLogState, splitHashes, type LogState } from './log-state.js';
+export { readLogState, writeLogState, resolveLogOrigin, splitHashes, type LogState } from './log-state.js';
 export { insertCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointRow } from './checkpoints.js';
 export { insertAuditRows, sessionEventsOfTypes, eventsOutsideWindow, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
 export { replaySession, type SessionState, type TimelineEntry, type Violation } from './replay-session.js';

@@ -1,4 +1,5 @@
 import type { Sql } from './database.js';
+import { AppError } from '../errors.js';
 
 export interface LogState {
   size: number;
@@ -15,6 +16,20 @@ export async function readLogState(tx: Sql): Promise<LogState> {
 
 export async function writeLogState(tx: Sql, state: LogState): Promise<void> {
   await tx`update log_state set size = ${state.size}, frontier = ${Buffer.concat(state.frontier)} where id = 1`;
+}
+
+/**
+ * The log's origin: fixed at first use from the configuration and stored, so
+ * later changes of URL or port keep verifying. An explicit setting that
+ * disagrees with the stored origin is a configuration error.
+ */
+export async function resolveLogOrigin(sql: Sql, configured: string, explicit: boolean): Promise<string> {
+  const [row] = await sql<{ origin: string }[]>`update log_state set origin = coalesce(origin, ${configured}) where id = 1 returning origin`;
+  if (row === undefined) throw new Error('log_state row is missing: was the database migrated?');
+  if (explicit && row.origin !== configured) {
+    throw new AppError('conflict', `FLOWTRAIL_LOG_ORIGIN is "${configured}" but this log was created as "${row.origin}"; unset it or set it to "${row.origin}"`);
+  }
+  return row.origin;
 }
 
 export function splitHashes(buf: Buffer): Buffer[] {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { generateSigningKey } from '../../src/integrity/index.js';
+import { createNoteSigner, generateSigningKey } from '../../src/integrity/index.js';
 import { openDatabase } from '../../src/store/index.js';
 import { createTestDatabase, target } from '../support/pg.js';
 import { server } from '../support/msw.js';
@@ -73,6 +73,14 @@ describe('flowtrail CLI', () => {
     const v = await run('verify');
     expect(v.out).toMatch(/: valid$/m);
     expect(v.code).toBe(0);
+    const vkey = /^verifier key: (\S+)$/m.exec(v.out)![1]!;
+    expect((await run('verify', '--key', vkey)).code).toBe(0);
+    const stranger = createNoteSigner(generateSigningKey('x').privateKeyPem, vkey.split('+')[0]!).verifierKey;
+    const forged = await run('verify', '--key', stranger);
+    expect(forged.code).toBe(1);
+    expect(forged.out).toMatch(/INVALID: unknown key/);
+    expect((await run('verify', '--key', 'not-a-key')).code).toBe(2);
+    expect((await run('verify', '--bundle', bundleFile, '--key', stranger)).code).toBe(1);
     expect((await run('retention', 'run')).code).toBe(0);
   });
 

@@ -59,6 +59,17 @@ describe('flowtrail verify against tampering', () => {
     expect(r.problems).toContain('indexed columns of seq 4 differ from its leaf');
   });
 
+  it('detects a leaf emptied outside a retention purge, and texts deleted from under their commitments', async () => {
+    await seed();
+    const seq = await decisionSeq(2);
+    await tamper((tx) => tx`update audit_events set texts = null, text_salt = null where seq = ${seq}`);
+    expect((await verify(true)).problems).toContain(`texts of seq ${seq} are missing though its leaf commits to them`);
+    await tamper((tx) => tx`update audit_events set leaf = null where seq = ${seq}`);
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems.join('\n')).toMatch(new RegExp(`empty without a retention purge .*seq ${seq}`));
+  });
+
   it('detects a deleted event', async () => {
     await seed();
     await tamper((tx) => tx`delete from audit_events where seq = 7`);

@@ -65,6 +65,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       metrics: createMetrics(),
       log,
       verifiers: [parseVerifierKey(signer.verifierKey)],
+      origin: 'flowtrail/test',
     };
     app = createApp(deps);
   });
