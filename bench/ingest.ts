@@ -68,13 +68,22 @@ async function rawSingle(sql: Pool, connections: number): Promise<number> {
   return SINGLE_EVENTS / ((performance.now() - t0) / 1000);
 }
 
+function startedEvent(sessionId: string, occurredAt: string): Record<string, unknown> {
+  return {
+    event_id: crypto.randomUUID(), type: 'duo_flow_started', session_id: sessionId, occurred_at: occurredAt,
+    user: { id: 1, username: 'dana' }, agent: { id: 2, username: 'ai-bench' }, project: { id: 3, path: 'acme/bench' },
+    flow_type: 'software_development', input_prompt: 'benchmark',
+    authorization: { verified_at: occurredAt, method: 'composite_identity', scopes: ['ai_workflows'] },
+  };
+}
+
 export async function runTarget(target: BenchTarget): Promise<BenchReport[]> {
   return withService(target, async (s, token) => {
     const connections = s.db.maxConnections;
     const base = await logSize(s.db.sql);
     const now = Date.now();
     const at = (i: number) => new Date(now - 3_600_000 + i).toISOString();
-    await post(s, token, { event_id: crypto.randomUUID(), type: 'duo_flow_started', session_id: 'bench-1', occurred_at: at(0), user: { id: 1, username: 'dana' }, agent: { id: 2, username: 'ai-bench' }, project: { id: 3, path: 'acme/bench' }, flow_type: 'software_development', input_prompt: 'benchmark', authorization: { verified_at: at(0), method: 'composite_identity', scopes: ['ai_workflows'] } });
+    await post(s, token, startedEvent('bench-1', at(0)));
 
     const rawB = await rawBatched(s.db.sql);
     let t0 = performance.now();
@@ -85,6 +94,8 @@ export async function runTarget(target: BenchTarget): Promise<BenchReport[]> {
     const batched = (BATCH * BATCHES) / ((performance.now() - t0) / 1000);
 
     const rawS = await rawSingle(s.db.sql, connections);
+    // Decisions are logged by running sessions: start the 20 sessions they belong to.
+    await post(s, token, Array.from({ length: 20 }, (_, k) => startedEvent(`bench-s${k}`, at(99_000 + k))));
     const before = await logSize(s.db.sql);
     let next = 0;
     t0 = performance.now();

@@ -57,7 +57,9 @@ create table log_state (
   id int primary key check (id = 1),
   size bigint not null,
   frontier bytea not null,
-  origin text
+  origin text,
+  -- tree size of the latest signed checkpoint (null: none yet)
+  checkpoint_size bigint
 );
 insert into log_state (id, size, frontier) values (1, 0, '\x');
 

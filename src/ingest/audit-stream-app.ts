@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
-import { findRunningSession, rememberAgentAccount, saveIntake, type IntakeItem } from '../store/index.js';
+import { findRunningSession, rememberAgentAccount } from '../store/index.js';
+import type { NewEvent } from '../events.js';
 import { limitBody } from './body-limit.js';
 import { mapAuditEvent } from './map-audit-event.js';
 import { parseEventBody } from './parse-body.js';
@@ -30,7 +31,7 @@ export function createAuditStreamApp(deps: AppDeps): Hono<AppEnv> {
     const items = parseEventBody(await c.req.text(), 'application/json');
     const headerType = c.req.header('x-gitlab-audit-event-type');
     const rejected: Rejection[] = [];
-    const intake: IntakeItem[] = [];
+    const valid: NewEvent[][] = [];
     const find = (agentId: string, project: string, at: Date) => findRunningSession(deps.sql, agentId, project, at);
     for (const item of items) {
       if ('error' in item) {
@@ -43,22 +44,22 @@ export function createAuditStreamApp(deps: AppDeps): Hono<AppEnv> {
         continue;
       }
       try {
-        intake.push({ dedupeKey: mapped.dedupeKey, source: 'gitlab_audit_stream', events: mapped.events.map((e) => sanitizeEvent(deps.sanitizer, e)) });
+        valid.push(mapped.events.map((e) => sanitizeEvent(deps.sanitizer, e)));
       } catch {
         rejected.push({ index: item.index, error: 'sanitization failed; the event was not stored' });
         continue;
       }
       if (mapped.agent !== undefined) await rememberAgentAccount(deps.sql, mapped.agent);
     }
-    const inserted = await saveIntake(deps.sql, intake);
-    const accepted = inserted.size;
+    // One audit event may map to several flowtrail events; each is new or a redelivery as a whole.
+    const results = await Promise.all(valid.map((events) => deps.integrator.append(events)));
+    const accepted = results.filter((r) => r.accepted > 0).length;
     deps.metrics.inc('flowtrail_events_accepted_total', { source: 'gitlab_audit_stream' }, accepted);
-    deps.metrics.inc('flowtrail_events_duplicate_total', { source: 'gitlab_audit_stream' }, intake.length - accepted);
+    deps.metrics.inc('flowtrail_events_duplicate_total', { source: 'gitlab_audit_stream' }, valid.length - accepted);
     deps.metrics.inc('flowtrail_events_rejected_total', { source: 'gitlab_audit_stream' }, rejected.length);
     deps.metrics.observe('flowtrail_ingest_duration_seconds', (performance.now() - started) / 1000, { source: 'gitlab_audit_stream' });
-    if (accepted > 0) deps.integrator.kick();
-    const body = { accepted, duplicates: intake.length - accepted, rejected };
-    if (intake.length === 0) return c.json({ error: 'invalid', message: 'no audit event in the request was valid', ...body }, 400);
+    const body = { accepted, duplicates: valid.length - accepted, rejected };
+    if (valid.length === 0) return c.json({ error: 'invalid', message: 'no audit event in the request was valid', ...body }, 400);
     return c.json(body, 200);
   });
   return app;

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { requirePermission } from '../api/require-permission.js';
-import { saveIntake, type IntakeItem } from '../store/index.js';
+import type { NewEvent } from '../events.js';
 import { limitBody } from './body-limit.js';
 import { parseEventBody } from './parse-body.js';
 import { sanitizeEvent } from './sanitize-event.js';
@@ -15,8 +15,9 @@ export interface Rejection {
 
 /**
  * POST /api/v1/flow-events: one event, an array, or NDJSON. Each event is
- * validated and sanitized on its own; the valid ones are committed in one
- * statement before the answer, the invalid ones come back with their reason.
+ * validated and sanitized on its own; the valid ones are appended to the log
+ * in one transaction before the answer, the invalid ones come back with their
+ * reason.
  */
 export function createFlowEventsApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -24,7 +25,7 @@ export function createFlowEventsApp(deps: AppDeps): Hono<AppEnv> {
     const started = performance.now();
     const items = parseEventBody(await c.req.text(), c.req.header('content-type'));
     const rejected: Rejection[] = [];
-    const intake: IntakeItem[] = [];
+    const valid: NewEvent[] = [];
     for (const item of items) {
       if ('error' in item) {
         rejected.push({ index: item.index, error: item.error });
@@ -43,27 +44,17 @@ export function createFlowEventsApp(deps: AppDeps): Hono<AppEnv> {
         rejected.push({ index: item.index, event_id: v.event.eventId, error: 'sanitization failed; the event was not stored' });
         continue;
       }
-      intake.push({ dedupeKey: `flow_api:${event.eventId}`, source: 'flow_api', events: [event] });
+      valid.push(event);
     }
-    // A batch is appended to the log in one transaction; a lone event waits in the
-    // intake for a few milliseconds so that a burst of them is sequenced together.
-    let accepted: number;
-    let duplicates: number;
-    if (intake.length > 1) {
-      const r = await deps.integrator.append(intake.flatMap((i) => i.events));
-      accepted = r.accepted;
-      duplicates = r.duplicates;
-    } else {
-      accepted = (await saveIntake(deps.sql, intake)).size;
-      duplicates = intake.length - accepted;
-      if (accepted > 0) deps.integrator.kick();
-    }
+    // Committed into the log (sequenced, hashed, projected) before the answer;
+    // concurrent requests share one transaction.
+    const { accepted, duplicates } = await deps.integrator.append(valid);
     deps.metrics.inc('flowtrail_events_accepted_total', { source: 'flow_api' }, accepted);
     deps.metrics.inc('flowtrail_events_duplicate_total', { source: 'flow_api' }, duplicates);
     deps.metrics.inc('flowtrail_events_rejected_total', { source: 'flow_api' }, rejected.length);
     deps.metrics.observe('flowtrail_ingest_duration_seconds', (performance.now() - started) / 1000, { source: 'flow_api' });
     const body = { accepted, duplicates, rejected };
-    if (intake.length === 0) {
+    if (valid.length === 0) {
       return c.json({ error: 'invalid', message: 'no event in the request was valid', ...body }, 400);
     }
     return c.json(body, 202);

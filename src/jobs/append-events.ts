@@ -1,8 +1,8 @@
 import type { NewEvent } from '../events.js';
 import { frontierRoot, signCheckpoint, type NoteSigner } from '../integrity/index.js';
-import { existingEventIds, insertAuditRows, insertCheckpoint, latestCheckpoint, readLogState, writeLogState, type Sql } from '../store/index.js';
+import { addSessionActivity, existingEventIds, insertAuditRows, insertCheckpoint, readLogState, sessionTotals, writeLogState, type Sql } from '../store/index.js';
 import { createLogWriter, type LogWriter } from './log-writer.js';
-import { addToBatch, projectSession, type SessionBatch } from './project-session.js';
+import { addToBatch, planProjection, projectSession, type SessionBatch } from './project-session.js';
 import { systemEvent } from './system-event.js';
 
 /** The advisory lock that makes one writer at a time append to the log, across processes. */
@@ -18,6 +18,8 @@ export interface CheckpointPolicy {
 export interface AppendResult {
   /** Given events that were new and are now in the log. */
   accepted: number;
+  /** For each given event, whether it was appended (false: the log already had its event_id). */
+  appendedFlags: boolean[];
   /** Leaves appended in all, with the ones flowtrail added (violations, checkpoint). */
   appended: number;
   duplicates: number;
@@ -30,15 +32,25 @@ export interface AppendResult {
  * ones the log already holds, gives the rest the next gap-free sequence
  * numbers, projects their sessions, signs a checkpoint when one is due, and
  * saves the new tree state. All of it commits or none of it does.
+ *
+ * Independent statements are sent together (the driver pipelines them on the
+ * transaction's connection), so the common case costs three round trips: the
+ * lock with the reads, the writes, and the commit.
  */
 export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy: CheckpointPolicy, force = false): Promise<AppendResult> {
-  await tx`select pg_advisory_xact_lock(${LOG_LOCK})`;
-  const known = await existingEventIds(tx, events.map((e) => e.eventId));
-  const state = await readLogState(tx);
+  const sessionIds = [...new Set(events.flatMap((e) => (e.sessionId === null ? [] : [e.sessionId])))];
+  const [, known, state, totals] = await Promise.all([
+    tx`select pg_advisory_xact_lock(${LOG_LOCK})`,
+    existingEventIds(tx, events.map((e) => e.eventId)),
+    readLogState(tx),
+    sessionTotals(tx, sessionIds),
+  ]);
   const w = createLogWriter(state, new Date().toISOString());
   const touched = new Map<string, SessionBatch>();
   let duplicates = 0;
+  const appendedFlags: boolean[] = [];
   for (const e of events) {
+    appendedFlags.push(!known.has(e.eventId));
     if (known.has(e.eventId)) {
       duplicates++;
       continue;
@@ -48,25 +60,33 @@ export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy:
     if (e.sessionId !== null) addToBatch(touched, e);
   }
   const accepted = w.size - state.size;
-  if (accepted === 0 && !force) return { accepted, appended: 0, duplicates, notes: [] };
-  await insertAuditRows(tx, w.take());
-  for (const [sessionId, b] of touched) await projectSession(tx, w, sessionId, b);
-  const notes = await checkpointIfDue(tx, w, policy, force);
-  await insertAuditRows(tx, w.take());
-  await writeLogState(tx, { size: w.size, frontier: w.frontier });
-  return { accepted, appended: w.size - state.size, duplicates, notes };
+  if (accepted === 0 && !force) return { accepted, appendedFlags, appended: 0, duplicates, notes: [] };
+  const plan = planProjection(touched, totals);
+  if (plan.recompute.length > 0) {
+    // Recomputing reads the session's events, these included.
+    await insertAuditRows(tx, w.take());
+    for (const r of plan.recompute) await projectSession(tx, w, r.sessionId, r.batch, r.totals);
+  }
+  const checkpoint = checkpointIfDue(w, state.checkpointSize, policy, force);
+  await Promise.all([
+    insertAuditRows(tx, w.take()),
+    checkpoint === null ? undefined : insertCheckpoint(tx, checkpoint.row),
+    addSessionActivity(tx, plan.countOnly),
+    writeLogState(tx, { size: w.size, frontier: w.frontier, checkpointSize: checkpoint?.row.treeSize ?? state.checkpointSize }),
+  ]);
+  const notes: [string, number][] = checkpoint === null ? [] : [[checkpoint.row.note, checkpoint.row.treeSize]];
+  return { accepted, appendedFlags, appended: w.size - state.size, duplicates, notes };
 }
 
-async function checkpointIfDue(tx: Sql, w: LogWriter, policy: CheckpointPolicy, force: boolean): Promise<[string, number][]> {
-  const last = await latestCheckpoint(tx);
-  const lastSize = last?.treeSize ?? 0;
+/** Signs a checkpoint over the log as it now stands, and appends the event that records it, when one is due. */
+function checkpointIfDue(w: LogWriter, lastSize: number | null, policy: CheckpointPolicy, force: boolean) {
   // The checkpoint event itself is one leaf past its checkpoint: it alone never calls for another.
-  const since = w.size - lastSize - (last === null ? 0 : 1);
-  if (w.size === 0 || since <= 0 || (!force && since < policy.every)) return [];
+  const since = w.size - (lastSize ?? 0) - (lastSize === null ? 0 : 1);
+  if (w.size === 0 || since <= 0 || (!force && since < policy.every)) return null;
   const size = w.size;
-  const root = frontierRoot(w.frontier);
+  const frontier = [...w.frontier];
+  const root = frontierRoot(frontier);
   const note = signCheckpoint({ origin: policy.origin, size, rootHash: root }, policy.signer);
-  await insertCheckpoint(tx, { treeSize: size, rootHash: root, note, frontier: w.frontier });
   w.append(systemEvent('integrity_checkpoint', null, new Date().toISOString(), { tree_size: size, root_hash: root.toString('base64') }));
-  return [[note, size]];
+  return { row: { treeSize: size, rootHash: root, note, frontier } };
 }

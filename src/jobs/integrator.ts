@@ -3,6 +3,7 @@ import type { NewEvent } from '../events.js';
 import type { NoteSigner } from '../integrity/index.js';
 import { claimPending, deleteIntegrated, type Pool } from '../store/index.js';
 import { appendEvents, type AppendResult, type CheckpointPolicy } from './append-events.js';
+import { createGroupCommit } from './group-commit.js';
 
 const BATCH = 2000;
 const KICK_DELAY_MS = 50;
@@ -23,8 +24,12 @@ export interface IntegratorOptions {
 export interface Integrator {
   /** Moves every pending intake submission into the log; resolves with the number of events appended. */
   integrate(): Promise<number>;
-  /** Appends events straight into the log in one transaction (a batch too large to be worth queueing). */
-  append(events: readonly NewEvent[]): Promise<AppendResult>;
+  /**
+   * Appends events to the log and resolves once they are committed. Calls that
+   * arrive while a transaction runs are committed together in the next one
+   * (group commit), so concurrent single-event requests share one transaction.
+   */
+  append(events: readonly NewEvent[]): Promise<{ accepted: number; duplicates: number }>;
   /**
    * Signs a checkpoint now if anything was appended since the last one (the
    * timer does this every FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS). `force` is
@@ -66,7 +71,7 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
   async function integrateOnce(): Promise<AppendResult & { claimed: number }> {
     const r = await o.sql.begin(async (tx) => {
       const pending = await claimPending(tx, BATCH);
-      if (pending.length === 0) return { accepted: 0, appended: 0, duplicates: 0, notes: [], claimed: 0 };
+      if (pending.length === 0) return { accepted: 0, appendedFlags: [], appended: 0, duplicates: 0, notes: [], claimed: 0 };
       const result = await appendEvents(tx, pending.flatMap((p) => p.events), policy);
       await deleteIntegrated(tx, pending.map((p) => p.id));
       return { ...result, claimed: pending.length };
@@ -85,9 +90,11 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
       }
     });
 
+  const append = createGroupCommit(async (events) => publish(await o.sql.begin((tx) => appendEvents(tx, events, policy))));
+
   return {
     integrate,
-    append: async (events) => publish(await o.sql.begin((tx) => appendEvents(tx, events, policy))),
+    append,
     checkpoint: () =>
       serial(async () => {
         const r = await publish(await o.sql.begin((tx) => appendEvents(tx, [], policy, true)));

@@ -1,6 +1,7 @@
 import { catalog, eventNames, type NewEvent } from '../events.js';
 import {
-  addSessionActivity, agentUsername, eventsOutsideWindow, replaySession, saveSessionProjection, sessionEventsOfTypes, sessionTotals, type Sql,
+  agentUsername, eventsOutsideWindow, replaySession, saveSessionProjection, sessionEventsOfTypes,
+  type SessionTotals, type Sql,
 } from '../store/index.js';
 import type { LogWriter } from './log-writer.js';
 import { systemEvent } from './system-event.js';
@@ -38,18 +39,31 @@ export function addToBatch(touched: Map<string, SessionBatch>, e: NewEvent): voi
 }
 
 /**
+ * Splits the sessions a batch touched: activity inside a running session (the
+ * common case) only adds to its counts, all such sessions in one statement;
+ * anything else needs the session recomputed.
+ */
+export function planProjection(touched: ReadonlyMap<string, SessionBatch>, totals: ReadonlyMap<string, SessionTotals>) {
+  const countOnly: { sessionId: string; count: number; last: Date }[] = [];
+  const recompute: { sessionId: string; batch: SessionBatch; totals: SessionTotals | null }[] = [];
+  for (const [sessionId, b] of touched) {
+    const t = totals.get(sessionId) ?? null;
+    if (!b.changesLifecycle && t?.startedAt != null && b.first >= t.startedAt && (t.endedAt === null || b.last <= t.endedAt)) {
+      countOnly.push({ sessionId, count: b.count, last: b.last });
+    } else {
+      recompute.push({ sessionId, batch: b, totals: t });
+    }
+  }
+  return { countOnly, recompute };
+}
+
+/**
  * Recomputes a session's projection from its lifecycle events (few) plus the
  * activity events outside its running window (normally none), so the cost
  * does not grow with the number of decisions a session logs. A violation seen
  * for the first time is appended as duo_flow_lifecycle_violation.
  */
-export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b: SessionBatch): Promise<void> {
-  const totals = await sessionTotals(tx, sessionId);
-  // The common case, decisions logged while a session runs, changes only its counts.
-  if (!b.changesLifecycle && totals?.startedAt != null && b.first >= totals.startedAt && (totals.endedAt === null || b.last <= totals.endedAt)) {
-    await addSessionActivity(tx, sessionId, b.count, b.last);
-    return;
-  }
+export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b: SessionBatch, totals: SessionTotals | null): Promise<void> {
   const core = await sessionEventsOfTypes(tx, sessionId, CORE_TYPES);
   const window = replaySession(core);
   // With no start at all, one stray event is enough to say so; with one, every event outside the window counts.

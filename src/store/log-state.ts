@@ -3,19 +3,23 @@ import { AppError } from '../errors.js';
 
 export interface LogState {
   size: number;
-  /** Concatenated 32-byte roots of the perfect subtrees (the compact range), left to right. */
+  /** The roots of the perfect subtrees (the compact range), left to right; stored concatenated. */
   frontier: Buffer[];
+  /** Tree size of the latest signed checkpoint, null before the first. */
+  checkpointSize: number | null;
 }
 
 /** Must run inside the transaction that holds the log lock. */
 export async function readLogState(tx: Sql): Promise<LogState> {
-  const [row] = await tx<{ size: number; frontier: Buffer }[]>`select size, frontier from log_state where id = 1 for update`;
+  const [row] = await tx<{ size: number; frontier: Buffer; checkpointSize: number | null }[]>`
+    select size, frontier, checkpoint_size from log_state where id = 1 for update`;
   if (row === undefined) throw new Error('log_state row is missing: was the database migrated?');
-  return { size: row.size, frontier: splitHashes(row.frontier) };
+  return { size: row.size, frontier: splitHashes(row.frontier), checkpointSize: row.checkpointSize };
 }
 
 export async function writeLogState(tx: Sql, state: LogState): Promise<void> {
-  await tx`update log_state set size = ${state.size}, frontier = ${Buffer.concat(state.frontier)} where id = 1`;
+  await tx`update log_state set size = ${state.size}, frontier = ${Buffer.concat(state.frontier)},
+    checkpoint_size = ${state.checkpointSize} where id = 1`;
 }
 
 /**

@@ -149,15 +149,19 @@ export interface SessionTotals {
   endedAt: Date | null;
 }
 
-/** What the projection of a session adds to: its event count, time span and running window so far. */
-export async function sessionTotals(sql: Sql, sessionId: string): Promise<SessionTotals | null> {
-  const [row] = await sql<SessionTotals[]>`
-    select events_count, first_occurred_at, last_occurred_at, started_at, ended_at from sessions where session_id = ${sessionId}`;
-  return row ?? null;
+/** What the projection of these sessions adds to: event counts, time spans and running windows so far. */
+export async function sessionTotals(sql: Sql, sessionIds: readonly string[]): Promise<Map<string, SessionTotals>> {
+  const rows = await sql<(SessionTotals & { sessionId: string })[]>`
+    select session_id, events_count, first_occurred_at, last_occurred_at, started_at, ended_at
+    from sessions where session_id = any(${sessionIds as string[]}::text[])`;
+  return new Map(rows.map((r) => [r.sessionId, r]));
 }
 
-/** Counts events that changed nothing else (activity inside the running window) into the session. */
-export async function addSessionActivity(sql: Sql, sessionId: string, count: number, last: Date): Promise<void> {
-  await sql`update sessions set events_count = events_count + ${count},
-    last_occurred_at = greatest(last_occurred_at, ${last}), updated_at = now() where session_id = ${sessionId}`;
+/** Counts events that changed nothing else (activity inside the running window) into their sessions, in one statement. */
+export async function addSessionActivity(sql: Sql, updates: readonly { sessionId: string; count: number; last: Date }[]): Promise<void> {
+  if (updates.length === 0) return;
+  await sql`update sessions s set events_count = s.events_count + u.count,
+      last_occurred_at = greatest(s.last_occurred_at, u.last), updated_at = now()
+    from unnest(${updates.map((u) => u.sessionId)}::text[], ${updates.map((u) => u.count)}::int[], ${updates.map((u) => u.last.toISOString())}::timestamptz[]) as u(session_id, count, last)
+    where s.session_id = u.session_id`;
 }
