@@ -1,71 +1,45 @@
-// Flow-event ingest through the running service (HTTP, auth, validation,
-// sanitization, durable intake, then sequencing into the Merkle log),
-// against raw INSERTs of rows of the same size through the same driver.
-import { pathToFileURL } from 'node:url';
-import { createApiToken } from '../src/auth/index.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { startService, type Service } from '../src/service.js';
-import { logSize, type Pool } from '../src/store/index.js';
+// Flow-event ingest through a running `flowtrail serve` process (HTTP, auth,
+// validation, sanitization, sequencing and hashing into the Merkle log, all
+// committed before the answer), loaded from this process with autocannon.
+// Baselines in the same run: raw INSERTs of rows of the same size through the
+// same driver, over the same number of database connections.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { connect, type Pool } from '../src/store/index.js';
 import { benchEnv, benchEvent, freshDatabaseUrl, postgresAvailable, type BenchTarget } from './bench-env.js';
 import { rateReport, type BenchReport } from './report.js';
 
 const BATCH = 1000;
 const BATCHES = 20;
-const SINGLE_EVENTS = 4000;
+const SINGLE_EVENTS = 20_000;
+const HTTP_CONNECTIONS = 50;
+const TOKEN = `ftk_${'B'.repeat(40)}`;
+const PORT = 18_123;
+const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
 
-async function withService<T>(target: BenchTarget, fn: (s: Service, token: string) => Promise<T>): Promise<T> {
-  const url = await freshDatabaseUrl(target, 'flowtrail_bench_ingest');
-  const config = loadConfig(benchEnv(url));
-  const service = await startService(config, createLogger('silent'));
-  try {
-    const { token } = await createApiToken(service.db.sql, { role: 'ingest' }, { id: 'bench' });
-    return await fn(service, token);
-  } finally {
-    await service.close();
+async function startServe(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, ...env, FLOWTRAIL_PORT: String(PORT), FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN: TOKEN, FLOWTRAIL_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    const res = await fetch(`http://127.0.0.1:${PORT}/-/readiness`).catch(() => null);
+    if (res?.ok === true) return child;
+    await new Promise((r) => setTimeout(r, 50));
   }
+  child.kill('SIGKILL');
+  throw new Error('serve did not become ready');
 }
 
-async function waitForLog(sql: Pool, size: number, integrate: () => Promise<number>): Promise<void> {
-  while ((await logSize(sql)) < size) await integrate();
-}
-
-async function post(s: Service, token: string, body: unknown): Promise<void> {
-  const res = await fetch(`${s.url}/api/v1/flow-events`, {
+async function post(body: unknown): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/flow-events`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
-}
-
-/** Rows as wide as an event's JSON. */
-function rawRow(i: number): { body: string } {
-  return { body: JSON.stringify(benchEvent(i, `raw-${i % 50}`, new Date().toISOString())) };
-}
-
-async function rawBatched(sql: Pool): Promise<number> {
-  await sql`create table if not exists raw_bench (id bigserial primary key, body text not null)`;
-  const t0 = performance.now();
-  for (let b = 0; b < BATCHES; b++) {
-    const rows = Array.from({ length: BATCH }, (_, i) => rawRow(b * BATCH + i));
-    await sql`insert into raw_bench ${sql(rows, 'body')}`;
-  }
-  return (BATCH * BATCHES) / ((performance.now() - t0) / 1000);
-}
-
-async function rawSingle(sql: Pool, connections: number): Promise<number> {
-  await sql`create table if not exists raw_single (id bigserial primary key, body text not null)`;
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (next < SINGLE_EVENTS) {
-      const i = next++;
-      await sql`insert into raw_single (body) values (${rawRow(i).body})`;
-    }
-  }));
-  return SINGLE_EVENTS / ((performance.now() - t0) / 1000);
 }
 
 function startedEvent(sessionId: string, occurredAt: string): Record<string, unknown> {
@@ -77,45 +51,85 @@ function startedEvent(sessionId: string, occurredAt: string): Record<string, unk
   };
 }
 
+const rawRow = (i: number) => JSON.stringify(benchEvent(i, `raw-${i % 50}`, new Date().toISOString()));
+
+async function rawBatched(sql: Pool): Promise<number> {
+  await sql`create table raw_batched (id bigserial primary key, body text not null)`;
+  const t0 = performance.now();
+  for (let b = 0; b < BATCHES; b++) {
+    await sql`insert into raw_batched ${sql(Array.from({ length: BATCH }, (_, i) => ({ body: rawRow(b * BATCH + i) })), 'body')}`;
+  }
+  return (BATCH * BATCHES) / ((performance.now() - t0) / 1000);
+}
+
+async function rawSingle(sql: Pool, connections: number): Promise<number> {
+  await sql`create table raw_single (id bigserial primary key, body text not null)`;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: HTTP_CONNECTIONS }, async () => {
+    while (next < SINGLE_EVENTS) await sql`insert into raw_single (body) values (${rawRow(next++)})`;
+  }));
+  void connections;
+  return SINGLE_EVENTS / ((performance.now() - t0) / 1000);
+}
+
 export async function runTarget(target: BenchTarget): Promise<BenchReport[]> {
-  return withService(target, async (s, token) => {
-    const connections = s.db.maxConnections;
-    const base = await logSize(s.db.sql);
+  const url = await freshDatabaseUrl(target, 'flowtrail_bench_ingest');
+  const connections = target === 'postgres' ? 10 : 1;
+  // The baselines run first, on their own connection pool of the same size, before the service holds the database.
+  let rawB = 0;
+  let rawS = 0;
+  if (url !== undefined) {
+    const sql = connect(url, connections);
+    rawB = await rawBatched(sql);
+    rawS = await rawSingle(sql, connections);
+    await sql`drop table raw_batched, raw_single`;
+    await sql.end();
+  }
+  const env = benchEnv(url);
+  if (url === undefined) {
+    // PGlite admits one process: measure its baseline through the same driver and socket server, then close it.
+    const { openDatabase } = await import('../src/store/index.js');
+    const db = await openDatabase({ dataDir: env.FLOWTRAIL_DATA_DIR! });
+    rawB = await rawBatched(db.sql);
+    rawS = await rawSingle(db.sql, connections);
+    await db.sql`drop table raw_batched, raw_single`;
+    await db.close();
+  }
+  const child = await startServe(env);
+  try {
     const now = Date.now();
     const at = (i: number) => new Date(now - 3_600_000 + i).toISOString();
-    await post(s, token, startedEvent('bench-1', at(0)));
+    await post([startedEvent('bench-1', at(0)), ...Array.from({ length: 20 }, (_, k) => startedEvent(`bench-s${k}`, at(k + 1)))]);
 
-    const rawB = await rawBatched(s.db.sql);
     let t0 = performance.now();
-    for (let b = 0; b < BATCHES; b++) {
-      await post(s, token, Array.from({ length: BATCH }, (_, i) => benchEvent(b * BATCH + i, 'bench-1', at(1 + b * BATCH + i))));
-    }
-    await waitForLog(s.db.sql, base + 1 + BATCH * BATCHES, s.integrator.integrate);
+    for (let b = 0; b < BATCHES; b++) await post(Array.from({ length: BATCH }, (_, i) => benchEvent(b * BATCH + i, 'bench-1', at(100 + b * BATCH + i))));
     const batched = (BATCH * BATCHES) / ((performance.now() - t0) / 1000);
 
-    const rawS = await rawSingle(s.db.sql, connections);
-    // Decisions are logged by running sessions: start the 20 sessions they belong to.
-    await post(s, token, Array.from({ length: 20 }, (_, k) => startedEvent(`bench-s${k}`, at(99_000 + k))));
-    const before = await logSize(s.db.sql);
-    let next = 0;
+    let i = 0;
     t0 = performance.now();
-    await Promise.all(Array.from({ length: connections }, async () => {
-      while (next < SINGLE_EVENTS) {
-        const i = next++;
-        await post(s, token, benchEvent(i, `bench-s${i % 20}`, at(100_000 + i)));
-      }
-    }));
-    const acked = SINGLE_EVENTS / ((performance.now() - t0) / 1000);
-    await waitForLog(s.db.sql, before + SINGLE_EVENTS, s.integrator.integrate);
-    const single = SINGLE_EVENTS / ((performance.now() - t0) / 1000);
-
+    const result = await autocannon({
+      url: `http://127.0.0.1:${PORT}/api/v1/flow-events`,
+      connections: HTTP_CONNECTIONS,
+      amount: SINGLE_EVENTS,
+      requests: [{
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(benchEvent(i, `bench-s${i % 20}`, at(100_000 + i++))) }),
+      }],
+    });
+    const single = result.requests.total / ((performance.now() - t0) / 1000);
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
     return [
       rateReport(`batched flow-event ingest (${target})`, 'events/s', batched, { name: `raw batched INSERT, ${BATCH} rows/statement`, value: rawB }, 0.5,
-        `${BATCHES} requests of ${BATCH} events over HTTP, sanitized, committed, sequenced and hashed into the log`),
-      rateReport(`single-event ingest (${target}, ${connections} connection${connections > 1 ? 's' : ''})`, 'events/s', single, { name: `raw single-row INSERT, ${connections} connection(s)`, value: rawS }, 0.5,
-        `${SINGLE_EVENTS} requests of one event from ${connections} concurrent client(s); acknowledged at ${Math.round(acked)}/s, all in the log at the rate shown`),
+        `${BATCHES} requests of ${BATCH} events, one after another, each answered once sanitized, sequenced, hashed and committed`),
+      rateReport(`single-event ingest (${target}, ${connections} db connection${connections > 1 ? 's' : ''})`, 'events/s', single, { name: `raw single-row INSERT, ${connections} db connection(s)`, value: rawS }, 0.5,
+        `${SINGLE_EVENTS} requests of one event from ${HTTP_CONNECTIONS} concurrent HTTP connections (autocannon); p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`),
     ];
-  });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
 }
 
 export async function run(): Promise<BenchReport[]> {
