@@ -6,14 +6,14 @@ import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
 import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { createIntegrator, type Integrator } from './jobs/index.js';
-import { createSigner, loadKeys } from './load-keys.js';
+import type { Integrator } from './jobs/index.js';
+import { loadKeys } from './load-keys.js';
+import { openLog, type OpenLog } from './open-log.js';
 import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { scheduleRetention } from './jobs/schedule-retention.js';
-import { writeCheckpointToSinks } from './jobs/checkpoint-sinks.js';
-import { countPending, findTokenByHash, logSize, migrate, openDatabase, resolveLogOrigin, type Database } from './store/index.js';
+import { countPending, findTokenByHash, logSize, migrate, openDatabase, type Database } from './store/index.js';
 
 export interface Service {
   url: string;
@@ -32,10 +32,15 @@ export async function startService(config: Config, log: Logger, options: { liste
   const keys = await loadKeys(config);
   const sanitizer = createSanitizer({ key: keys.sanitizerKey, customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] });
   const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
-  let origin: string;
+  const metrics = createMetrics();
+  let opened: OpenLog;
   try {
     await migrate(db.sql);
-    origin = await resolveLogOrigin(db.sql, config.integrity.origin, config.integrity.originExplicit);
+    opened = await openLog(config, db.sql, keys, {
+      log,
+      onSinkFailure: () => metrics.inc('flowtrail_checkpoint_sink_failures_total'),
+      onAppended: (n) => metrics.inc('flowtrail_events_appended_total', {}, n),
+    });
     if (config.auth.bootstrapAdminToken !== undefined && (await findTokenByHash(db.sql, hashToken(config.auth.bootstrapAdminToken))) === null) {
       await createApiToken(db.sql, { role: 'admin', name: 'bootstrap admin (FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN)', token: config.auth.bootstrapAdminToken }, { id: 'system' });
     }
@@ -43,21 +48,7 @@ export async function startService(config: Config, log: Logger, options: { liste
     await db.close();
     throw err;
   }
-  const signer = createSigner(keys, origin);
-  const metrics = createMetrics();
-  const integrator = createIntegrator({
-    sql: db.sql,
-    signer,
-    origin,
-    checkpointEvents: config.integrity.checkpointEvents,
-    checkpointIntervalMs: config.integrity.checkpointIntervalSeconds * 1000,
-    log,
-    onCheckpoint: (note, size) => writeCheckpointToSinks(config, note, size).catch((err: unknown) => {
-      metrics.inc('flowtrail_checkpoint_sink_failures_total');
-      throw err;
-    }),
-    onAppended: (n) => metrics.inc('flowtrail_events_appended_total', {}, n),
-  });
+  const { origin, signer, integrator } = opened;
   metrics.gauge('flowtrail_log_size', 'Events in the Merkle log.', () => logSize(db.sql));
   metrics.gauge('flowtrail_intake_pending', 'Accepted events not yet sequenced into the log.', () => countPending(db.sql));
   const deps: AppDeps = {

@@ -3,22 +3,7 @@ import { commitmentOf, commitText, type Leaf } from '../integrity/index.js';
 import type { StoredEvent } from '../store/index.js';
 
 /** An event as the API, exports and pages show it: the leaf with its texts put back where they still exist. */
-export interface EventView {
-  seq: number;
-  event_id: string;
-  type: string;
-  session_id: string | null;
-  occurred_at: string;
-  recorded_at: string;
-  source: string;
-  source_type: string | null;
-  source_id: string | null;
-  project_path: string | null;
-  username: string | null;
-  data: Record<string, unknown>;
-  leaf_hash: string;
-  purged?: true;
-}
+export type EventView = Omit<Leaf, 'v'> & { leaf_hash: string; purged?: true };
 
 export const ERASED = { erased: true } as const;
 

@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
-import { createIntegrator, type Integrator } from '../jobs/index.js';
-import { createSigner, loadKeys, type Keys } from '../load-keys.js';
-import { writeCheckpointToSinks } from '../jobs/checkpoint-sinks.js';
-import { migrate, openDatabase, resolveLogOrigin, type Pool } from '../store/index.js';
+import type { Integrator } from '../jobs/index.js';
+import { loadKeys, type Keys } from '../load-keys.js';
+import { openLog } from '../open-log.js';
+import { migrate, openDatabase, type Pool } from '../store/index.js';
 
 export interface LocalContext {
   sql: Pool;
@@ -23,17 +23,7 @@ export async function withLocalDatabase<T>(config: Config, fn: (ctx: LocalContex
   const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir, max: 2 });
   try {
     await migrate(db.sql);
-    const origin = await resolveLogOrigin(db.sql, config.integrity.origin, config.integrity.originExplicit);
-    const signer = createSigner(keys, origin);
-    const integrator = createIntegrator({
-      sql: db.sql,
-      signer,
-      origin,
-      checkpointEvents: config.integrity.checkpointEvents,
-      checkpointIntervalMs: config.integrity.checkpointIntervalSeconds * 1000,
-      // Checkpoints signed from the CLI reach the external sinks too.
-      onCheckpoint: (note, size) => writeCheckpointToSinks(config, note, size),
-    });
+    const { origin, signer, integrator } = await openLog(config, db.sql, keys);
     const result = await fn({ sql: db.sql, keys, integrator, origin, verifierKey: signer.verifierKey });
     await integrator.integrate();
     return result;
