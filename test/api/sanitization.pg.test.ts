@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
 import { at, flowEvent, startedEvent } from '../support/flow-events.js';
 import { fixture } from '../support/fixtures.js';
+import { createApp } from '../../src/app.js';
 
 // Secrets and personal data as they show up in prompts, plans, errors and GitLab payloads.
 const SECRETS = [
@@ -46,5 +47,35 @@ describe('sanitization before storage', () => {
     for (const s of SECRETS) expect(dump, s).not.toContain(s);
     expect(dump).not.toContain('Hunter2');
     expect(dump).toContain('[REDACTED:');
+  });
+});
+
+describe('sanitization configured from the environment', () => {
+  const t = useTestApp({
+    FLOWTRAIL_SANITIZER_PATTERNS: JSON.stringify([{ kind: 'ticket_secret', pattern: 'TKT-[0-9]{6}' }]),
+    FLOWTRAIL_SANITIZER_ALLOWLIST: JSON.stringify(['192\\.0\\.2\\.1']),
+  });
+
+  it('applies custom patterns and the allowlist to what is stored', async () => {
+    await t.ingest(startedEvent('cfg', at(0), { input_prompt: 'Rotate TKT-123456 on 192.0.2.1 and 192.0.2.7' }));
+    const res = await t.get('/api/v1/sessions/cfg', await t.token('auditor'));
+    const { timeline } = (await res.json()) as { timeline: { data: { input_prompt: string } }[] };
+    expect(timeline[0]!.data.input_prompt).toMatch(/^Rotate \[REDACTED:ticket_secret:[0-9a-f]{8}\] on 192\.0\.2\.1 and \[REDACTED:ip_address:[0-9a-f]{8}\]$/);
+  });
+
+  it('rejects an event whose sanitization fails instead of storing it raw', async () => {
+    // The same app with a sanitizer that fails: the dependency is injected, as in production.
+    const failing = { ...t.deps.sanitizer, sanitizeValue: () => { throw new Error('detector failed'); } };
+    const app = createApp({ ...t.deps, sanitizer: failing });
+    const token = await t.token('ingest');
+    const res = await app.request('/api/v1/flow-events', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify([startedEvent('raw', at(0), { input_prompt: 'glpat-Xq7vB2nL9kR4mT1wZ8pC' })]),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ accepted: 0, rejected: [{ index: 0, error: 'sanitization failed; the event was not stored' }] });
+    const rows = await t.deps.sql`select count(*)::int as n from audit_events where session_id = 'raw'`;
+    expect(rows[0]!.n).toBe(0);
   });
 });

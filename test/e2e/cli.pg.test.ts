@@ -102,9 +102,13 @@ describe('flowtrail CLI', () => {
       await new Promise((r) => child.once('exit', r));
     }
     expect(existsSync(join(env.FLOWTRAIL_DATA_DIR!, 'serve.json'))).toBe(false);
-    // After shutdown the CLI opens the database itself again, and the final checkpoint verifies.
+    // After shutdown the CLI opens the database itself again; the shutdown checkpoint covers every
+    // event but its own record (integrity_checkpoint), and verifies.
     const v = await run('verify');
     expect(v.code).toBe(0);
+    const events = Number(/^(\d+) events/m.exec(v.out)![1]);
+    const sizes = [...v.out.matchAll(/^checkpoint (\d+): valid$/gm)].map((m) => Number(m[1]));
+    expect(Math.max(...sizes)).toBe(events - 1);
   });
 
   it('exits 1 when the log was tampered with', async () => {

@@ -24,6 +24,21 @@ describe('flowtrail verify against tampering', () => {
     await t.deps.integrator.checkpoint(true);
   };
 
+  it('describes the log at GET /api/v1/integrity and verifies over HTTP', async () => {
+    await seed();
+    const auditor = await t.token('auditor');
+    const info = (await (await t.get('/api/v1/integrity', auditor)).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ origin: 'flowtrail/test', verifier_keys: [t.signer.verifierKey], tree_size: 25, events_since_checkpoint: 1 });
+    expect((info.latest_checkpoint as { tree_size: number }).tree_size).toBe(24);
+    const post = (body?: unknown) => t.app.request('/api/v1/integrity/verify', { method: 'POST', headers: { authorization: `Bearer ${auditor}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(await (await post()).json()).toMatchObject({ ok: true, checkpoints: [{ status: 'valid' }, { status: 'valid' }] });
+    const other = createNoteSigner(generateSigningKey('flowtrail/test').privateKeyPem, 'flowtrail/test').verifierKey;
+    expect(await (await post({ keys: [other] })).json()).toMatchObject({ ok: false, checkpoints: [{ status: 'INVALID: unknown key' }, { status: 'INVALID: unknown key' }] });
+    expect((await post({ keys: ['nonsense'] })).status).toBe(400);
+    const user = await t.token('user', 'dwhitfield');
+    expect((await t.app.request('/api/v1/integrity/verify', { method: 'POST', headers: { authorization: `Bearer ${user}` } })).status).toBe(403);
+  });
+
   it('passes on an untouched log with every checkpoint valid', async () => {
     await seed();
     const r = await verify();
