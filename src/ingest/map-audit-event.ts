@@ -38,7 +38,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 
 export async function mapAuditEvent(raw: unknown, headerType: string | undefined, findRunning: FindRunningSession): Promise<MappedAudit> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'an audit event must be a JSON object' };
-  const e = raw as Obj;
+  const e = fromCloudEvent(raw as Obj);
   const details = obj(e.details);
   const eventType = text(e.event_type) ?? text(e.event_name) ?? text(details.event_name) ?? text(headerType);
   if (eventType === null) return { ok: false, error: 'event_type: is required' };
@@ -147,6 +147,23 @@ export async function mapAuditEvent(raw: unknown, headerType: string | undefined
     ok: true,
     dedupeKey,
     events: [base('gitlab_audit_event', workflow !== null && SESSION_ID_PATTERN.test(workflow) ? workflow : null, { event_type: eventType, details: e })],
+  };
+}
+
+/**
+ * The Duo Workflow Service sends AI events to GitLab as CloudEvents; GitLab
+ * re-wraps them for streaming. Should a relay forward the CloudEvent itself,
+ * read it as the streamed envelope it would have become.
+ */
+function fromCloudEvent(e: Obj): Obj {
+  if (typeof e.specversion !== 'string' || typeof e.type !== 'string') return e;
+  const data = obj(e.data);
+  return {
+    cloud_event_id: e.id,
+    event_type: e.type,
+    created_at: e.time,
+    workflow_id: data.workflow_id ?? e.subject,
+    details: data,
   };
 }
 

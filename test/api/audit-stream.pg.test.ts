@@ -74,6 +74,16 @@ describe('POST /webhooks/gitlab/audit-events', () => {
     expect(events[0]!.data.detail).toMatchObject({ tool_name: 'create_merge_request', tool_args: { project_id: 4821, title: 'Use half-even rounding for ledger totals' } });
   });
 
+  it('reads a CloudEvent as sent by the Duo Workflow Service like its streamed form, and deduplicates the two', async () => {
+    await send('audit_duo_session_started');
+    const res = await stream(fixtureText('ai_event_tool_invoked'));
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(await (await stream(fixtureText('ai_event_tool_invoked.streamed'))).json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    const [e] = await t.deps.sql`select type, session_id, occurred_at from audit_events where source = 'gitlab_audit_stream' and type = 'duo_flow_decision_logged'`;
+    expect(e).toMatchObject({ type: 'duo_flow_decision_logged', sessionId: '9137' });
+    expect((e!.occurredAt as Date).toISOString()).toBe('2026-03-10T14:07:52.318Z');
+  });
+
   it('puts api_request_access_with_scope on the session the agent was running on that project, with the MR it created', async () => {
     await send('audit_duo_session_started');
     await send('audit_api_request_access_with_scope');

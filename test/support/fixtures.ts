@@ -9,6 +9,7 @@ export type DapFixture =
   | 'audit_duo_session_failed'
   | 'audit_duo_session_stopped'
   | 'audit_api_request_access_with_scope'
+  | 'ai_event_tool_invoked'
   | 'ai_event_tool_invoked.streamed'
   | 'flow_event_finished'
   | 'workflow';
