@@ -11,7 +11,7 @@ const exportQuerySchema = eventQuerySchema.omit({ cursor: true, limit: true }).e
   bundle: z.enum(['true', 'false']).optional(),
 });
 
-const CONTENT_TYPES = { ndjson: 'application/x-ndjson', csv: 'text/csv; charset=utf-8' } as const;
+const CONTENT_TYPES = { ndjson: 'application/x-ndjson', csv: 'text/csv; charset=utf-8', cef: 'text/plain; charset=utf-8', ocsf: 'application/x-ndjson' } as const;
 
 /**
  * GET /api/v1/export: the matching events, streamed (ndjson or csv), or with
@@ -46,7 +46,7 @@ export function createExportApp(deps: AppDeps): Hono<AppEnv> {
         }
       },
     });
-    const ext = q.format === 'csv' ? 'csv' : 'ndjson';
+    const ext = { ndjson: 'ndjson', csv: 'csv', cef: 'cef', ocsf: 'ocsf.ndjson' }[q.format];
     return new Response(body, {
       headers: {
         'content-type': CONTENT_TYPES[q.format],

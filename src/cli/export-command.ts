@@ -8,11 +8,11 @@ import { UsageError } from './cli-error.js';
 import { withLocalDatabase } from './local-context.js';
 import { findRunningService } from './service-client.js';
 
-export const exportUsage = `Usage: flowtrail export --format ndjson|csv [--out FILE] [--bundle]
+export const exportUsage = `Usage: flowtrail export --format ndjson|csv|cef|ocsf [--out FILE] [--bundle]
        [--session-id ID] [--type TYPE] [--user USERNAME] [--project PATH] [--from DATE] [--to DATE]
 
 Writes the matching audit events in log order (to standard output without
---out). With --bundle, writes a JSON bundle with an inclusion proof for each
+--out): NDJSON, CSV, ArcSight CEF lines, or OCSF 1.3 API Activity records. With --bundle, writes a JSON bundle with an inclusion proof for each
 event against a fresh signed checkpoint, for \`flowtrail verify --bundle\`.
 The export itself is recorded in the audit log.`;
 

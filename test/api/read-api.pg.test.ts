@@ -79,7 +79,7 @@ describe('REST read API', () => {
     expect(one.events.map((e) => e.session_id)).toEqual(['r0', 'r0', 'r0']);
   });
 
-  it('streams an export as NDJSON and CSV and records who exported', async () => {
+  it('streams an export as NDJSON, CSV, CEF and OCSF and records who exported', async () => {
     await seed();
     const auditor = await t.token('auditor');
     const nd = await t.get('/api/v1/export?format=ndjson&session_id=r0', auditor);
@@ -89,9 +89,14 @@ describe('REST read API', () => {
     const csv = await (await t.get('/api/v1/export?format=csv&session_id=r0', auditor)).text();
     expect(csv.split('\r\n')[0]).toBe('seq,event_id,type,session_id,occurred_at,recorded_at,source,source_type,source_id,project_path,username,data,leaf_hash');
     expect(csv.trim().split('\r\n')).toHaveLength(4);
+    const cef = (await (await t.get('/api/v1/export?format=cef&session_id=r0', auditor)).text()).trim().split('\n');
+    expect(cef).toHaveLength(3);
+    expect(cef[0]).toMatch(/^CEF:0\|flowtrail\|flowtrail\|[^|]+\|duo_flow_started\|/);
+    const ocsf = (await (await t.get('/api/v1/export?format=ocsf&session_id=r0', auditor)).text()).trim().split('\n').map((l) => JSON.parse(l) as { class_uid: number; unmapped: { session_id: string } });
+    expect(ocsf.map((o) => [o.class_uid, o.unmapped.session_id])).toEqual([[6003, 'r0'], [6003, 'r0'], [6003, 'r0']]);
     await t.deps.integrator.integrate();
     const [n] = await t.deps.sql`select count(*)::int as n from audit_events where type = 'audit_export_performed'`;
-    expect(n!.n).toBe(2);
+    expect(n!.n).toBe(4);
   });
 
   it('manages tokens over HTTP for admins only, storing hashes and auditing each change', async () => {
