@@ -172,6 +172,11 @@ export const catalog = {
     description: 'Sessions older than the retention period were purged; proofs still verify.',
     schema: fields({ sessions: z.number().int(), events: z.number().int() }), ingestable: false, textFields: [],
   }),
+  personal_data_erased: entry({
+    description: 'The free texts of events were erased on request (GDPR Art. 17); their commitments stay in the leaves, so every proof still verifies.',
+    schema: fields({ scope: z.record(z.string(), z.unknown()), events: z.number().int(), seq_ranges: z.array(z.tuple([z.number().int(), z.number().int()])) }),
+    ingestable: false, textFields: [],
+  }),
   audit_export_performed: entry({
     description: 'Someone read audit data through an export.',
     schema: fields({ format: z.string() }), ingestable: false, textFields: [],

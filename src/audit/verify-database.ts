@@ -35,8 +35,8 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
   if (size !== result.events) problems.push(`log_state says ${size} events, the table holds ${result.events}`);
   // A leaf without content is legitimate only where a recorded retention purge emptied it.
   if (purgedSeqs.length > 0) {
-    const allowed = await purgedRanges(sql);
-    const stray = purgedSeqs.filter((s) => !allowed.some(([a, b]) => s >= a && s <= b));
+    const allowed = await recordedRanges(sql, 'retention_purged');
+    const stray = purgedSeqs.filter((s) => !inRanges(s, allowed));
     if (stray.length > 0) problems.push(`${stray.length} leaves are empty without a retention purge that covers them (first at seq ${stray[0]})`);
   }
   const purged = purgedSeqs.length;
@@ -54,9 +54,13 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
     order by seq limit 20`;
   for (const m of mismatched) problems.push(`indexed columns of seq ${m.seq} differ from its leaf`);
 
+  // Texts may be missing only where a recorded erasure removed them.
+  const erased = await recordedRanges(sql, 'personal_data_erased');
   const missing = await sql<{ seq: number }[]>`
-    select seq from audit_events where leaf is not null and texts is null and strpos(leaf, '"$commitment"') > 0 order by seq limit 20`;
-  for (const m of missing) problems.push(`texts of seq ${m.seq} are missing though its leaf commits to them`);
+    select seq from audit_events where leaf is not null and texts is null and strpos(leaf, '"$commitment"') > 0 order by seq`;
+  for (const m of missing.filter((x) => !inRanges(x.seq, erased)).slice(0, 20)) {
+    problems.push(`texts of seq ${m.seq} are missing though its leaf commits to them`);
+  }
 
   let texts = 0;
   let last = -1;
@@ -78,8 +82,13 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
   return { ok, keys, events: result.events, purged, texts, checkpoints: result.checkpoints, problems };
 }
 
-async function purgedRanges(sql: Sql): Promise<[number, number][]> {
-  const rows = await sql<{ leaf: string }[]>`select leaf from audit_events where type = 'retention_purged' and leaf is not null`;
+function inRanges(seq: number, ranges: readonly [number, number][]): boolean {
+  return ranges.some(([a, b]) => seq >= a && seq <= b);
+}
+
+/** The seq ranges that recorded purges or erasures say they emptied. */
+async function recordedRanges(sql: Sql, type: 'retention_purged' | 'personal_data_erased'): Promise<[number, number][]> {
+  const rows = await sql<{ leaf: string }[]>`select leaf from audit_events where type = ${type} and leaf is not null`;
   return rows.flatMap((r) => {
     const ranges = (JSON.parse(r.leaf) as { data?: { seq_ranges?: unknown } }).data?.seq_ranges;
     return Array.isArray(ranges) ? ranges.filter((x): x is [number, number] => Array.isArray(x) && x.length === 2) : [];

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { isAppError } from '../errors.js';
 import { UsageError } from './cli-error.js';
+import { eraseCommand } from './erase-command.js';
 import { exportCommand } from './export-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { retentionCommand } from './retention-command.js';
@@ -17,8 +18,9 @@ Commands:
   migrate                   apply database migrations
   token create|list|revoke  manage API tokens
   verify [--bundle FILE]    check the Merkle log, checkpoints and signatures
-  export --format F         export audit events (ndjson, csv), optionally as a verifiable bundle
+  export --format F         export audit events (ndjson, csv, cef, ocsf), optionally as a verifiable bundle
   retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
+  erase --session-id|--user erase the free texts of a session or a person's sessions (GDPR)
 
 Run \`flowtrail <command> --help\` for a command's options.
 Exit status: 0 ok, 1 check failed, 2 usage or configuration error.`;
@@ -31,6 +33,7 @@ const commands: Record<string, Command> = {
   verify: verifyCommand,
   export: exportCommand,
   retention: retentionCommand,
+  erase: eraseCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */

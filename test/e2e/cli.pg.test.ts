@@ -50,7 +50,7 @@ describe('flowtrail CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.out).toMatch(/FLOWTRAIL_RETENTION_DAYS must be an integer/);
     env.FLOWTRAIL_RETENTION_DAYS = saved ?? '365';
-    for (const c of ['serve', 'migrate', 'token', 'verify', 'export', 'retention']) expect((await run(c, '--help')).code, c).toBe(0);
+    for (const c of ['serve', 'migrate', 'token', 'verify', 'export', 'retention', 'erase']) expect((await run(c, '--help')).code, c).toBe(0);
   });
 
   it('creates, lists and revokes tokens, verifies and exports, on its own database', async () => {
@@ -82,6 +82,9 @@ describe('flowtrail CLI', () => {
     expect((await run('verify', '--key', 'not-a-key')).code).toBe(2);
     expect((await run('verify', '--bundle', bundleFile, '--key', stranger)).code).toBe(1);
     expect((await run('retention', 'run')).code).toBe(0);
+    expect((await run('erase')).code).toBe(2);
+    const erased = await run('erase', '--user', 'nobody-here');
+    expect(erased).toEqual({ code: 0, out: 'erased the texts of 0 events' });
   });
 
   it.runIf(target === 'pglite')('goes through the running service while serve holds the embedded database', { timeout: 60_000 }, async () => {

@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../app-env.js';
+import { eraseTexts } from '../audit/index.js';
+import { SESSION_ID_PATTERN } from '../events.js';
+import { AppError } from '../errors.js';
+import { limitBody } from '../ingest/body-limit.js';
+import { requirePermission } from './require-permission.js';
+
+const erasureSchema = z.strictObject({
+  session_id: z.string().regex(SESSION_ID_PATTERN).optional(),
+  user: z.string().min(1).max(255).optional(),
+  reason: z.string().max(1000).optional(),
+}).refine((b) => b.session_id !== undefined || b.user !== undefined, 'name a session_id or a user');
+
+/** POST /api/v1/erasures (admin): erase the free texts of a session or of a person's sessions; recorded as personal_data_erased. */
+export function createErasuresApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/', limitBody(16 * 1024), requirePermission(deps, 'erase'), async (c) => {
+    const r = erasureSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    const reason = r.data.reason === undefined ? undefined : deps.sanitizer.sanitizeText(r.data.reason).text;
+    const result = await eraseTexts(deps.sql, { sessionId: r.data.session_id, username: r.data.user }, { id: c.get('principal').tokenId, reason });
+    deps.integrator.kick();
+    return c.json({ events: result.events, seq_ranges: result.seqRanges });
+  });
+  return app;
+}
