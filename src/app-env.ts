@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Principal, Authenticator } from './auth/index.js';
-import type { Integrator } from './jobs/index.js';
+import type { Integrator, JobRunner } from './jobs/index.js';
 import type { Metrics } from './ops/index.js';
 import type { Sanitizer } from './sanitize/index.js';
 import type { NoteVerifier } from './integrity/index.js';
@@ -20,6 +20,8 @@ export interface AppDeps {
   verifiers: NoteVerifier[];
   /** The log's origin (stored in the database at first start). */
   origin: string;
+  /** The worker that processes webhook deliveries (absent where nothing processes them, e.g. some tests). */
+  jobRunner?: JobRunner;
 }
 
 export interface AppEnv {

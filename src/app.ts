@@ -9,7 +9,7 @@ import { createTokensApp } from './api/tokens-app.js';
 import { createRetentionApp } from './api/retention-app.js';
 import { createErasuresApp } from './api/erasures-app.js';
 import { AppError, isAppError } from './errors.js';
-import { createAuditStreamApp, createFlowEventsApp } from './ingest/index.js';
+import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
 
 /** The whole HTTP surface. The one app.onError turns AppError codes into statuses. */
@@ -27,6 +27,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', createOpsApp(deps));
   app.route('/api/v1/flow-events', createFlowEventsApp(deps));
   app.route('/webhooks/gitlab/audit-events', createAuditStreamApp(deps));
+  app.route('/webhooks/gitlab', createWebhookApp(deps));
   app.route('/api/v1/sessions', createSessionsApp(deps));
   app.route('/api/v1/audit-events', createAuditEventsApp(deps));
   app.route('/api/v1/export', createExportApp(deps));

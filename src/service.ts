@@ -6,14 +6,15 @@ import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
 import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import type { Integrator } from './jobs/index.js';
+import { createDeliveryHandler, JobRunner, type Integrator } from './jobs/index.js';
+import { DELIVERY_JOB } from './ingest/index.js';
 import { loadKeys } from './load-keys.js';
 import { openLog, type OpenLog } from './open-log.js';
 import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { scheduleRetention } from './jobs/schedule-retention.js';
-import { countPending, findTokenByHash, logSize, migrate, openDatabase, type Database } from './store/index.js';
+import { countJobs, countPending, findTokenByHash, logSize, migrate, openDatabase, type Database } from './store/index.js';
 
 export interface Service {
   url: string;
@@ -49,16 +50,26 @@ export async function startService(config: Config, log: Logger, options: { liste
     throw err;
   }
   const { origin, signer, integrator } = opened;
+  const jobRunner = new JobRunner({
+    sql: db.sql,
+    handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: db.sql, integrator }) },
+    log,
+    onOutcome: (name, outcome) => metrics.inc('flowtrail_jobs_total', { name, outcome }),
+  });
   metrics.gauge('flowtrail_log_size', 'Events in the Merkle log.', () => logSize(db.sql));
   metrics.gauge('flowtrail_intake_pending', 'Accepted events not yet sequenced into the log.', () => countPending(db.sql));
+  metrics.gauge('flowtrail_jobs_pending', 'Jobs waiting to run or to be retried.', async () => (await countJobs(db.sql)).pending);
+  metrics.gauge('flowtrail_jobs_dead', 'Jobs that used all their attempts (dead letters).', async () => (await countJobs(db.sql)).dead);
   const deps: AppDeps = {
     config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
     authenticator: createAuthenticator(db.sql),
     verifiers: [parseVerifierKey(signer.verifierKey)],
     origin,
+    jobRunner,
   };
   await integrator.integrate();
   integrator.start();
+  jobRunner.start();
   const retention = scheduleRetention(db.sql, config.retention.days, log);
 
   let server: ServerType | undefined;
@@ -85,6 +96,7 @@ export async function startService(config: Config, log: Logger, options: { liste
     close() {
       closing ??= (async () => {
         retention.stop();
+        await jobRunner.stop();
         if (server !== undefined) await new Promise<void>((r) => server!.close(() => r()));
         if (bridge !== undefined) {
           await unlink(bridge.file).catch(() => undefined);

@@ -2,7 +2,7 @@
 // projects and flow types; completed, failed, paused, running and stopped
 // sessions; resources; texts holding secrets and personal data (stored
 // redacted); and one session that breaks its lifecycle.
-import { deterministicUuid } from '../ingest/index.js';
+import { deterministicUuid } from '../gitlab/index.js';
 
 type Json = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // research/gitlab-dap-events.md). Pure apart from the injected lookup of the
 // session an agent account was running at a moment.
 import { SESSION_ID_PATTERN, type EventName, type NewEvent } from '../events.js';
-import { deterministicUuid } from './deterministic-uuid.js';
+import { deterministicUuid } from '../gitlab/index.js';
 import { parseApiRequest } from './parse-api-request.js';
 
 type Obj = Record<string, unknown>;

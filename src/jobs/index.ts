@@ -2,3 +2,5 @@ export { createIntegrator, type Integrator, type IntegratorOptions } from './int
 export { appendEvents, LOG_LOCK, type AppendResult, type CheckpointPolicy } from './append-events.js';
 export { createLogWriter, type LogWriter } from './log-writer.js';
 export { systemEvent } from './system-event.js';
+export { JobRunner, backoffDelay, type JobHandler, type JobRunnerOptions } from './job-runner.js';
+export { createDeliveryHandler } from './handle-delivery.js';

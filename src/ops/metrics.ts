@@ -30,6 +30,8 @@ const COUNTERS: Record<string, string> = {
   flowtrail_events_appended_total: 'Events appended to the Merkle log.',
   flowtrail_auth_failures_total: 'Requests refused for a missing or wrong credential, by endpoint kind.',
   flowtrail_checkpoint_sink_failures_total: 'Checkpoint copies that could not be written to an external sink.',
+  flowtrail_webhook_deliveries_total: 'GitLab webhook deliveries, by event and outcome (stored or duplicate).',
+  flowtrail_jobs_total: 'Job attempts by job name and outcome (done, retry, dead).',
 };
 const HISTOGRAMS: Record<string, string> = {
   flowtrail_ingest_duration_seconds: 'Time from request to durable acknowledgement, by source.',

@@ -1,0 +1,2 @@
+export { deterministicUuid } from './deterministic-uuid.js';
+export { mapFlowCallback, type MappedCallback } from './map-flow-callback.js';

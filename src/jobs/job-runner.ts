@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { claimJobs, completeJob, failJob, type JobRow, type Pool } from '../store/index.js';
+
+/** What a handler answers when it finished: a short note kept on the job (e.g. why a delivery was ignored). */
+export type JobHandler = (payload: Record<string, unknown>, job: JobRow) => Promise<string | null>;
+
+export interface JobRunnerOptions {
+  sql: Pool;
+  handlers: Readonly<Record<string, JobHandler>>;
+  log?: Logger;
+  pollIntervalMs?: number;
+  /** Backoff of attempt n: base * 2^(n-1), capped, times a jitter in [0.5, 1.5). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  onOutcome?: (name: string, outcome: 'done' | 'retry' | 'dead') => void;
+  random?: () => number;
+}
+
+export function backoffDelay(attempt: number, base: number, max: number, random: () => number): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempt - 1)) * (0.5 + random());
+}
+
+/**
+ * The worker over the jobs table: polls (and can be kicked), runs each due
+ * job's handler, retries failures with exponential backoff and jitter, and
+ * moves a job that used its attempts to the dead letters. Safe with several
+ * runners in several processes (jobs are claimed FOR UPDATE SKIP LOCKED), and
+ * jobs survive a restart because they live in the database.
+ */
+export class JobRunner {
+  readonly id = `worker-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private stopped = true;
+
+  constructor(private readonly o: JobRunnerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.o.pollIntervalMs ?? 500);
+    this.timer.unref();
+  }
+
+  /** Runs what is due soon, without waiting for the next poll. */
+  kick(): void {
+    if (this.stopped || this.running !== undefined) return;
+    this.running = this.runDue().finally(() => {
+      this.running = undefined;
+    });
+    this.running.catch((err: unknown) => this.o.log?.error({ err }, 'job runner failed; will retry'));
+  }
+
+  /** Runs every job that is due now, in batches; resolves with how many ran. */
+  async runDue(): Promise<number> {
+    let ran = 0;
+    for (;;) {
+      const jobs = await claimJobs(this.o.sql, this.id, 10);
+      if (jobs.length === 0) return ran;
+      for (const job of jobs) await this.runOne(job);
+      ran += jobs.length;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async runOne(job: JobRow): Promise<void> {
+    const handler = this.o.handlers[job.name];
+    try {
+      if (handler === undefined) throw new Error(`no handler for job "${job.name}"`);
+      const note = await handler(job.payload, job);
+      await completeJob(this.o.sql, job.id, note);
+      this.o.onOutcome?.(job.name, 'done');
+    } catch (err) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const delay = backoffDelay(job.attempts, this.o.baseDelayMs ?? 1000, this.o.maxDelayMs ?? 3_600_000, this.o.random ?? Math.random);
+      const outcome = await failJob(this.o.sql, job, message, delay);
+      this.o.onOutcome?.(job.name, outcome);
+      this.o.log?.warn({ job: job.id, name: job.name, attempt: job.attempts, outcome, error: message }, 'job failed');
+    }
+  }
+}

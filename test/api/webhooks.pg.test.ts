@@ -1,0 +1,91 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createDeliveryHandler, JobRunner } from '../../src/jobs/index.js';
+import { DELIVERY_JOB } from '../../src/ingest/index.js';
+import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
+import { fixtureText } from '../support/fixtures.js';
+
+const dir = new URL('../fixtures/gitlab-webhooks/', import.meta.url);
+const headers = JSON.parse(readFileSync(new URL('headers.json', dir), 'utf8')) as Record<string, Record<string, string>> & { _fixture_signing_token: string; _fixture_secret_token: string };
+const pushBody = readFileSync(new URL('push.json', dir), 'utf8');
+
+/** Signs a body as GitLab does with a signing token (Standard Webhooks), at the current time. */
+function sign(id: string, body: string, key = headers._fixture_signing_token): Record<string, string> {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const sig = createHmac('sha256', Buffer.from(key.replace(/^whsec_/, ''), 'base64')).update(`${id}.${ts}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${sig}` };
+}
+
+describe('POST /webhooks/gitlab', () => {
+  const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: headers._fixture_secret_token, FLOWTRAIL_WEBHOOK_SIGNING_KEY: headers._fixture_signing_token });
+  const deliver = (h: Record<string, string>, body: string) => t.app.request('/webhooks/gitlab', { method: 'POST', headers: h, body });
+  const pushHeaders = () => {
+    const { 'webhook-id': _i, 'webhook-timestamp': _t, 'webhook-signature': _s, ...rest } = headers.push!;
+    return rest;
+  };
+  const count = async (table: string) => (await t.deps.sql.unsafe(`select count(*)::int as n from ${table}`))[0]!.n as number;
+
+  it('returns 401 for a missing or wrong token and stores nothing', async () => {
+    expect((await deliver({ ...pushHeaders(), 'X-Gitlab-Token': 'wrong' }, pushBody)).status).toBe(401);
+    const { 'X-Gitlab-Token': _t, ...noToken } = pushHeaders();
+    expect((await deliver(noToken, pushBody)).status).toBe(401);
+    expect(await count('deliveries')).toBe(0);
+  });
+
+  it('stores a delivery (sanitized, without its token) with one job, however often it is delivered', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await deliver(pushHeaders(), pushBody);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: i === 0 ? 'stored' : 'duplicate' });
+    }
+    expect(await count('deliveries')).toBe(1);
+    expect(await count('jobs')).toBe(1);
+    const [d] = await t.deps.sql`select event_name, headers, body from deliveries`;
+    expect(d!.eventName).toBe('Push Hook');
+    expect(JSON.stringify(d!.headers)).not.toContain(headers._fixture_secret_token);
+    expect(d!.headers).toMatchObject({ 'idempotency-key': headers.push!['Idempotency-Key'] });
+    const body = JSON.stringify(d!.body);
+    expect(body).toContain('"object_kind":"push"');
+    expect(body).not.toMatch(/"[^"@ ]+@[^"@ ]+\.(test|com)"/);
+  });
+
+  it('deduplicates without Idempotency-Key on the event UUID, the event name and the body', async () => {
+    const { 'Idempotency-Key': _k, ...older } = pushHeaders();
+    await deliver(older, pushBody);
+    await deliver(older, pushBody);
+    await deliver({ ...older, 'X-Gitlab-Event': 'Tag Push Hook' }, pushBody);
+    expect(await count('deliveries')).toBe(2);
+  });
+
+  it('checks a Standard Webhooks signature when one is sent, and refuses a changed body even with the right token', async () => {
+    const id = headers.push!['Idempotency-Key']!;
+    expect((await deliver({ ...pushHeaders(), ...sign(id, pushBody) }, pushBody)).status).toBe(200);
+    const changed = pushBody.replace('"ref": "refs/heads/', '"ref": "refs/heads/x');
+    expect((await deliver({ ...pushHeaders(), 'Idempotency-Key': 'other', ...sign(id, pushBody) }, changed)).status).toBe(401);
+    const { 'X-Gitlab-Token': _t, ...signedOnly } = { ...pushHeaders(), 'Idempotency-Key': 'signed-only', ...sign('signed-only', pushBody) };
+    expect((await deliver(signedOnly, pushBody)).status).toBe(200);
+  });
+
+  it('answers 200 to kinds it does not process and to a body that is not JSON, keeping both', async () => {
+    expect((await deliver({ ...pushHeaders(), 'Idempotency-Key': 'k1', 'X-Gitlab-Event': 'Wiki Page Hook' }, '{"object_kind":"wiki_page"}')).status).toBe(200);
+    expect((await deliver({ ...pushHeaders(), 'Idempotency-Key': 'k2' }, 'not json at all')).status).toBe(200);
+    expect(await count('deliveries')).toBe(2);
+  });
+
+  it('turns Duo flow callbacks into the session lifecycle through the worker', async () => {
+    await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
+    await t.deps.integrator.integrate();
+    const cb = JSON.parse(readFileSync(new URL('../fixtures/gitlab-dap/flow_event_finished.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const h = { 'X-Gitlab-Event': 'Duo Flow Callback', 'X-Gitlab-Token': headers._fixture_secret_token, 'Idempotency-Key': String(cb.event_id), 'content-type': 'application/json' };
+    for (let i = 0; i < 2; i++) expect((await deliver(h, JSON.stringify(cb))).status).toBe(200);
+    const runner = new JobRunner({ sql: t.deps.sql, handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator }) } });
+    expect(await runner.runDue()).toBe(1);
+    const [s] = await t.deps.sql`select status from sessions where session_id = '9137'`;
+    expect(s!.status).toBe('completed');
+    const [e] = await t.deps.sql`select source, leaf from audit_events where type = 'duo_flow_completed'`;
+    expect(e!.source).toBe('gitlab_webhook');
+    const [job] = await t.deps.sql`select state, result from jobs`;
+    expect(job).toMatchObject({ state: 'done', result: 'appended duo_flow_completed' });
+  });
+});
