@@ -52,7 +52,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   const { origin, signer, integrator } = opened;
   const jobRunner = new JobRunner({
     sql: db.sql,
-    handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: db.sql, integrator }) },
+    handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: db.sql, integrator, agentPatterns: config.gitlab.agentUsernames }) },
     log,
     onOutcome: (name, outcome) => metrics.inc('flowtrail_jobs_total', { name, outcome }),
   });

@@ -79,7 +79,7 @@ describe('POST /webhooks/gitlab', () => {
     const cb = JSON.parse(readFileSync(new URL('../fixtures/gitlab-dap/flow_event_finished.json', import.meta.url), 'utf8')) as Record<string, unknown>;
     const h = { 'X-Gitlab-Event': 'Duo Flow Callback', 'X-Gitlab-Token': headers._fixture_secret_token, 'Idempotency-Key': String(cb.event_id), 'content-type': 'application/json' };
     for (let i = 0; i < 2; i++) expect((await deliver(h, JSON.stringify(cb))).status).toBe(200);
-    const runner = new JobRunner({ sql: t.deps.sql, handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator }) } });
+    const runner = new JobRunner({ sql: t.deps.sql, handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator, agentPatterns: t.deps.config.gitlab.agentUsernames }) } });
     expect(await runner.runDue()).toBe(1);
     const [s] = await t.deps.sql`select status from sessions where session_id = '9137'`;
     expect(s!.status).toBe('completed');
@@ -87,5 +87,49 @@ describe('POST /webhooks/gitlab', () => {
     expect(e!.source).toBe('gitlab_webhook');
     const [job] = await t.deps.sql`select state, result from jobs`;
     expect(job).toMatchObject({ state: 'done', result: 'appended duo_flow_completed' });
+  });
+});
+
+describe('push correlation', () => {
+  const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: headers._fixture_secret_token });
+  const runner = () => new JobRunner({ sql: t.deps.sql, handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator, agentPatterns: t.deps.config.gitlab.agentUsernames }) } });
+  const deliverPush = (body: string, key: string) =>
+    t.app.request('/webhooks/gitlab', { method: 'POST', headers: { 'X-Gitlab-Event': 'Push Hook', 'X-Gitlab-Token': headers._fixture_secret_token, 'Idempotency-Key': key }, body });
+  const rows = async () => (await t.deps.sql`select type, session_id, leaf from audit_events where source = 'gitlab_webhook' order by seq`)
+    .map((r) => ({ type: r.type as string, session: r.sessionId as string | null, data: JSON.parse(r.leaf as string).data as Record<string, unknown> }));
+
+  it('links a commit to the session its Duo-Session trailer names, flags an unknown session and an untraced agent commit', async () => {
+    await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
+    await t.deps.integrator.integrate();
+    await deliverPush(pushBody, 'p1');
+    await runner().runDue();
+    const events = await rows();
+    expect(events.map((e) => [e.type, e.session])).toEqual([
+      ['duo_flow_resource_linked', '9137'],
+      ['duo_flow_unknown_session_reference', null],
+      ['duo_flow_untraced_agent_commit', null],
+    ]);
+    expect(events[0]!.data).toMatchObject({ resource_type: 'Commit', resource_id: 'defd29c1b0a67c60ec110c86ac0f047f50603595', link_method: 'trailer', trailer: 'Duo-Session' });
+    expect(events[1]!.data).toMatchObject({ reference: '3f0b6c1e-8d2a-4f57-9a61-2c4e7b9d0a15', reason: 'no such session' });
+    expect(events[2]!.data).toMatchObject({ sha: 'f82a3c6d767009dd813d74335089c50cc1faf01c' });
+    const detail = (await (await t.get('/api/v1/sessions/9137', await t.token('auditor'))).json()) as { resources: { resource_type: string; link_method: string }[] };
+    expect(detail.resources).toMatchObject([{ resource_type: 'Commit', link_method: 'trailer' }]);
+    // The same commits in another delivery (a resend, a new branch) change nothing.
+    await deliverPush(pushBody, 'p2');
+    await runner().runDue();
+    expect(await rows()).toHaveLength(3);
+  });
+
+  it('flags a trailer naming a session of another project as forged', async () => {
+    await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
+    await t.deps.integrator.integrate();
+    const other = JSON.parse(pushBody) as { project_id: number; project: Record<string, unknown> };
+    other.project_id = 5555;
+    other.project = { ...other.project, id: 5555, path_with_namespace: 'elsewhere/other' };
+    await deliverPush(JSON.stringify(other), 'p3');
+    await runner().runDue();
+    const events = await rows();
+    expect(events.filter((e) => e.type === 'duo_flow_resource_linked')).toEqual([]);
+    expect(events.find((e) => e.data.referenced_session_id === '9137')?.data).toMatchObject({ reason: 'the session belongs to another project' });
   });
 });
