@@ -12,7 +12,7 @@ describe('createAgentMatcher', () => {
     expect(isAgent({ name: 'Dana Whitfield', email: 'dana@acme.example' })).toBe(false);
   });
 
-  it('treats a commit pushed by an agent under its own name as the agent's', () => {
+  it("treats a commit pushed by an agent under its own name as the agent's", () => {
     expect(isAgent({ name: 'Build Bot' }, { username: 'ai-build-bot', name: 'Build Bot' })).toBe(true);
     expect(isAgent({ name: 'Dana Whitfield' }, { username: 'ai-build-bot', name: 'Build Bot' })).toBe(false);
     expect(isAgent({ name: 'Build Bot' }, { username: 'dwhitfield', name: 'Build Bot' })).toBe(false);
