@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../../test/support/pg.js';
-import { countJobs, enqueueJob } from '../store/index.js';
+import { countJobs, enqueueJob, listJobs } from '../store/index.js';
 import { backoffDelay, JobRunner } from './job-runner.js';
 
 describe('JobRunner', () => {
@@ -15,6 +15,7 @@ describe('JobRunner', () => {
     const [job] = await t.sql`select state, attempts, last_error from jobs`;
     expect(job).toMatchObject({ state: 'dead', attempts: 3, lastError: 'Error: GitLab answered 500' });
     expect(await countJobs(t.sql)).toEqual({ pending: 0, done: 0, dead: 1 });
+    expect((await listJobs(t.sql, 'dead', 10)).map((j) => [j.name, j.attempts, j.lastError])).toEqual([['flaky', 3, 'Error: GitLab answered 500']]);
   });
 
   it('computes delays that double up to a cap, with jitter between half and one and a half', () => {

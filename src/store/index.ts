@@ -13,5 +13,5 @@ export {
 } from './sessions.js';
 export { rememberAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionEvents, leafBatches, textBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
-export { enqueueJob, claimJobs, completeJob, failJob, countJobs, type JobRow } from './jobs.js';
+export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, getDelivery, type NewDelivery } from './deliveries.js';

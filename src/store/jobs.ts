@@ -53,3 +53,22 @@ export async function countJobs(sql: Sql): Promise<Record<'pending' | 'done' | '
   for (const r of rows) out[r.state] = r.n;
   return out;
 }
+
+export interface JobListing {
+  id: number;
+  name: string;
+  state: string;
+  attempts: number;
+  maxAttempts: number;
+  runAt: Date;
+  lastError: string | null;
+  result: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export async function listJobs(sql: Sql, state: 'pending' | 'done' | 'dead', limit: number, beforeId?: number): Promise<JobListing[]> {
+  return sql<JobListing[]>`select id, name, state, attempts, max_attempts, run_at, last_error, result, created_at, finished_at
+    from jobs where state = ${state} ${beforeId !== undefined ? sql`and id < ${beforeId}` : sql``}
+    order by id desc limit ${limit}`;
+}

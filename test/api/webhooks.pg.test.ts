@@ -87,6 +87,9 @@ describe('POST /webhooks/gitlab', () => {
     expect(e!.source).toBe('gitlab_webhook');
     const [job] = await t.deps.sql`select state, result from jobs`;
     expect(job).toMatchObject({ state: 'done', result: 'appended duo_flow_completed' });
+    const listing = (await (await t.get('/api/v1/jobs?state=done', await t.token('admin'))).json()) as { counts: Record<string, number>; jobs: { result: string }[] };
+    expect(listing).toMatchObject({ counts: { pending: 0, done: 1, dead: 0 }, jobs: [{ result: 'appended duo_flow_completed' }] });
+    expect((await t.get('/api/v1/jobs', await t.token('auditor'))).status).toBe(403);
   });
 });
 
