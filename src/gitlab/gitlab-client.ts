@@ -1,0 +1,92 @@
+import { Gitlab } from '@gitbeaker/core';
+import { createRequesterFn, type RequestOptions } from '@gitbeaker/requester-utils';
+import { GitlabError } from './gitlab-error.js';
+
+export interface GitlabClientOptions {
+  url: string;
+  token: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface GitlabCommit {
+  id: string;
+  message: string;
+  title: string;
+  authoredDate: string | null;
+  authorName: string | null;
+  authorEmail: string | null;
+  webUrl: string | null;
+}
+
+export interface GitlabClient {
+  /** Every commit in `before..after` (a push's new commits), all pages. */
+  commitsBetween(projectId: string, before: string, after: string): Promise<GitlabCommit[]>;
+  /** A user's effective access level on a project (inherited memberships included); null when not a member. */
+  memberAccessLevel(projectId: string, userId: string): Promise<number | null>;
+}
+
+/**
+ * A thin wrapper over @gitbeaker/core with our own request handler: fetch is
+ * injected (probot's way), every call has a timeout, and nothing is retried
+ * here. A failure becomes a GitlabError; retries, with backoff and Retry-After,
+ * are the job table's, so a GitLab outage never blocks a request.
+ */
+export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
+  // Resolved per call, so a fetch patched after the client was made (msw in tests) is the one used.
+  const doFetch: typeof fetch = (input, init) => (o.fetch ?? globalThis.fetch)(input, init);
+  const handler = async (endpoint: string, options?: Record<string, unknown>) => {
+    const opts = (options ?? {}) as RequestOptions;
+    const base = opts.prefixUrl === undefined ? undefined : opts.prefixUrl.endsWith('/') ? opts.prefixUrl : `${opts.prefixUrl}/`;
+    const url = new URL(endpoint, base);
+    url.search = opts.searchParams ?? '';
+    const method = opts.method ?? 'GET';
+    let res: Response;
+    try {
+      res = await doFetch(url, { method, headers: opts.headers, body: opts.body as string | undefined, signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
+    } catch (err) {
+      throw new GitlabError(method, url.pathname, null, err instanceof Error ? err.name : 'network error', { cause: err });
+    }
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    if (!res.ok) {
+      const text = await res.text().catch(() => '');
+      let message = text.slice(0, 200);
+      if (type === 'application/json') {
+        try {
+          const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
+          message = String(parsed.message ?? parsed.error ?? message);
+        } catch {
+          // keep the text
+        }
+      }
+      const retryAfter = Number(res.headers.get('retry-after'));
+      throw new GitlabError(method, url.pathname, res.status, message, { retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null });
+    }
+    const body = res.status === 204 ? null : type === 'application/json' ? ((await res.json()) as Record<string, unknown>) : await res.text();
+    return { body: body as Record<string, unknown>, headers: Object.fromEntries(res.headers.entries()), status: res.status };
+  };
+  const api = new Gitlab({ host: o.url, token: o.token, requesterFn: createRequesterFn((_, reqo) => Promise.resolve(reqo), handler) });
+  return {
+    async commitsBetween(projectId, before, after) {
+      const commits = (await api.Commits.all(projectId, { refName: `${before}..${after}`, perPage: 100 })) as unknown as Record<string, unknown>[];
+      return commits.map((c) => ({
+        id: String(c.id),
+        message: String(c.message ?? ''),
+        title: String(c.title ?? ''),
+        authoredDate: typeof c.authored_date === 'string' ? c.authored_date : null,
+        authorName: typeof c.author_name === 'string' ? c.author_name : null,
+        authorEmail: typeof c.author_email === 'string' ? c.author_email : null,
+        webUrl: typeof c.web_url === 'string' ? c.web_url : null,
+      }));
+    },
+    async memberAccessLevel(projectId, userId) {
+      try {
+        const m = (await api.ProjectMembers.show(projectId, Number(userId), { includeInherited: true })) as unknown as { access_level?: unknown };
+        return typeof m.access_level === 'number' ? m.access_level : null;
+      } catch (err) {
+        if (err instanceof GitlabError && err.httpStatus === 404) return null;
+        throw err;
+      }
+    },
+  };
+}
