@@ -8,6 +8,7 @@ import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from '
 import type { Config } from './config.js';
 import { createDeliveryHandler, JobRunner, type Integrator } from './jobs/index.js';
 import { DELIVERY_JOB } from './ingest/index.js';
+import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys } from './load-keys.js';
 import { openLog, type OpenLog } from './open-log.js';
 import { parseVerifierKey } from './integrity/index.js';
@@ -52,7 +53,12 @@ export async function startService(config: Config, log: Logger, options: { liste
   const { origin, signer, integrator } = opened;
   const jobRunner = new JobRunner({
     sql: db.sql,
-    handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: db.sql, integrator, agentPatterns: config.gitlab.agentUsernames }) },
+    handlers: {
+      [DELIVERY_JOB]: createDeliveryHandler({
+        sql: db.sql, integrator, agentPatterns: config.gitlab.agentUsernames,
+        gitlab: config.gitlab.url !== undefined && config.gitlab.token !== undefined ? createGitlabClient({ url: config.gitlab.url, token: config.gitlab.token }) : null,
+      }),
+    },
     log,
     onOutcome: (name, outcome) => metrics.inc('flowtrail_jobs_total', { name, outcome }),
   });

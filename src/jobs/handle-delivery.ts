@@ -1,4 +1,4 @@
-import { correlatePush, createAgentMatcher, mapFlowCallback } from '../gitlab/index.js';
+import { correlatePush, createAgentMatcher, mapFlowCallback, type GitlabClient } from '../gitlab/index.js';
 import { getDelivery, getSession, listAgentAccounts, type Sql } from '../store/index.js';
 import type { Integrator } from './integrator.js';
 import type { JobHandler } from './job-runner.js';
@@ -9,24 +9,38 @@ import type { JobHandler } from './job-runner.js';
  * flag forged references and untraced agent commits. The other kinds are kept
  * as delivered for the rest of the GitLab bot (merge requests, notes).
  */
-export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; agentPatterns: readonly string[] }): JobHandler {
+export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; agentPatterns: readonly string[]; gitlab: GitlabClient | null }): JobHandler {
   return async (payload) => {
     const id = Number(payload.delivery_id);
     const delivery = Number.isSafeInteger(id) ? await getDelivery(deps.sql, id) : null;
     if (delivery === null) return `delivery ${String(payload.delivery_id)} no longer exists`;
     const kind = (delivery.body as { object_kind?: unknown } | null)?.object_kind;
     if (delivery.eventName === 'Push Hook' || (delivery.eventName === 'System Hook' && kind === 'push')) {
-      const isAgent = createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) });
-      const r = await correlatePush(delivery.body, delivery.receivedAt.toISOString(), {
-        session: async (sessionId) => {
+      const lookup = {
+        session: async (sessionId: string) => {
           const s = await getSession(deps.sql, sessionId);
           return s === null ? null : { projectId: s.projectId, projectPath: s.projectPath };
         },
-        isAgent,
-      });
+        isAgent: createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) }),
+      };
+      const receivedAt = delivery.receivedAt.toISOString();
+      let r = await correlatePush(delivery.body, receivedAt, lookup);
+      let note = '';
+      if (r.commitsMissing > 0) {
+        const body = delivery.body as { before?: unknown; after?: unknown; project_id?: unknown };
+        const range = typeof body.before === 'string' && typeof body.after === 'string' && !/^0+$/.test(body.before) ? [body.before, body.after] : null;
+        if (deps.gitlab === null) note = `; ${r.commitsMissing} commits beyond the payload not examined: FLOWTRAIL_GITLAB_URL is not set`;
+        else if (range === null) note = `; ${r.commitsMissing} commits beyond the payload not examined: a new branch has no range to list`;
+        else {
+          // GitLab sends at most 20 commits: list the whole push and examine every one (ids make repeats no-ops).
+          const all = await deps.gitlab.commitsBetween(String(body.project_id), range[0]!, range[1]!);
+          const commits = all.map((c) => ({ id: c.id, message: c.message, url: c.webUrl, timestamp: c.authoredDate, author: { name: c.authorName, email: c.authorEmail } }));
+          r = await correlatePush({ ...(delivery.body as object), commits, total_commits_count: commits.length }, receivedAt, lookup);
+          note = `; ${all.length} commits listed from the API`;
+        }
+      }
       const appended = await deps.integrator.append(r.events);
-      const missing = r.commitsMissing > 0 ? `; ${r.commitsMissing} commits beyond the payload are not fetched yet` : '';
-      return `push: ${r.commitsSeen} commits, ${appended.accepted} events appended${missing}`;
+      return `push: ${r.commitsSeen} commits, ${appended.accepted} events appended${note}`;
     }
     if (delivery.eventName !== 'Duo Flow Callback') return `stored; "${delivery.eventName}" is not processed yet`;
     const mapped = mapFlowCallback(delivery.body, delivery.receivedAt.toISOString());

@@ -77,7 +77,10 @@ export class JobRunner {
       this.o.onOutcome?.(job.name, 'done');
     } catch (err) {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      const delay = backoffDelay(job.attempts, this.o.baseDelayMs ?? 1000, this.o.maxDelayMs ?? 3_600_000, this.o.random ?? Math.random);
+      // An upstream that said when to come back (429 Retry-After) is not asked sooner.
+      const retryAfter = (err as { retryAfter?: unknown }).retryAfter;
+      const backoff = backoffDelay(job.attempts, this.o.baseDelayMs ?? 1000, this.o.maxDelayMs ?? 3_600_000, this.o.random ?? Math.random);
+      const delay = typeof retryAfter === 'number' ? Math.max(backoff, retryAfter * 1000) : backoff;
       const outcome = await failJob(this.o.sql, job, message, delay);
       this.o.onOutcome?.(job.name, outcome);
       this.o.log?.warn({ job: job.id, name: job.name, attempt: job.attempts, outcome, error: message }, 'job failed');

@@ -79,7 +79,7 @@ describe('POST /webhooks/gitlab', () => {
     const cb = JSON.parse(readFileSync(new URL('../fixtures/gitlab-dap/flow_event_finished.json', import.meta.url), 'utf8')) as Record<string, unknown>;
     const h = { 'X-Gitlab-Event': 'Duo Flow Callback', 'X-Gitlab-Token': headers._fixture_secret_token, 'Idempotency-Key': String(cb.event_id), 'content-type': 'application/json' };
     for (let i = 0; i < 2; i++) expect((await deliver(h, JSON.stringify(cb))).status).toBe(200);
-    const runner = new JobRunner({ sql: t.deps.sql, handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator, agentPatterns: t.deps.config.gitlab.agentUsernames }) } });
+    const runner = new JobRunner({ sql: t.deps.sql, handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator, agentPatterns: t.deps.config.gitlab.agentUsernames, gitlab: null }) } });
     expect(await runner.runDue()).toBe(1);
     const [s] = await t.deps.sql`select status from sessions where session_id = '9137'`;
     expect(s!.status).toBe('completed');
@@ -95,7 +95,7 @@ describe('POST /webhooks/gitlab', () => {
 
 describe('push correlation', () => {
   const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: headers._fixture_secret_token });
-  const runner = () => new JobRunner({ sql: t.deps.sql, handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator, agentPatterns: t.deps.config.gitlab.agentUsernames }) } });
+  const runner = () => new JobRunner({ sql: t.deps.sql, handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator, agentPatterns: t.deps.config.gitlab.agentUsernames, gitlab: null }) } });
   const deliverPush = (body: string, key: string) =>
     t.app.request('/webhooks/gitlab', { method: 'POST', headers: { 'X-Gitlab-Event': 'Push Hook', 'X-Gitlab-Token': headers._fixture_secret_token, 'Idempotency-Key': key }, body });
   const rows = async () => (await t.deps.sql`select type, session_id, leaf from audit_events where source = 'gitlab_webhook' order by seq`)
