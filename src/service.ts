@@ -6,7 +6,7 @@ import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
 import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { createDeliveryHandler, JobRunner, type Integrator } from './jobs/index.js';
+import { createAuthorizationHandler, createDeliveryHandler, JobRunner, VERIFY_AUTHORIZATION_JOB, type Integrator } from './jobs/index.js';
 import { DELIVERY_JOB } from './ingest/index.js';
 import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys } from './load-keys.js';
@@ -51,13 +51,12 @@ export async function startService(config: Config, log: Logger, options: { liste
     throw err;
   }
   const { origin, signer, integrator } = opened;
+  const gitlab = config.gitlab.url !== undefined && config.gitlab.token !== undefined ? createGitlabClient({ url: config.gitlab.url, token: config.gitlab.token }) : null;
   const jobRunner = new JobRunner({
     sql: db.sql,
     handlers: {
-      [DELIVERY_JOB]: createDeliveryHandler({
-        sql: db.sql, integrator, agentPatterns: config.gitlab.agentUsernames,
-        gitlab: config.gitlab.url !== undefined && config.gitlab.token !== undefined ? createGitlabClient({ url: config.gitlab.url, token: config.gitlab.token }) : null,
-      }),
+      [DELIVERY_JOB]: createDeliveryHandler({ sql: db.sql, integrator, agentPatterns: config.gitlab.agentUsernames, gitlab }),
+      [VERIFY_AUTHORIZATION_JOB]: createAuthorizationHandler({ sql: db.sql, integrator, gitlab }),
     },
     log,
     onOutcome: (name, outcome) => metrics.inc('flowtrail_jobs_total', { name, outcome }),

@@ -1,12 +1,14 @@
 import type { NewEvent } from '../events.js';
 import { frontierRoot, signCheckpoint, type NoteSigner } from '../integrity/index.js';
-import { addSessionActivity, existingEventIds, insertAuditRows, insertCheckpoint, readLogState, sessionTotals, writeLogState, type Sql } from '../store/index.js';
+import { addSessionActivity, enqueueJob, existingEventIds, insertAuditRows, insertCheckpoint, readLogState, sessionTotals, writeLogState, type Sql } from '../store/index.js';
 import { createLogWriter, type LogWriter } from './log-writer.js';
 import { addToBatch, planProjection, projectSession, type SessionBatch } from './project-session.js';
 import { systemEvent } from './system-event.js';
 
 /** The advisory lock that makes one writer at a time append to the log, across processes. */
 export const LOG_LOCK = 7_426_002;
+
+export const VERIFY_AUTHORIZATION_JOB = 'verify_authorization';
 
 export interface CheckpointPolicy {
   signer: NoteSigner;
@@ -67,6 +69,9 @@ export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy:
     await insertAuditRows(tx, w.take());
     for (const r of plan.recompute) await projectSession(tx, w, r.sessionId, r.batch, r.totals);
   }
+  // Every session that starts gets its authorization checked with GitLab, by a job committed with the start.
+  const started = [...new Set(events.filter((e, i) => appendedFlags[i] && e.type === 'duo_flow_started' && e.sessionId !== null).map((e) => e.sessionId!))];
+  for (const sessionId of started) await enqueueJob(tx, VERIFY_AUTHORIZATION_JOB, { session_id: sessionId });
   const checkpoint = checkpointIfDue(w, state.checkpointSize, policy, force);
   await Promise.all([
     insertAuditRows(tx, w.take()),

@@ -3,10 +3,9 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createGitlabClient } from '../../src/gitlab/index.js';
 import { DELIVERY_JOB } from '../../src/ingest/index.js';
-import { createDeliveryHandler, JobRunner } from '../../src/jobs/index.js';
 import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
 import { fixtureText } from '../support/fixtures.js';
-import { api, commitsHandler, GITLAB, sha } from '../support/gitlab.js';
+import { api, commitsHandler, GITLAB, memberHandler, sha } from '../support/gitlab.js';
 import { server } from '../support/msw.js';
 
 const secret = 'push-test-secret';
@@ -19,11 +18,7 @@ const commits = Array.from({ length: 45 }, (_, i) => ({
 
 describe('a push of more commits than the webhook carries', () => {
   const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: secret });
-  const runner = () => new JobRunner({
-    sql: t.deps.sql,
-    baseDelayMs: 60_000,
-    handlers: { [DELIVERY_JOB]: createDeliveryHandler({ sql: t.deps.sql, integrator: t.deps.integrator, agentPatterns: ['duo-developer*'], gitlab: createGitlabClient({ url: GITLAB, token: 'glpat-bot' }) }) },
-  });
+  const runner = () => t.jobRunner(createGitlabClient({ url: GITLAB, token: 'glpat-bot' }), { baseDelayMs: 60_000 });
   const push = () => {
     const body = JSON.parse(readFileSync(new URL('../fixtures/gitlab-webhooks/push.json', import.meta.url), 'utf8')) as Record<string, unknown>;
     // GitLab puts the newest 20 in the payload and the real number in total_commits_count.
@@ -36,6 +31,7 @@ describe('a push of more commits than the webhook carries', () => {
   it('lists the rest from the API and links all 45, once, after GitLab failed the first time', async () => {
     await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
     await t.deps.integrator.integrate();
+    server.use(memberHandler({ '1187': 30, '77215': 30 }));
     let failures = 0;
     server.use(
       http.get(api('/projects/:id/repository/commits'), () => {
@@ -48,13 +44,13 @@ describe('a push of more commits than the webhook carries', () => {
     const r = runner();
     await r.runDue();
     expect(await links()).toBe(0);
-    const [job] = await t.deps.sql`select state, attempts, last_error from jobs`;
+    const [job] = await t.deps.sql`select state, attempts, last_error from jobs where name = ${DELIVERY_JOB}`;
     expect(job).toMatchObject({ state: 'pending', attempts: 1 });
     expect(job!.lastError).toMatch(/GitLab GET \/api\/v4\/projects\/4821\/repository\/commits answered 500/);
     await t.deps.sql`update jobs set run_at = now()`;
     await r.runDue();
     expect(await links()).toBe(45);
-    const [done] = await t.deps.sql`select state, result from jobs`;
+    const [done] = await t.deps.sql`select state, result from jobs where name = ${DELIVERY_JOB}`;
     expect(done).toMatchObject({ state: 'done', result: 'push: 45 commits, 45 events appended; 45 commits listed from the API' });
     // The same push again (a resend) adds nothing.
     await t.app.request('/webhooks/gitlab', { method: 'POST', headers: { 'X-Gitlab-Event': 'Push Hook', 'X-Gitlab-Token': secret, 'Idempotency-Key': 'push-45-resent' }, body: JSON.stringify({ ...JSON.parse(readFileSync(new URL('../fixtures/gitlab-webhooks/push.json', import.meta.url), 'utf8')), commits: [], total_commits_count: 45 }) });

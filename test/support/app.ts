@@ -8,7 +8,9 @@ import { createApp } from '../../src/app.js';
 import type { AppDeps, AppEnv } from '../../src/app-env.js';
 import { createApiToken, createAuthenticator } from '../../src/auth/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createIntegrator } from '../../src/jobs/index.js';
+import { createAuthorizationHandler, createDeliveryHandler, createIntegrator, JobRunner, VERIFY_AUTHORIZATION_JOB, type JobRunnerOptions } from '../../src/jobs/index.js';
+import { DELIVERY_JOB } from '../../src/ingest/index.js';
+import type { GitlabClient } from '../../src/gitlab/index.js';
 import { createNoteSigner, generateSigningKey, parseVerifierKey, type NoteSigner } from '../../src/integrity/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/ops/index.js';
@@ -43,6 +45,8 @@ export interface TestApp {
   /** POSTs flow events as an ingest token and integrates them into the log. */
   ingest(events: unknown, contentType?: string): Promise<Response>;
   get(path: string, token: string): Promise<Response>;
+  /** The worker as the service builds it, with GitLab played by msw (or absent). */
+  jobRunner(gitlab: GitlabClient | null, options?: Partial<JobRunnerOptions>): JobRunner;
 }
 
 /** The whole HTTP app over a throwaway database (PGlite or PostgreSQL), with real sanitizer, integrator and keys. */
@@ -96,6 +100,17 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
     },
     get(path, tok) {
       return app!.request(path, { headers: { authorization: `Bearer ${tok}` } });
+    },
+    jobRunner(gitlab, options = {}) {
+      const d = deps!;
+      return new JobRunner({
+        sql: d.sql,
+        handlers: {
+          [DELIVERY_JOB]: createDeliveryHandler({ sql: d.sql, integrator: d.integrator, agentPatterns: d.config.gitlab.agentUsernames, gitlab }),
+          [VERIFY_AUTHORIZATION_JOB]: createAuthorizationHandler({ sql: d.sql, integrator: d.integrator, gitlab }),
+        },
+        ...options,
+      });
     },
   };
 }
