@@ -20,6 +20,8 @@ export interface GitlabCommit {
 }
 
 export interface GitlabClient {
+  /** A session's activity as GitLab keeps it for 30 days (`trace.jsonl`, NDJSON); '' when there is none. */
+  workflowTrace(sessionId: string): Promise<string>;
   /** Every commit in `before..after` (a push's new commits), all pages. */
   commitsBetween(projectId: string, before: string, after: string): Promise<GitlabCommit[]>;
   /** A user's effective access level on a project (inherited memberships included); null when not a member. */
@@ -35,15 +37,10 @@ export interface GitlabClient {
 export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
   // Resolved per call, so a fetch patched after the client was made (msw in tests) is the one used.
   const doFetch: typeof fetch = (input, init) => (o.fetch ?? globalThis.fetch)(input, init);
-  const handler = async (endpoint: string, options?: Record<string, unknown>) => {
-    const opts = (options ?? {}) as RequestOptions;
-    const base = opts.prefixUrl === undefined ? undefined : opts.prefixUrl.endsWith('/') ? opts.prefixUrl : `${opts.prefixUrl}/`;
-    const url = new URL(endpoint, base);
-    url.search = opts.searchParams ?? '';
-    const method = opts.method ?? 'GET';
+  const send = async (url: URL, method: string, headers: Record<string, string> | undefined, body?: string): Promise<Response> => {
     let res: Response;
     try {
-      res = await doFetch(url, { method, headers: opts.headers, body: opts.body as string | undefined, signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
+      res = await doFetch(url, { method, headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
     } catch (err) {
       throw new GitlabError(method, url.pathname, null, err instanceof Error ? err.name : 'network error', { cause: err });
     }
@@ -62,11 +59,25 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
       const retryAfter = Number(res.headers.get('retry-after'));
       throw new GitlabError(method, url.pathname, res.status, message, { retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null });
     }
+    return res;
+  };
+  const handler = async (endpoint: string, options?: Record<string, unknown>) => {
+    const opts = (options ?? {}) as RequestOptions;
+    const base = opts.prefixUrl === undefined ? undefined : opts.prefixUrl.endsWith('/') ? opts.prefixUrl : `${opts.prefixUrl}/`;
+    const url = new URL(endpoint, base);
+    url.search = opts.searchParams ?? '';
+    const res = await send(url, opts.method ?? 'GET', opts.headers, opts.body as string | undefined);
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const body = res.status === 204 ? null : type === 'application/json' ? ((await res.json()) as Record<string, unknown>) : await res.text();
     return { body: body as Record<string, unknown>, headers: Object.fromEntries(res.headers.entries()), status: res.status };
   };
   const api = new Gitlab({ host: o.url, token: o.token, requesterFn: createRequesterFn((_, reqo) => Promise.resolve(reqo), handler) });
   return {
+    async workflowTrace(sessionId) {
+      const url = new URL(`${o.url.replace(/\/+$/, '')}/api/v4/ai/duo_workflows/workflows/${encodeURIComponent(sessionId)}/trace.jsonl`);
+      const res = await send(url, 'GET', { 'PRIVATE-TOKEN': o.token });
+      return res.status === 204 ? '' : res.text();
+    },
     async commitsBetween(projectId, before, after) {
       const commits = (await api.Commits.all(projectId, { refName: `${before}..${after}`, perPage: 100 })) as unknown as Record<string, unknown>[];
       return commits.map((c) => ({

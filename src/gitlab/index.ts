@@ -5,3 +5,4 @@ export { createAgentMatcher, globToRegExp, type AgentDirectory } from './agent-i
 export { correlatePush, type PushCorrelation, type SessionInfo } from './correlate-push.js';
 export { createGitlabClient, type GitlabClient, type GitlabClientOptions, type GitlabCommit } from './gitlab-client.js';
 export { GitlabError } from './gitlab-error.js';
+export { parseTrace, type ParsedTrace, type ChatEntry } from './parse-trace.js';

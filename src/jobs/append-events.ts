@@ -9,6 +9,8 @@ import { systemEvent } from './system-event.js';
 export const LOG_LOCK = 7_426_002;
 
 export const VERIFY_AUTHORIZATION_JOB = 'verify_authorization';
+export const ARCHIVE_SESSION_JOB = 'archive_session';
+const TERMINAL = new Set(['duo_flow_completed', 'duo_flow_failed', 'duo_flow_stopped']);
 
 export interface CheckpointPolicy {
   signer: NoteSigner;
@@ -72,6 +74,9 @@ export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy:
   // Every session that starts gets its authorization checked with GitLab, by a job committed with the start.
   const started = [...new Set(events.filter((e, i) => appendedFlags[i] && e.type === 'duo_flow_started' && e.sessionId !== null).map((e) => e.sessionId!))];
   for (const sessionId of started) await enqueueJob(tx, VERIFY_AUTHORIZATION_JOB, { session_id: sessionId });
+  // A GitLab session that ends gets its activity copied before GitLab purges it (after 30 days).
+  const ended = [...new Set(events.filter((e, i) => appendedFlags[i] && TERMINAL.has(e.type) && e.source.startsWith('gitlab_') && e.sessionId !== null).map((e) => e.sessionId!))];
+  for (const sessionId of ended) await enqueueJob(tx, ARCHIVE_SESSION_JOB, { session_id: sessionId });
   const checkpoint = checkpointIfDue(w, state.checkpointSize, policy, force);
   await Promise.all([
     insertAuditRows(tx, w.take()),

@@ -79,7 +79,8 @@ describe('POST /webhooks/gitlab', () => {
     const h = { 'X-Gitlab-Event': 'Duo Flow Callback', 'X-Gitlab-Token': headers._fixture_secret_token, 'Idempotency-Key': String(cb.event_id), 'content-type': 'application/json' };
     for (let i = 0; i < 2; i++) expect((await deliver(h, JSON.stringify(cb))).status).toBe(200);
     const runner = t.jobRunner(null);
-    expect(await runner.runDue()).toBe(2);
+    // The delivery, the authorization check of the start, and the archival of the ended session.
+    expect(await runner.runDue()).toBe(3);
     const [s] = await t.deps.sql`select status from sessions where session_id = '9137'`;
     expect(s!.status).toBe('completed');
     const [e] = await t.deps.sql`select source, leaf from audit_events where type = 'duo_flow_completed'`;
@@ -87,7 +88,7 @@ describe('POST /webhooks/gitlab', () => {
     const [job] = await t.deps.sql`select state, result from jobs where name = ${DELIVERY_JOB}`;
     expect(job).toMatchObject({ state: 'done', result: 'appended duo_flow_completed' });
     const listing = (await (await t.get('/api/v1/jobs?state=done', await t.token('admin'))).json()) as { counts: Record<string, number>; jobs: { result: string }[] };
-    expect(listing.counts).toEqual({ pending: 0, done: 2, dead: 0 });
+    expect(listing.counts).toEqual({ pending: 0, done: 3, dead: 0 });
     expect(listing.jobs.map((j) => j.result)).toContain('appended duo_flow_completed');
     expect((await t.get('/api/v1/jobs', await t.token('auditor'))).status).toBe(403);
   });
