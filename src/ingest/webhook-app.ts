@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
-import { enqueueJob, saveDelivery } from '../store/index.js';
+import { saveDelivery } from '../store/index.js';
 import { limitBody } from './body-limit.js';
 import { safeEqual } from './safe-equal.js';
 import { verifyWebhookSignature } from './verify-webhook-signature.js';
@@ -61,11 +61,7 @@ export function createWebhookApp(deps: AppDeps): Hono<AppEnv> {
       const v = c.req.header(h);
       if (v !== undefined) headers[h] = v.slice(0, 512);
     }
-    const id = await deps.sql.begin(async (tx) => {
-      const deliveryId = await saveDelivery(tx, { dedupeKey: dedupeKey.slice(0, 512), eventName: event.slice(0, 128), headers, body: clean });
-      if (deliveryId !== null) await enqueueJob(tx, DELIVERY_JOB, { delivery_id: deliveryId });
-      return deliveryId;
-    });
+    const id = await saveDelivery(deps.sql, { dedupeKey: dedupeKey.slice(0, 512), eventName: event.slice(0, 128), headers, body: clean }, DELIVERY_JOB);
     deps.metrics.inc('flowtrail_webhook_deliveries_total', { event: event.slice(0, 64), outcome: id === null ? 'duplicate' : 'stored' });
     if (id !== null) deps.jobRunner?.kick();
     return c.json({ status: id === null ? 'duplicate' : 'stored' }, 200);
