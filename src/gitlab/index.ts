@@ -6,3 +6,4 @@ export { correlatePush, type PushCorrelation, type SessionInfo } from './correla
 export { createGitlabClient, type GitlabClient, type GitlabClientOptions, type GitlabCommit } from './gitlab-client.js';
 export { GitlabError } from './gitlab-error.js';
 export { parseTrace, type ParsedTrace, type ChatEntry } from './parse-trace.js';
+export { correlateNote, parseGitlabTime } from './correlate-note.js';

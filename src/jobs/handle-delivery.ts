@@ -1,5 +1,5 @@
-import { correlatePush, createAgentMatcher, mapFlowCallback, type GitlabClient } from '../gitlab/index.js';
-import { getDelivery, getSession, listAgentAccounts, type Sql } from '../store/index.js';
+import { correlateNote, correlatePush, createAgentMatcher, mapFlowCallback, type GitlabClient } from '../gitlab/index.js';
+import { findRunningSession, getDelivery, getSession, listAgentAccounts, type Sql } from '../store/index.js';
 import type { Integrator } from './integrator.js';
 import type { JobHandler } from './job-runner.js';
 
@@ -41,6 +41,15 @@ export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; 
       }
       const appended = await deps.integrator.append(r.events);
       return `push: ${r.commitsSeen} commits, ${appended.accepted} events appended${note}`;
+    }
+    if (delivery.eventName === 'Note Hook' || delivery.eventName === 'Confidential Note Hook') {
+      const r = await correlateNote(delivery.body, {
+        isAgent: createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) }),
+        runningSession: (agentId, project, at) => findRunningSession(deps.sql, agentId, project, at),
+      });
+      if (r.event === null) return `note: ${r.reason}`;
+      const appended = await deps.integrator.append([r.event]);
+      return appended.accepted === 1 ? `note linked to session ${r.event.sessionId}` : 'note already linked';
     }
     if (delivery.eventName !== 'Duo Flow Callback') return `stored; "${delivery.eventName}" is not processed yet`;
     const mapped = mapFlowCallback(delivery.body, delivery.receivedAt.toISOString());

@@ -137,3 +137,32 @@ describe('push correlation', () => {
     expect(events.find((e) => e.data.referenced_session_id === '9137')?.data).toMatchObject({ reason: 'the session belongs to another project' });
   });
 });
+
+describe('note correlation', () => {
+  const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: headers._fixture_secret_token });
+  const noteBody = readFileSync(new URL('note_on_mr.json', dir), 'utf8');
+  const deliverNote = (body: unknown, key: string) =>
+    t.app.request('/webhooks/gitlab', { method: 'POST', headers: { 'X-Gitlab-Event': 'Note Hook', 'X-Gitlab-Token': headers._fixture_secret_token, 'Idempotency-Key': key }, body: JSON.stringify(body) });
+
+  it('links a note the agent wrote while its session ran, and leaves people\u2019s notes alone', async () => {
+    await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
+    await t.deps.integrator.integrate();
+    const human = JSON.parse(noteBody) as Record<string, Record<string, unknown>>;
+    await deliverNote(human, 'n1');
+    const agent = structuredClone(human);
+    agent.user = { id: 77215, name: 'Duo Developer', username: 'duo-developer-acme-platform' };
+    agent.object_attributes = { ...agent.object_attributes, id: 2290500, author_id: 77215, created_at: '2026-03-10 14:10:00 UTC' };
+    await deliverNote(agent, 'n2');
+    const late = structuredClone(agent);
+    late.object_attributes = { ...late.object_attributes, id: 2290501, created_at: '2026-03-11 09:00:00 UTC' };
+    await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_finished') });
+    await t.deps.integrator.integrate();
+    await deliverNote(late, 'n3');
+    await t.jobRunner(null).runDue();
+    const results = (await t.deps.sql`select result from jobs where name = 'gitlab.delivery' order by id`).map((r) => r.result);
+    expect(results).toEqual(['note: written by a person', 'note linked to session 9137', 'note: no session of this agent account was running on the project then']);
+    const [e] = await t.deps.sql`select session_id, leaf from audit_events where type = 'duo_flow_resource_linked'`;
+    expect(e!.sessionId).toBe('9137');
+    expect(JSON.parse(e!.leaf as string).data).toMatchObject({ resource_type: 'Note', resource_id: '2290500', link_method: 'agent_note', merge_request_iid: '57' });
+  });
+});
