@@ -1,5 +1,5 @@
-import { correlateNote, correlatePush, createAgentMatcher, mapFlowCallback, type GitlabClient } from '../gitlab/index.js';
-import { findRunningSession, getDelivery, getSession, listAgentAccounts, type Sql } from '../store/index.js';
+import { correlateMergeRequest, correlateNote, correlatePush, createAgentMatcher, mapFlowCallback, type GitlabClient } from '../gitlab/index.js';
+import { findRunningSession, getDelivery, getSession, listAgentAccounts, sessionsLinkedTo, sessionsWithCommitsOn, type Sql } from '../store/index.js';
 import type { Integrator } from './integrator.js';
 import type { JobHandler } from './job-runner.js';
 
@@ -41,6 +41,20 @@ export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; 
       }
       const appended = await deps.integrator.append(r.events);
       return `push: ${r.commitsSeen} commits, ${appended.accepted} events appended${note}`;
+    }
+    if (delivery.eventName === 'Merge Request Hook') {
+      const r = await correlateMergeRequest(delivery.body, delivery.receivedAt.toISOString(), {
+        sessionInProject: async (sessionId, projectId, projectPath) => {
+          const s = await getSession(deps.sql, sessionId);
+          return s !== null && (s.projectId === projectId || s.projectPath === projectPath);
+        },
+        sessionsWithCommitsOn: (projectPath, ref) => sessionsWithCommitsOn(deps.sql, projectPath, ref),
+        sessionsLinkedTo: (projectPath, iid) => sessionsLinkedTo(deps.sql, projectPath, 'MergeRequest', iid),
+        runningSession: (agentId, project, at) => findRunningSession(deps.sql, agentId, project, at),
+        isAgent: createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) }),
+      });
+      const appended = await deps.integrator.append(r.events);
+      return `merge request: sessions [${r.sessions.join(', ')}], ${appended.accepted} links appended`;
     }
     if (delivery.eventName === 'Note Hook' || delivery.eventName === 'Confidential Note Hook') {
       const r = await correlateNote(delivery.body, {

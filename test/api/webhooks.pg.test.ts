@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DELIVERY_JOB } from '../../src/ingest/index.js';
 import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
 import { fixtureText } from '../support/fixtures.js';
+import { at, startedEvent } from '../support/flow-events.js';
 
 const dir = new URL('../fixtures/gitlab-webhooks/', import.meta.url);
 const headers = JSON.parse(readFileSync(new URL('headers.json', dir), 'utf8')) as Record<string, Record<string, string>> & { _fixture_signing_token: string; _fixture_secret_token: string };
@@ -164,5 +165,47 @@ describe('note correlation', () => {
     const [e] = await t.deps.sql`select session_id, leaf from audit_events where type = 'duo_flow_resource_linked'`;
     expect(e!.sessionId).toBe('9137');
     expect(JSON.parse(e!.leaf as string).data).toMatchObject({ resource_type: 'Note', resource_id: '2290500', link_method: 'agent_note', merge_request_iid: '57' });
+  });
+});
+
+describe('merge request correlation', () => {
+  const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: headers._fixture_secret_token });
+  const mrBody = JSON.parse(readFileSync(new URL('merge_request_open.json', dir), 'utf8')) as Record<string, Record<string, unknown>>;
+  const deliver = (event: string, body: unknown, key: string) =>
+    t.app.request('/webhooks/gitlab', { method: 'POST', headers: { 'X-Gitlab-Event': event, 'X-Gitlab-Token': headers._fixture_secret_token, 'Idempotency-Key': key }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const links = async () => (await t.deps.sql`select session_id, leaf from audit_events where type = 'duo_flow_resource_linked' order by seq`)
+    .map((r) => ({ session: r.sessionId as string, ...(JSON.parse(r.leaf as string).data as { resource_type: string; resource_id: string; link_method: string }) }))
+    .map(({ session, resource_type, resource_id, link_method }) => [session, resource_type, resource_id, link_method]);
+
+  it("links the MR through its branch's traced commits, then its merge and squash commits when merged, once", async () => {
+    await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
+    await t.deps.integrator.integrate();
+    await deliver('Push Hook', pushBody, 'push');
+    await t.jobRunner(null).runDue();
+    await deliver('Merge Request Hook', mrBody, 'mr-open');
+    const merged = structuredClone(mrBody);
+    merged.object_attributes = { ...merged.object_attributes, action: 'merge', state: 'merged', merge_commit_sha: 'c'.repeat(40), squash_commit_sha: 'd'.repeat(40), updated_at: '2026-03-10 15:30:00 UTC' };
+    await deliver('Merge Request Hook', merged, 'mr-merge');
+    await deliver('Merge Request Hook', merged, 'mr-merge-resent-by-hand');
+    await t.jobRunner(null).runDue();
+    expect(await links()).toEqual([
+      ['9137', 'Commit', 'defd29c1b0a67c60ec110c86ac0f047f50603595', 'trailer'],
+      ['9137', 'MergeRequest', '57', 'branch_commits'],
+      ['9137', 'Commit', 'c'.repeat(40), 'merge'],
+      ['9137', 'Commit', 'd'.repeat(40), 'squash'],
+    ]);
+  });
+
+  it('links by the footer marker only a session of the same project', async () => {
+    await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
+    await t.ingest(startedEvent('elsewhere-1', at(0), { project: { id: 999, path: 'other/project' } }));
+    const withFooter = structuredClone(mrBody);
+    withFooter.object_attributes = { ...withFooter.object_attributes, iid: 58, source_branch: 'feature/x',
+      description: 'Text\n\n<!-- flowtrail:session=9137 -->\nCreated by Duo Agent Platform flow session [9137](x)\n<!-- flowtrail:session=elsewhere-1 -->' };
+    withFooter.user = { id: 1187, name: 'Dana Whitfield', username: 'dwhitfield' };
+    withFooter.object_attributes.author_id = 1187;
+    await deliver('Merge Request Hook', withFooter, 'mr-footer');
+    await t.jobRunner(null).runDue();
+    expect(await links()).toEqual([['9137', 'MergeRequest', '58', 'footer']]);
   });
 });
