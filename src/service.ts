@@ -6,7 +6,7 @@ import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
 import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { ARCHIVE_SESSION_JOB, createArchiveHandler, createAuthorizationHandler, createDeliveryHandler, JobRunner, VERIFY_AUTHORIZATION_JOB, type Integrator } from './jobs/index.js';
+import { ARCHIVE_SESSION_JOB, createArchiveHandler, createWriteBackHandler, WRITE_BACK_JOB, createAuthorizationHandler, createDeliveryHandler, JobRunner, VERIFY_AUTHORIZATION_JOB, type Integrator } from './jobs/index.js';
 import { DELIVERY_JOB } from './ingest/index.js';
 import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys } from './load-keys.js';
@@ -58,6 +58,7 @@ export async function startService(config: Config, log: Logger, options: { liste
       [DELIVERY_JOB]: createDeliveryHandler({ sql: db.sql, integrator, agentPatterns: config.gitlab.agentUsernames, gitlab }),
       [VERIFY_AUTHORIZATION_JOB]: createAuthorizationHandler({ sql: db.sql, integrator, gitlab }),
       [ARCHIVE_SESSION_JOB]: createArchiveHandler({ sql: db.sql, integrator, gitlab, sanitizer }),
+      [WRITE_BACK_JOB]: createWriteBackHandler({ sql: db.sql, integrator, gitlab, publicUrl: config.http.publicUrl }),
     },
     log,
     onOutcome: (name, outcome) => metrics.inc('flowtrail_jobs_total', { name, outcome }),

@@ -20,6 +20,10 @@ export interface GitlabCommit {
 }
 
 export interface GitlabClient {
+  mergeRequestDescription(projectId: string, iid: string): Promise<string>;
+  setMergeRequestDescription(projectId: string, iid: string, description: string): Promise<void>;
+  mergeRequestNoteBodies(projectId: string, iid: string): Promise<string[]>;
+  createMergeRequestNote(projectId: string, iid: string, body: string): Promise<void>;
   /** A session's activity as GitLab keeps it for 30 days (`trace.jsonl`, NDJSON); '' when there is none. */
   workflowTrace(sessionId: string): Promise<string>;
   /** Every commit in `before..after` (a push's new commits), all pages. */
@@ -73,6 +77,20 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
   };
   const api = new Gitlab({ host: o.url, token: o.token, requesterFn: createRequesterFn((_, reqo) => Promise.resolve(reqo), handler) });
   return {
+    async mergeRequestDescription(projectId, iid) {
+      const mr = (await api.MergeRequests.show(projectId, Number(iid))) as unknown as { description?: unknown };
+      return typeof mr.description === 'string' ? mr.description : '';
+    },
+    async setMergeRequestDescription(projectId, iid, description) {
+      await api.MergeRequests.edit(projectId, Number(iid), { description });
+    },
+    async mergeRequestNoteBodies(projectId, iid) {
+      const notes = (await api.MergeRequestNotes.all(projectId, Number(iid), { perPage: 100 })) as unknown as { body?: unknown }[];
+      return notes.map((n) => (typeof n.body === 'string' ? n.body : ''));
+    },
+    async createMergeRequestNote(projectId, iid, body) {
+      await api.MergeRequestNotes.create(projectId, Number(iid), body);
+    },
     async workflowTrace(sessionId) {
       const url = new URL(`${o.url.replace(/\/+$/, '')}/api/v4/ai/duo_workflows/workflows/${encodeURIComponent(sessionId)}/trace.jsonl`);
       const res = await send(url, 'GET', { 'PRIVATE-TOKEN': o.token });

@@ -1,5 +1,6 @@
 import { correlateMergeRequest, correlateNote, correlatePush, createAgentMatcher, mapFlowCallback, type GitlabClient } from '../gitlab/index.js';
-import { findRunningSession, getDelivery, getSession, listAgentAccounts, sessionsLinkedTo, sessionsWithCommitsOn, type Sql } from '../store/index.js';
+import { enqueueJob, findRunningSession, getDelivery, getSession, listAgentAccounts, sessionsLinkedTo, sessionsWithCommitsOn, type Sql } from '../store/index.js';
+import { marker, WRITE_BACK_JOB } from './write-back.js';
 import type { Integrator } from './integrator.js';
 import type { JobHandler } from './job-runner.js';
 
@@ -54,6 +55,17 @@ export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; 
         isAgent: createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) }),
       });
       const appended = await deps.integrator.append(r.events);
+      const mr = (delivery.body as { object_attributes?: { iid?: unknown; state?: unknown }; project?: { id?: unknown; path_with_namespace?: unknown }; changes?: { description?: { previous?: unknown; current?: unknown } } });
+      const projectId = String(mr.project?.id ?? '');
+      const iid = String(mr.object_attributes?.iid ?? '');
+      const sessions = [...new Set([...r.sessions, ...(await sessionsLinkedTo(deps.sql, String(mr.project?.path_with_namespace ?? ''), 'MergeRequest', iid))])];
+      if (sessions.length > 0 && mr.object_attributes?.state === 'opened' && projectId !== '' && iid !== '') {
+        // A footer that was in the description before this edit and is not now was removed by someone.
+        const before = String(mr.changes?.description?.previous ?? '');
+        const now = String(mr.changes?.description?.current ?? '');
+        const removed = sessions.filter((s) => before.includes(marker(s)) && !now.includes(marker(s)));
+        await enqueueJob(deps.sql, WRITE_BACK_JOB, { project_id: projectId, iid, session_ids: sessions, footer_removed: removed, delivery_id: delivery.id });
+      }
       return `merge request: sessions [${r.sessions.join(', ')}], ${appended.accepted} links appended`;
     }
     if (delivery.eventName === 'Note Hook' || delivery.eventName === 'Confidential Note Hook') {

@@ -6,3 +6,4 @@ export { createLogWriter, type LogWriter } from './log-writer.js';
 export { systemEvent } from './system-event.js';
 export { JobRunner, backoffDelay, type JobHandler, type JobRunnerOptions } from './job-runner.js';
 export { createDeliveryHandler } from './handle-delivery.js';
+export { createWriteBackHandler, footerFor, marker, WRITE_BACK_JOB } from './write-back.js';

@@ -15,4 +15,4 @@ export { rememberAgentAccount, agentUsername, listAgentAccounts, type AgentAccou
 export { listEvents, sessionEvents, leafBatches, textBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, getDelivery, type NewDelivery } from './deliveries.js';
-export { sessionsLinkedTo, sessionsWithCommitsOn } from './links.js';
+export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';

@@ -8,7 +8,7 @@ import { createApp } from '../../src/app.js';
 import type { AppDeps, AppEnv } from '../../src/app-env.js';
 import { createApiToken, createAuthenticator } from '../../src/auth/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { ARCHIVE_SESSION_JOB, createArchiveHandler, createAuthorizationHandler, createDeliveryHandler, createIntegrator, JobRunner, VERIFY_AUTHORIZATION_JOB, type JobRunnerOptions } from '../../src/jobs/index.js';
+import { ARCHIVE_SESSION_JOB, createArchiveHandler, createWriteBackHandler, WRITE_BACK_JOB, createAuthorizationHandler, createDeliveryHandler, createIntegrator, JobRunner, VERIFY_AUTHORIZATION_JOB, type JobRunnerOptions } from '../../src/jobs/index.js';
 import { DELIVERY_JOB } from '../../src/ingest/index.js';
 import type { GitlabClient } from '../../src/gitlab/index.js';
 import { createNoteSigner, generateSigningKey, parseVerifierKey, type NoteSigner } from '../../src/integrity/index.js';
@@ -109,6 +109,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
           [DELIVERY_JOB]: createDeliveryHandler({ sql: d.sql, integrator: d.integrator, agentPatterns: d.config.gitlab.agentUsernames, gitlab }),
           [VERIFY_AUTHORIZATION_JOB]: createAuthorizationHandler({ sql: d.sql, integrator: d.integrator, gitlab }),
           [ARCHIVE_SESSION_JOB]: createArchiveHandler({ sql: d.sql, integrator: d.integrator, gitlab, sanitizer: d.sanitizer }),
+          [WRITE_BACK_JOB]: createWriteBackHandler({ sql: d.sql, integrator: d.integrator, gitlab, publicUrl: d.config.http.publicUrl }),
         },
         ...options,
       });
