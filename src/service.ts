@@ -15,6 +15,7 @@ import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { scheduleRetention } from './jobs/schedule-retention.js';
+import { scheduleSweep } from './jobs/schedule-sweep.js';
 import { countJobs, countPending, findTokenByHash, logSize, migrate, openDatabase, type Database } from './store/index.js';
 
 export interface Service {
@@ -78,6 +79,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   integrator.start();
   jobRunner.start();
   const retention = scheduleRetention(db.sql, config.retention.days, log);
+  const sweep = scheduleSweep({ sql: db.sql, integrator, gitlab }, log);
 
   let server: ServerType | undefined;
   let url = config.http.publicUrl;
@@ -103,6 +105,7 @@ export async function startService(config: Config, log: Logger, options: { liste
     close() {
       closing ??= (async () => {
         retention.stop();
+        sweep.stop();
         await jobRunner.stop();
         if (server !== undefined) await new Promise<void>((r) => server!.close(() => r()));
         if (bridge !== undefined) {

@@ -19,7 +19,17 @@ export interface GitlabCommit {
   webUrl: string | null;
 }
 
+export interface GitlabWorkflow {
+  sessionId: string;
+  status: string;
+  workflowDefinition: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
 export interface GitlabClient {
+  /** A project's Duo sessions updated since a moment (GraphQL duoWorkflowWorkflows, all pages). */
+  workflowsUpdatedSince(projectPath: string, since: Date): Promise<GitlabWorkflow[]>;
   mergeRequestDescription(projectId: string, iid: string): Promise<string>;
   setMergeRequestDescription(projectId: string, iid: string, description: string): Promise<void>;
   mergeRequestNoteBodies(projectId: string, iid: string): Promise<string[]>;
@@ -76,7 +86,37 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
     return { body: body as Record<string, unknown>, headers: Object.fromEntries(res.headers.entries()), status: res.status };
   };
   const api = new Gitlab({ host: o.url, token: o.token, requesterFn: createRequesterFn((_, reqo) => Promise.resolve(reqo), handler) });
+  const graphql = async (query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const url = new URL(`${o.url.replace(/\/+$/, '')}/api/graphql`);
+    const res = await send(url, 'POST', { 'PRIVATE-TOKEN': o.token, 'content-type': 'application/json' }, JSON.stringify({ query, variables }));
+    const body = (await res.json()) as { data?: Record<string, unknown>; errors?: { message?: string }[] };
+    if (body.errors !== undefined && body.errors.length > 0) throw new GitlabError('POST', url.pathname, res.status, body.errors.map((e) => e.message ?? 'error').join('; '));
+    return body.data ?? {};
+  };
   return {
+    async workflowsUpdatedSince(projectPath, since) {
+      const out: GitlabWorkflow[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 100; page++) {
+        const data = await graphql(
+          'query($path: ID!, $since: Time, $after: String) { project(fullPath: $path) { duoWorkflowWorkflows(first: 100, after: $after, updatedAfter: $since) { pageInfo { hasNextPage endCursor } nodes { id status workflowDefinition createdAt updatedAt } } } }',
+          { path: projectPath, since: since.toISOString(), after },
+        );
+        const conn = (data.project as { duoWorkflowWorkflows?: { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null }; nodes?: Record<string, unknown>[] } } | null)?.duoWorkflowWorkflows;
+        for (const n of conn?.nodes ?? []) {
+          const id = /(\d+)$/.exec(String(n.id ?? ''))?.[1];
+          if (id === undefined) continue;
+          out.push({
+            sessionId: id, status: String(n.status ?? '').toLowerCase(),
+            workflowDefinition: typeof n.workflowDefinition === 'string' ? n.workflowDefinition : null,
+            createdAt: typeof n.createdAt === 'string' ? n.createdAt : null, updatedAt: typeof n.updatedAt === 'string' ? n.updatedAt : null,
+          });
+        }
+        if (conn?.pageInfo?.hasNextPage !== true || !conn.pageInfo.endCursor) break;
+        after = conn.pageInfo.endCursor;
+      }
+      return out;
+    },
     async mergeRequestDescription(projectId, iid) {
       const mr = (await api.MergeRequests.show(projectId, Number(iid))) as unknown as { description?: unknown };
       return typeof mr.description === 'string' ? mr.description : '';

@@ -7,3 +7,4 @@ export { systemEvent } from './system-event.js';
 export { JobRunner, backoffDelay, type JobHandler, type JobRunnerOptions } from './job-runner.js';
 export { createDeliveryHandler } from './handle-delivery.js';
 export { createWriteBackHandler, footerFor, marker, WRITE_BACK_JOB } from './write-back.js';
+export { sweepSessions } from './sweep-sessions.js';
