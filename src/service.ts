@@ -6,8 +6,7 @@ import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
 import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { ARCHIVE_SESSION_JOB, createArchiveHandler, createWriteBackHandler, WRITE_BACK_JOB, createAuthorizationHandler, createDeliveryHandler, JobRunner, VERIFY_AUTHORIZATION_JOB, type Integrator } from './jobs/index.js';
-import { DELIVERY_JOB } from './ingest/index.js';
+import { createJobHandlers, JobRunner, type Integrator } from './jobs/index.js';
 import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys } from './load-keys.js';
 import { openLog, type OpenLog } from './open-log.js';
@@ -55,12 +54,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   const gitlab = config.gitlab.url !== undefined && config.gitlab.token !== undefined ? createGitlabClient({ url: config.gitlab.url, token: config.gitlab.token }) : null;
   const jobRunner = new JobRunner({
     sql: db.sql,
-    handlers: {
-      [DELIVERY_JOB]: createDeliveryHandler({ sql: db.sql, integrator, agentPatterns: config.gitlab.agentUsernames, gitlab }),
-      [VERIFY_AUTHORIZATION_JOB]: createAuthorizationHandler({ sql: db.sql, integrator, gitlab }),
-      [ARCHIVE_SESSION_JOB]: createArchiveHandler({ sql: db.sql, integrator, gitlab, sanitizer }),
-      [WRITE_BACK_JOB]: createWriteBackHandler({ sql: db.sql, integrator, gitlab, publicUrl: config.http.publicUrl }),
-    },
+    handlers: createJobHandlers({ config, sql: db.sql, integrator, sanitizer, gitlab }),
     log,
     onOutcome: (name, outcome) => metrics.inc('flowtrail_jobs_total', { name, outcome }),
   });

@@ -7,11 +7,11 @@ import type { NewEvent } from '../events.js';
 import { parseGitlabTime } from './correlate-note.js';
 import { deterministicUuid } from './deterministic-uuid.js';
 import { sessionReferences } from './parse-trailers.js';
+import { obj, str, type Obj } from './payload.js';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
 
+/** The marker flowtrail writes into MR descriptions and notes, and finds again before writing anything. */
+export const marker = (sessionId: string): string => `<!-- flowtrail:session=${sessionId} -->`;
 export const FOOTER_MARKER = /<!-- flowtrail:session=([A-Za-z0-9._:-]{1,128}) -->/g;
 
 export interface MergeRequestLookups {

@@ -2,10 +2,8 @@
 // running on the project when the note was made (SPEC Linkage).
 import type { NewEvent } from '../events.js';
 import { deterministicUuid } from './deterministic-uuid.js';
+import { obj, str } from './payload.js';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
 
 /** GitLab's webhook timestamps read "2026-03-10 15:03:12 UTC". */
 export function parseGitlabTime(s: string | null): Date | null {

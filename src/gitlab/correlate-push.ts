@@ -5,10 +5,8 @@
 import type { EventName, NewEvent } from '../events.js';
 import { deterministicUuid } from './deterministic-uuid.js';
 import { sessionReferences } from './parse-trailers.js';
+import { obj, str, type Obj } from './payload.js';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
 
 export interface SessionInfo {
   projectId: string | null;

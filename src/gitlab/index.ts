@@ -7,4 +7,4 @@ export { createGitlabClient, type GitlabClient, type GitlabClientOptions, type G
 export { GitlabError } from './gitlab-error.js';
 export { parseTrace, type ParsedTrace, type ChatEntry } from './parse-trace.js';
 export { correlateNote, parseGitlabTime } from './correlate-note.js';
-export { correlateMergeRequest, FOOTER_MARKER, type MergeRequestLookups } from './correlate-merge-request.js';
+export { correlateMergeRequest, FOOTER_MARKER, marker, type MergeRequestLookups } from './correlate-merge-request.js';

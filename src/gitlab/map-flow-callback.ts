@@ -3,10 +3,8 @@
 // lifecycle as the audit stream does (research/gitlab-dap-events.md §4).
 import { SESSION_ID_PATTERN, type NewEvent } from '../events.js';
 import { deterministicUuid } from './deterministic-uuid.js';
+import { obj, str, type Obj } from './payload.js';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
 
 const TYPES = { 'flow.started': 'duo_flow_started', 'flow.completed': 'duo_flow_completed', 'flow.failed': 'duo_flow_failed' } as const;
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
 import { saveDelivery } from '../store/index.js';
+import { DELIVERY_JOB } from '../jobs/index.js';
 import { limitBody } from './body-limit.js';
 import { safeEqual } from './safe-equal.js';
 import { verifyWebhookSignature } from './verify-webhook-signature.js';
@@ -10,7 +11,6 @@ import { verifyWebhookSignature } from './verify-webhook-signature.js';
 /** Delivery headers kept with the delivery (never the token or the signature). */
 const KEPT_HEADERS = ['x-gitlab-event', 'x-gitlab-instance', 'x-gitlab-webhook-uuid', 'x-gitlab-event-uuid', 'idempotency-key', 'user-agent', 'webhook-id', 'webhook-timestamp'];
 
-export const DELIVERY_JOB = 'gitlab.delivery';
 
 /**
  * POST /webhooks/gitlab: project, group and system webhooks and Duo flow

@@ -1,6 +1,6 @@
-import { correlateMergeRequest, correlateNote, correlatePush, createAgentMatcher, mapFlowCallback, type GitlabClient } from '../gitlab/index.js';
+import { correlateMergeRequest, correlateNote, correlatePush, createAgentMatcher, mapFlowCallback, marker, type GitlabClient } from '../gitlab/index.js';
 import { enqueueJob, findRunningSession, getDelivery, getSession, listAgentAccounts, sessionsLinkedTo, sessionsWithCommitsOn, type Sql } from '../store/index.js';
-import { marker, WRITE_BACK_JOB } from './write-back.js';
+import { WRITE_BACK_JOB } from './write-back.js';
 import type { Integrator } from './integrator.js';
 import type { JobHandler } from './job-runner.js';
 
@@ -10,7 +10,12 @@ import type { JobHandler } from './job-runner.js';
  * flag forged references and untraced agent commits. The other kinds are kept
  * as delivered for the rest of the GitLab bot (merge requests, notes).
  */
+/** The job a stored webhook delivery gets. */
+export const DELIVERY_JOB = 'gitlab.delivery';
+
 export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; agentPatterns: readonly string[]; gitlab: GitlabClient | null }): JobHandler {
+  // Agent accounts as known now: the configured patterns and the accounts learned from sessions.
+  const agentMatcher = async () => createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) });
   return async (payload) => {
     const id = Number(payload.delivery_id);
     const delivery = Number.isSafeInteger(id) ? await getDelivery(deps.sql, id) : null;
@@ -22,7 +27,7 @@ export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; 
           const s = await getSession(deps.sql, sessionId);
           return s === null ? null : { projectId: s.projectId, projectPath: s.projectPath };
         },
-        isAgent: createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) }),
+        isAgent: await agentMatcher(),
       };
       const receivedAt = delivery.receivedAt.toISOString();
       let r = await correlatePush(delivery.body, receivedAt, lookup);
@@ -52,7 +57,7 @@ export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; 
         sessionsWithCommitsOn: (projectPath, ref) => sessionsWithCommitsOn(deps.sql, projectPath, ref),
         sessionsLinkedTo: (projectPath, iid) => sessionsLinkedTo(deps.sql, projectPath, 'MergeRequest', iid),
         runningSession: (agentId, project, at) => findRunningSession(deps.sql, agentId, project, at),
-        isAgent: createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) }),
+        isAgent: await agentMatcher(),
       });
       const appended = await deps.integrator.append(r.events);
       const mr = (delivery.body as { object_attributes?: { iid?: unknown; state?: unknown }; project?: { id?: unknown; path_with_namespace?: unknown }; changes?: { description?: { previous?: unknown; current?: unknown } } });
@@ -70,7 +75,7 @@ export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; 
     }
     if (delivery.eventName === 'Note Hook' || delivery.eventName === 'Confidential Note Hook') {
       const r = await correlateNote(delivery.body, {
-        isAgent: createAgentMatcher({ patterns: deps.agentPatterns, known: await listAgentAccounts(deps.sql) }),
+        isAgent: await agentMatcher(),
         runningSession: (agentId, project, at) => findRunningSession(deps.sql, agentId, project, at),
       });
       if (r.event === null) return `note: ${r.reason}`;

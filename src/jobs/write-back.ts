@@ -1,12 +1,9 @@
-import { deterministicUuid, type GitlabClient } from '../gitlab/index.js';
+import { deterministicUuid, marker, type GitlabClient } from '../gitlab/index.js';
 import type { Integrator } from './integrator.js';
 import { recentRestore, type Sql } from '../store/index.js';
 import type { JobHandler } from './job-runner.js';
 
 export const WRITE_BACK_JOB = 'write_back_merge_request';
-
-/** The marker flowtrail finds again before it writes anything (SPEC Linkage). */
-export const marker = (sessionId: string) => `<!-- flowtrail:session=${sessionId} -->`;
 
 export function footerFor(sessionId: string, publicUrl: string): string {
   return `${marker(sessionId)}\nCreated by Duo Agent Platform flow session [${sessionId}](${publicUrl}/-/duo/sessions/${encodeURIComponent(sessionId)})`;

@@ -8,8 +8,7 @@ import { createApp } from '../../src/app.js';
 import type { AppDeps, AppEnv } from '../../src/app-env.js';
 import { createApiToken, createAuthenticator } from '../../src/auth/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { ARCHIVE_SESSION_JOB, createArchiveHandler, createWriteBackHandler, WRITE_BACK_JOB, createAuthorizationHandler, createDeliveryHandler, createIntegrator, JobRunner, VERIFY_AUTHORIZATION_JOB, type JobRunnerOptions } from '../../src/jobs/index.js';
-import { DELIVERY_JOB } from '../../src/ingest/index.js';
+import { createIntegrator, createJobHandlers, JobRunner, type JobRunnerOptions } from '../../src/jobs/index.js';
 import type { GitlabClient } from '../../src/gitlab/index.js';
 import { createNoteSigner, generateSigningKey, parseVerifierKey, type NoteSigner } from '../../src/integrity/index.js';
 import { createLogger } from '../../src/logger.js';
@@ -105,12 +104,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       const d = deps!;
       return new JobRunner({
         sql: d.sql,
-        handlers: {
-          [DELIVERY_JOB]: createDeliveryHandler({ sql: d.sql, integrator: d.integrator, agentPatterns: d.config.gitlab.agentUsernames, gitlab }),
-          [VERIFY_AUTHORIZATION_JOB]: createAuthorizationHandler({ sql: d.sql, integrator: d.integrator, gitlab }),
-          [ARCHIVE_SESSION_JOB]: createArchiveHandler({ sql: d.sql, integrator: d.integrator, gitlab, sanitizer: d.sanitizer }),
-          [WRITE_BACK_JOB]: createWriteBackHandler({ sql: d.sql, integrator: d.integrator, gitlab, publicUrl: d.config.http.publicUrl }),
-        },
+        handlers: createJobHandlers({ config: d.config, sql: d.sql, integrator: d.integrator, sanitizer: d.sanitizer, gitlab }),
         ...options,
       });
     },
