@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { api, commitsHandler, GITLAB, memberHandler, sha } from '../../test/support/gitlab.js';
+import { api, BOT_USER, commitsHandler, currentUserHandler, GITLAB, memberHandler, sha } from '../../test/support/gitlab.js';
 import { server } from '../../test/support/msw.js';
 import { createGitlabClient } from './gitlab-client.js';
 import { GitlabError } from './gitlab-error.js';
@@ -43,5 +43,16 @@ describe('createGitlabClient', () => {
     expect(calls).toBe(1);
     server.use(http.get(api('/projects/:id/members/all/:userId'), () => HttpResponse.error()));
     await expect(client.memberAccessLevel('4821', '1187')).rejects.toMatchObject({ httpStatus: null });
+  });
+
+  it('asks GitLab once who the bot is and keeps it, but asks again after a failure', async () => {
+    const own = createGitlabClient({ url: GITLAB, token: 'glpat-bot-token' });
+    server.use(http.get(api('/user'), () => HttpResponse.json({ message: '502 Bad Gateway' }, { status: 502 })));
+    await expect(own.currentUser()).rejects.toMatchObject({ httpStatus: 502 });
+    const calls = { n: 0 };
+    server.use(currentUserHandler(BOT_USER, calls));
+    expect(await own.currentUser()).toEqual({ id: '4242', username: 'flowtrail-bot' });
+    expect(await own.currentUser()).toEqual({ id: '4242', username: 'flowtrail-bot' });
+    expect(calls.n).toBe(1);
   });
 });

@@ -27,7 +27,18 @@ export interface GitlabWorkflow {
   updatedAt: string | null;
 }
 
+/** A GitLab account as flowtrail compares it: the numeric id (as a string) and the username. */
+export interface GitlabUser {
+  id: string;
+  username: string;
+}
+
 export interface GitlabClient {
+  /**
+   * The account FLOWTRAIL_GITLAB_TOKEN belongs to (`GET /user`): flowtrail's own
+   * bot. Asked once and kept; a failed lookup is not kept, so the next call asks again.
+   */
+  currentUser(): Promise<GitlabUser>;
   /** A project's Duo sessions updated since a moment (GraphQL duoWorkflowWorkflows, all pages). */
   workflowsUpdatedSince(projectPath: string, since: Date): Promise<GitlabWorkflow[]>;
   mergeRequestDescription(projectId: string, iid: string): Promise<string>;
@@ -93,7 +104,19 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
     if (body.errors !== undefined && body.errors.length > 0) throw new GitlabError('POST', url.pathname, res.status, body.errors.map((e) => e.message ?? 'error').join('; '));
     return body.data ?? {};
   };
+  let me: Promise<GitlabUser> | undefined;
   return {
+    currentUser() {
+      me ??= (async () => {
+        const u = (await api.Users.showCurrentUser()) as unknown as { id?: unknown; username?: unknown };
+        if (typeof u.id !== 'number' || typeof u.username !== 'string') throw new GitlabError('GET', '/api/v4/user', 200, 'the answer has no id and username');
+        return { id: String(u.id), username: u.username };
+      })();
+      me.catch(() => {
+        me = undefined;
+      });
+      return me;
+    },
     async workflowsUpdatedSince(projectPath, since) {
       const out: GitlabWorkflow[] = [];
       let after: string | null = null;

@@ -1,4 +1,4 @@
-import { correlateMergeRequest, correlateNote, correlatePush, createAgentMatcher, mapFlowCallback, marker, type GitlabClient } from '../gitlab/index.js';
+import { correlateMergeRequest, correlateNote, correlatePush, createAgentMatcher, isOwnDelivery, mapFlowCallback, marker, type GitlabClient } from '../gitlab/index.js';
 import { enqueueJob, findRunningSession, getDelivery, getSession, listAgentAccounts, sessionsLinkedTo, sessionsWithCommitsOn, type Sql } from '../store/index.js';
 import { WRITE_BACK_JOB } from './write-back.js';
 import type { Integrator } from './integrator.js';
@@ -7,8 +7,10 @@ import type { JobHandler } from './job-runner.js';
 /**
  * Processes a stored GitLab webhook delivery. Duo flow callbacks drive the
  * session lifecycle; pushes link their commits to sessions by trailer and
- * flag forged references and untraced agent commits. The other kinds are kept
- * as delivered for the rest of the GitLab bot (merge requests, notes).
+ * flag forged references and untraced agent commits; merge requests are linked
+ * to sessions (and get their write-back job) and agent notes to the running
+ * session. A merge request or note delivery caused by flowtrail's own GitLab
+ * user is skipped. Other kinds are kept as delivered.
  */
 /** The job a stored webhook delivery gets. */
 export const DELIVERY_JOB = 'gitlab.delivery';
@@ -47,6 +49,12 @@ export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; 
       }
       const appended = await deps.integrator.append(r.events);
       return `push: ${r.commitsSeen} commits, ${appended.accepted} events appended${note}`;
+    }
+    const mergeRequestOrNote = ['Merge Request Hook', 'Note Hook', 'Confidential Note Hook'].includes(delivery.eventName);
+    if (mergeRequestOrNote && deps.gitlab !== null) {
+      // The bot's own footer edit and session note come back as deliveries: never act on them (no loops).
+      const bot = await deps.gitlab.currentUser();
+      if (isOwnDelivery(delivery.body, bot)) return `skipped: caused by flowtrail's own GitLab user ${bot.username}; not acted on`;
     }
     if (delivery.eventName === 'Merge Request Hook') {
       const r = await correlateMergeRequest(delivery.body, delivery.receivedAt.toISOString(), {

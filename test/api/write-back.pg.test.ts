@@ -5,22 +5,26 @@ import { createGitlabClient } from '../../src/gitlab/index.js';
 import { WRITE_BACK_JOB } from '../../src/jobs/index.js';
 import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
 import { fixtureText } from '../support/fixtures.js';
-import { api, GITLAB, memberHandler } from '../support/gitlab.js';
+import { api, BOT_USER, currentUserHandler, GITLAB, memberHandler } from '../support/gitlab.js';
 import { server } from '../support/msw.js';
 
 const secret = 'write-back-secret';
 const dir = new URL('../fixtures/gitlab-webhooks/', import.meta.url);
 const pushBody = readFileSync(new URL('push.json', dir), 'utf8');
 const mrOpen = JSON.parse(readFileSync(new URL('merge_request_open.json', dir), 'utf8')) as Record<string, Record<string, unknown>>;
+const noteOnMr = JSON.parse(readFileSync(new URL('note_on_mr.json', dir), 'utf8')) as Record<string, Record<string, unknown>>;
 
 describe('write-back to agent merge requests', () => {
   const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: secret, FLOWTRAIL_PUBLIC_URL: 'https://flowtrail.example.test' });
   const gitlab = createGitlabClient({ url: GITLAB, token: 'glpat-bot' });
   // GitLab's merge request !57 as msw plays it: its description and notes, and every write seen.
   let mr: { description: string; notes: string[]; writes: string[]; failNext: number };
+  // GET /user (who the bot is) is asked once by this client and then kept.
+  const whoAmI = { n: 0 };
   beforeEach(() => {
     mr = { description: String(mrOpen.object_attributes!.description), notes: [], writes: [], failNext: 0 };
     server.use(
+      currentUserHandler(BOT_USER, whoAmI),
       memberHandler({ '1187': 30, '77215': 30 }),
       http.get(api('/ai/duo_workflows/workflows/:id/trace.jsonl'), () => new HttpResponse('', { status: 200 })),
       http.get(api('/projects/:id/merge_requests/:iid'), () => HttpResponse.json({ iid: 57, description: mr.description })),
@@ -105,5 +109,45 @@ describe('write-back to agent merge requests', () => {
     await t.deps.sql`update jobs set run_at = now() where state = 'pending'`;
     await runner.runDue();
     expect(mr.writes).toEqual(['description', 'note']);
+  });
+
+  it("changes nothing and calls GitLab not at all when the bot's own description edit and note come back", async () => {
+    await seed();
+    await deliver('Merge Request Hook', mrOpen, 'mr-open');
+    await work();
+    expect(mr.writes).toEqual(['description', 'note']);
+    await t.deps.integrator.integrate();
+    const [before] = await t.deps.sql`select count(*)::int as n from audit_events`;
+    const bot = { id: BOT_USER.id, name: BOT_USER.name, username: BOT_USER.username };
+    // GitLab's deliveries for the bot's own footer edit and its own session note.
+    const edit = structuredClone(mrOpen);
+    edit.user = bot;
+    edit.object_attributes = { ...edit.object_attributes, action: 'update', description: mr.description };
+    edit.changes = { description: { previous: String(mrOpen.object_attributes!.description), current: mr.description } };
+    const note = structuredClone(noteOnMr);
+    note.user = bot;
+    note.object_attributes = { ...note.object_attributes, id: 2290500, author_id: BOT_USER.id, note: mr.notes[0] };
+    const calls: string[] = [];
+    server.events.on('request:start', ({ request }) => calls.push(`${request.method} ${new URL(request.url).pathname}`));
+    try {
+      for (const key of ['a', 'b']) {
+        await deliver('Merge Request Hook', edit, `bot-edit-${key}`);
+        await deliver('Note Hook', note, `bot-note-${key}`);
+      }
+      await work();
+    } finally {
+      server.events.removeAllListeners();
+    }
+    expect(calls).toEqual([]);
+    expect(whoAmI.n).toBeLessThanOrEqual(1);
+    expect(mr.writes).toEqual(['description', 'note']);
+    const jobs = await t.deps.sql`select j.state, j.result from jobs j join deliveries d on d.id = (j.payload->>'delivery_id')::bigint
+      where d.dedupe_key like 'bot-%' order by j.id`;
+    expect(jobs).toHaveLength(4);
+    for (const j of jobs) expect(j).toEqual({ state: 'done', result: "skipped: caused by flowtrail's own GitLab user flowtrail-bot; not acted on" });
+    await t.deps.integrator.integrate();
+    const [after] = await t.deps.sql`select count(*)::int as n from audit_events`;
+    expect(after!.n).toBe(before!.n);
+    expect(await t.deps.sql`select count(*)::int as n from jobs where name = ${WRITE_BACK_JOB}`).toEqual([{ n: 1 }]);
   });
 });

@@ -38,3 +38,14 @@ export function memberHandler(levels: Record<string, number>) {
 }
 
 export const sha = (i: number): string => i.toString(16).padStart(40, 'a');
+
+/** flowtrail's own GitLab account in tests: the owner of the token the client sends. */
+export const BOT_USER = { id: 4242, username: 'flowtrail-bot', name: 'flowtrail' };
+
+/** GET /user, the account of the token; counts the calls when asked to. */
+export function currentUserHandler(user: { id: number; username: string; name: string } = BOT_USER, calls?: { n: number }) {
+  return http.get(api('/user'), () => {
+    if (calls !== undefined) calls.n++;
+    return HttpResponse.json({ ...user, state: 'active', bot: false, web_url: `${GITLAB}/${user.username}` });
+  });
+}
