@@ -5,6 +5,8 @@ export interface RetentionResult {
   cutoff: string;
   sessions: number;
   events: number;
+  /** Stored GitLab webhook deliveries received before the cutoff, deleted (one whose job has yet to run is kept). */
+  deliveries: number;
   texts: number;
   /** Sessions past the cutoff whose newest events are not yet under a checkpoint: purged on a later run. */
   deferred: number;
@@ -15,7 +17,8 @@ export interface RetentionResult {
  * Purges sessions that ended (or last had activity) before now - days. Only
  * events under the latest signed checkpoint are purged: their text and leaf
  * content go, their leaf hash stays, so every root and proof still verifies.
- * The purge is recorded as retention_purged.
+ * Stored webhook deliveries received before the cutoff are deleted too, except
+ * one a job still waits to process. The purge is recorded as retention_purged.
  */
 export async function runRetention(sql: Pool, days: number, actor: string, now = new Date()): Promise<RetentionResult> {
   const cutoff = new Date(now.getTime() - days * 86_400_000);
@@ -27,18 +30,20 @@ export async function runRetention(sql: Pool, days: number, actor: string, now =
     const candidates = await tx<{ sessionId: string; maxSeq: number }[]>`
       select s.session_id, (select max(seq) from audit_events e where e.session_id = s.session_id) as max_seq
       from sessions s where coalesce(s.ended_at, s.last_occurred_at) < ${cutoff} and s.purged_at is null`;
+    const deliveries = await tx`delete from deliveries d where d.received_at < ${cutoff}
+      and not exists (select 1 from jobs j where j.state = 'pending' and (j.payload->>'delivery_id')::bigint = d.id)`;
     const ready = candidates.filter((c) => c.maxSeq < upTo).map((c) => c.sessionId);
-    if (ready.length === 0) return { sessions: 0, events: 0, texts: 0, deferred: candidates.length, upTo };
+    if (ready.length === 0) return { sessions: 0, events: 0, texts: 0, deliveries: deliveries.count, deferred: candidates.length, upTo };
     const [t] = await tx<{ n: number }[]>`select count(*)::int as n from audit_events where session_id = any(${ready}::text[]) and texts is not null`;
     const events = await tx<{ seq: number }[]>`update audit_events set leaf = null, texts = null, text_salt = null, purged_at = now()
       where session_id = any(${ready}::text[]) and leaf is not null returning seq`;
     seqRanges = toRanges(events.map((e) => e.seq));
     await tx`delete from lifecycle_flags where session_id = any(${ready}::text[])`;
     await tx`delete from sessions where session_id = any(${ready}::text[])`;
-    return { sessions: ready.length, events: events.count, texts: t?.n ?? 0, deferred: candidates.length - ready.length, upTo };
+    return { sessions: ready.length, events: events.count, texts: t?.n ?? 0, deliveries: deliveries.count, deferred: candidates.length - ready.length, upTo };
   });
   const out: RetentionResult = {
-    cutoff: cutoff.toISOString(), sessions: result.sessions, events: result.events, texts: result.texts,
+    cutoff: cutoff.toISOString(), sessions: result.sessions, events: result.events, texts: result.texts, deliveries: result.deliveries,
     deferred: result.deferred, upToTreeSize: result.upTo,
   };
   await recordEvents(sql, [{

@@ -9,3 +9,4 @@ export { createDeliveryHandler, DELIVERY_JOB } from './handle-delivery.js';
 export { createJobHandlers } from './create-job-handlers.js';
 export { createWriteBackHandler, footerFor, WRITE_BACK_JOB } from './write-back.js';
 export { sweepSessions } from './sweep-sessions.js';
+export { cleanUpJobs, DONE_JOB_RETENTION_DAYS } from './clean-up-jobs.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runRetention, verifyDatabase } from '../../src/audit/index.js';
+import { cleanUpJobs, DONE_JOB_RETENTION_DAYS } from '../../src/jobs/index.js';
 import { useTestApp } from '../support/app.js';
 import { flowEvent, startedEvent } from '../support/flow-events.js';
 
@@ -37,5 +38,38 @@ describe('retention', () => {
     const r = await runRetention(t.deps.sql, 365, 'test');
     expect(r).toMatchObject({ sessions: 0, deferred: 1 });
     expect((await t.deps.sql`select count(*)::int as n from sessions`)[0]!.n).toBe(1);
+  });
+
+  it('deletes stored deliveries received before the cutoff, keeping one whose job has yet to run', async () => {
+    const delivery = async (key: string, days: number) => {
+      const [d] = await t.deps.sql`insert into deliveries (dedupe_key, event_name, received_at, headers, body)
+        values (${key}, 'Push Hook', ${daysAgo(days)}, '{}', '{}') returning id`;
+      return d!.id as number;
+    };
+    const processed = await delivery('old-processed', 400);
+    const waiting = await delivery('old-waiting', 400);
+    await delivery('recent', 3);
+    await t.deps.sql`insert into jobs (name, payload, state, finished_at) values
+      ('gitlab.delivery', ${t.deps.sql.json({ delivery_id: processed })}, 'done', now()),
+      ('gitlab.delivery', ${t.deps.sql.json({ delivery_id: waiting })}, 'pending', null)`;
+    const r = await runRetention(t.deps.sql, 365, 'test');
+    expect(r).toMatchObject({ sessions: 0, deliveries: 1 });
+    expect((await t.deps.sql`select dedupe_key from deliveries order by id`).map((d) => d.dedupeKey)).toEqual(['old-waiting', 'recent']);
+    await t.deps.integrator.integrate();
+    const [purged] = await t.deps.sql`select leaf from audit_events where type = 'retention_purged'`;
+    expect(JSON.parse(purged!.leaf as string).data).toMatchObject({ deliveries: 1, retention_days: 365 });
+  });
+
+  it('deletes done jobs finished more than a week ago and keeps dead letters and pending jobs', async () => {
+    expect(DONE_JOB_RETENTION_DAYS).toBe(7);
+    await t.deps.sql`insert into jobs (name, payload, state, finished_at, created_at) values
+      ('old done', '{}', 'done', ${daysAgo(8)}, ${daysAgo(9)}),
+      ('recent done', '{}', 'done', ${daysAgo(6)}, ${daysAgo(9)}),
+      ('old dead', '{}', 'dead', ${daysAgo(30)}, ${daysAgo(31)}),
+      ('old pending', '{}', 'pending', null, ${daysAgo(30)})`;
+    const r = await cleanUpJobs(t.deps.sql);
+    expect(r.deleted).toBe(1);
+    expect((await t.deps.sql`select name from jobs order by id`).map((j) => j.name)).toEqual(['recent done', 'old dead', 'old pending']);
+    expect((await cleanUpJobs(t.deps.sql)).deleted).toBe(0);
   });
 });
