@@ -9,6 +9,7 @@ import { createTokensApp } from './api/tokens-app.js';
 import { createRetentionApp } from './api/retention-app.js';
 import { createErasuresApp } from './api/erasures-app.js';
 import { createJobsApp } from './api/jobs-app.js';
+import { createPushChecksApp } from './api/push-checks-app.js';
 import { AppError, isAppError } from './errors.js';
 import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/retention', createRetentionApp(deps));
   app.route('/api/v1/erasures', createErasuresApp(deps));
   app.route('/api/v1/jobs', createJobsApp(deps));
+  app.route('/api/v1/push-checks', createPushChecksApp(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((err, c) => {

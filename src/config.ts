@@ -38,7 +38,7 @@ export interface Config {
     readonly sinkDir?: string;
     readonly sinkUrl?: string;
   };
-  readonly hook: { readonly url?: string; readonly token?: string; readonly mode: HookMode; readonly onError: HookOnError };
+  readonly hook: { readonly url?: string; readonly token?: string; readonly mode: HookMode; readonly onError: HookOnError; readonly timeoutMs: number };
   readonly log: { readonly level: LogLevel };
 }
 
@@ -168,6 +168,7 @@ export function loadConfig(env: Env = {}): Config {
       token: get('FLOWTRAIL_TOKEN'),
       mode: oneOf<HookMode>('FLOWTRAIL_HOOK_MODE', ['enforce', 'warn', 'off'], 'enforce'),
       onError: oneOf<HookOnError>('FLOWTRAIL_HOOK_ON_ERROR', ['reject', 'allow'], 'reject'),
+      timeoutMs: int('FLOWTRAIL_HOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
     },
     log: { level: oneOf<LogLevel>('FLOWTRAIL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
   };

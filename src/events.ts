@@ -2,8 +2,10 @@
 // of the flow-event API, the docs page (docs/events.md), exports and the
 // session projection all derive from this table.
 import { z } from 'zod';
+import { SESSION_ID_PATTERN } from './session-id.js';
 
-export const SESSION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export { SESSION_ID_PATTERN };
+
 const MAX_TEXT = 1_000_000;
 
 const id = z.union([z.number().int(), z.string().min(1).max(255)]);
@@ -16,6 +18,15 @@ const step = z.union([z.number().int().nonnegative(), z.string().min(1).max(1024
 const usage = z.looseObject({
   input_tokens: z.number().int().nonnegative().optional(),
   output_tokens: z.number().int().nonnegative().optional(),
+});
+const pushDecision = () => fields({
+  mode: z.enum(['enforce', 'warn']),
+  accepted: z.boolean(),
+  refs: z.array(z.looseObject({ ref: z.string(), old: z.string(), new: z.string() })),
+  commits: z.number().int().nonnegative(),
+  agent_commits: z.number().int().nonnegative(),
+  sessions: z.record(z.string(), z.number().int()),
+  findings: z.array(z.looseObject({ sha: z.string(), code: z.string(), reason: z.string() })),
 });
 export const RESOURCE_TYPES = ['Commit', 'MergeRequest', 'Note', 'Issue', 'Branch', 'Pipeline'] as const;
 
@@ -144,12 +155,12 @@ export const catalog = {
     schema: fields({ reference: z.string(), reason: z.string() }), ingestable: false, textFields: [],
   }),
   duo_flow_push_checked: entry({
-    description: 'The pre-receive hook checked a push and accepted it.',
-    schema: fields({ ref: z.string().optional() }), ingestable: false, textFields: [],
+    description: 'The pre-receive hook checked a push and accepted it: its refs, how many new and agent commits it had, and the sessions their trailers name.',
+    schema: pushDecision(), ingestable: false, textFields: [],
   }),
   duo_flow_push_rejected: entry({
-    description: 'The pre-receive hook refused a push (or, in warn mode, would have).',
-    schema: fields({ ref: z.string().optional() }), ingestable: false, textFields: [],
+    description: 'The pre-receive hook refused a push (or, in warn mode, would have and let it pass): the findings per commit, as the pusher read them.',
+    schema: pushDecision(), ingestable: false, textFields: [],
   }),
   duo_flow_footer_restored: entry({
     description: 'flowtrail restored the session footer a person removed from a merge request description.',

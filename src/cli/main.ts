@@ -3,11 +3,14 @@ import { isAppError } from '../errors.js';
 import { UsageError } from './cli-error.js';
 import { eraseCommand } from './erase-command.js';
 import { exportCommand } from './export-command.js';
+import { hooksCommand } from './hooks-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { retentionCommand } from './retention-command.js';
 import { serveCommand } from './serve-command.js';
 import { tokenCommand } from './token-command.js';
 import { verifyCommand } from './verify-command.js';
+import { verifyRepoCommand } from './verify-repo-command.js';
+import { runHook } from '../hooks/index.js';
 
 const usage = `flowtrail: a tamper-evident audit trail for GitLab Duo Agent Platform sessions
 
@@ -21,6 +24,10 @@ Commands:
   export --format F         export audit events (ndjson, csv, cef, ocsf), optionally as a verifiable bundle
   retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
   erase --session-id|--user erase the free texts of a session or a person's sessions (GDPR)
+  hook pre-receive          the server-side hook: refuse agent commits without a valid session trailer
+  hook commit-msg FILE      the commit hook: add the session trailer (FLOWTRAIL_SESSION_ID or DUO_WORKFLOW_WORKFLOW_ID)
+  hooks install PATH        install the hooks into a repository or a Gitaly custom hooks directory
+  verify-repo PATH          report untraced agent commits and unknown session references in a repository
 
 Run \`flowtrail <command> --help\` for a command's options.
 Exit status: 0 ok, 1 check failed, 2 usage or configuration error.`;
@@ -34,6 +41,9 @@ const commands: Record<string, Command> = {
   export: exportCommand,
   retention: retentionCommand,
   erase: eraseCommand,
+  hook: (argv) => runHook(argv),
+  hooks: hooksCommand,
+  'verify-repo': verifyRepoCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */

@@ -5,8 +5,8 @@
 
 export interface AgentDirectory {
   patterns: readonly string[];
-  /** Usernames and display names of agent accounts seen in sessions. */
-  known: readonly { username: string | null; name: string | null }[];
+  /** Usernames, display names and commit emails of agent accounts seen in sessions. */
+  known: readonly { username: string | null; name: string | null; email?: string | null }[];
 }
 
 export function globToRegExp(glob: string): RegExp {
@@ -20,12 +20,15 @@ const slug = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').r
 export function createAgentMatcher(dir: AgentDirectory): (author: { name?: string | null; email?: string | null }, pusher?: { username?: string | null; name?: string | null }) => boolean {
   const patterns = dir.patterns.map(globToRegExp);
   const matchesPattern = (s: string | null | undefined) => s != null && s !== '' && patterns.some((p) => p.test(s) || p.test(slug(s)));
-  const knownNames = new Set(dir.known.flatMap((k) => [k.name, k.username]).filter((x): x is string => x != null).map((x) => x.toLowerCase()));
+  const lower = (xs: (string | null | undefined)[]) => new Set(xs.filter((x): x is string => x != null && x !== '').map((x) => x.toLowerCase()));
+  const knownNames = lower(dir.known.flatMap((k) => [k.name, k.username]));
+  const knownEmails = lower(dir.known.map((k) => k.email));
   return (author, pusher) => {
     const name = author.name ?? null;
     const local = author.email?.includes('@') === true ? author.email.split('@')[0]! : null;
     if (matchesPattern(name) || matchesPattern(local)) return true;
     if (name !== null && knownNames.has(name.toLowerCase())) return true;
+    if (author.email != null && knownEmails.has(author.email.toLowerCase())) return true;
     // Pushed by an agent account under the agent's own name.
     return pusher !== undefined && (matchesPattern(pusher.username) || (pusher.username != null && knownNames.has(pusher.username.toLowerCase())))
       && name !== null && pusher.name != null && name === pusher.name;

@@ -32,6 +32,7 @@ const COUNTERS: Record<string, string> = {
   flowtrail_checkpoint_sink_failures_total: 'Checkpoint copies that could not be written to an external sink.',
   flowtrail_webhook_deliveries_total: 'GitLab webhook deliveries, by event and outcome (stored or duplicate).',
   flowtrail_jobs_total: 'Job attempts by job name and outcome (done, retry, dead).',
+  flowtrail_push_checks_total: 'Pushes checked for the pre-receive hook, by decision and mode.',
 };
 const HISTOGRAMS: Record<string, string> = {
   flowtrail_ingest_duration_seconds: 'Time from request to durable acknowledgement, by source.',

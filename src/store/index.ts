@@ -8,7 +8,7 @@ export { insertCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointRow
 export { insertAuditRows, sessionEventsOfTypes, eventsOutsideWindow, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
 export { replaySession, type SessionState, type TimelineEntry, type Violation } from './replay-session.js';
 export {
-  saveSessionProjection, sessionTotals, addSessionActivity, getSession, listSessions, findRunningSession,
+  saveSessionProjection, sessionTotals, addSessionActivity, getSession, listSessions, findRunningSession, sessionsByIds,
   type SessionRow, type SessionFilters, type SessionCursor, type SessionTotals,
 } from './sessions.js';
 export { rememberAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';

@@ -165,3 +165,9 @@ export async function addSessionActivity(sql: Sql, updates: readonly { sessionId
     from unnest(${updates.map((u) => u.sessionId)}::text[], ${updates.map((u) => u.count)}::int[], ${updates.map((u) => u.last.toISOString())}::timestamptz[]) as u(session_id, count, last)
     where s.session_id = u.session_id`;
 }
+
+/** The sessions among these ids that exist, with what the push check needs. */
+export async function sessionsByIds(sql: Sql, ids: readonly string[]): Promise<{ sessionId: string; projectPath: string | null; endedAt: Date | null }[]> {
+  return sql<{ sessionId: string; projectPath: string | null; endedAt: Date | null }[]>`
+    select session_id, project_path, ended_at from sessions where session_id = any(${ids as string[]}::text[])`;
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../app-env.js';
+import { AppError } from '../errors.js';
+import { createAgentMatcher } from '../gitlab/index.js';
+import { checkPush, type PushCheckRequest, type PushCheckResult } from '../hooks/index.js';
+import { limitBody } from '../ingest/body-limit.js';
+import { sanitizeEvent } from '../ingest/sanitize-event.js';
+import { listAgentAccounts, sessionsByIds } from '../store/index.js';
+import { requirePermission } from './require-permission.js';
+
+// A push of many thousands of commits is one request: allow more than the
+// event API's limit, still bounded.
+const MAX_PUSH_CHECK_BYTES = 64 * 1024 * 1024;
+
+const objectId = z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'a 40 or 64 hex digit object id');
+const request = z.object({
+  project_path: z.string().min(1).max(1024),
+  protocol: z.string().max(32).nullable(),
+  username: z.string().max(255).nullable(),
+  gl_id: z.string().max(255).nullable(),
+  gl_repository: z.string().max(255).nullable(),
+  mode: z.enum(['enforce', 'warn']),
+  dry_run: z.boolean().optional(),
+  references: z.enum(['agent', 'all']).optional(),
+  refs: z.array(z.object({ old: objectId, new: objectId, ref: z.string().min(1).max(4096) })).max(100_000),
+  commits: z.array(z.object({
+    sha: objectId,
+    short_sha: z.string().regex(/^[0-9a-f]{4,64}$/),
+    author_name: z.string().max(1024),
+    author_email: z.string().max(1024),
+    committed_at: z.iso.datetime({ offset: true }),
+    references: z.array(z.object({ key: z.string().max(256), reference: z.string().max(4096), session_id: z.string().max(4096).nullable() })).max(100),
+  })).max(1_000_000),
+});
+
+/**
+ * POST /api/v1/push-checks (role ingest): the pre-receive hook's one question
+ * per push. The service decides with what it knows (agent accounts, sessions)
+ * and records the decision as duo_flow_push_checked or duo_flow_push_rejected
+ * before it answers, so that no refusal or acceptance goes unaudited. A dry
+ * run (verify-repo) records nothing.
+ */
+export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/', limitBody(Math.max(deps.config.http.maxBodyBytes, MAX_PUSH_CHECK_BYTES)), requirePermission(deps, 'ingest'), async (c) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new AppError('invalid', 'the body is not JSON');
+    }
+    const parsed = request.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AppError('invalid', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    }
+    const req: PushCheckRequest = parsed.data;
+    const isAgent = createAgentMatcher({ patterns: deps.config.gitlab.agentUsernames, known: await listAgentAccounts(deps.sql) });
+    const result: PushCheckResult = await checkPush(req, {
+      isAgent,
+      sessions: async (ids) => new Map((await sessionsByIds(deps.sql, ids)).map((s) => [s.sessionId, s])),
+    });
+    if (req.dry_run !== true) {
+      const sessionIds = Object.keys(result.sessions);
+      const event = sanitizeEvent(deps.sanitizer, {
+        eventId: randomUUID(),
+        type: result.decision === 'accepted' ? 'duo_flow_push_checked' : 'duo_flow_push_rejected',
+        // A push serving one session shows on that session's timeline.
+        sessionId: sessionIds.length === 1 ? sessionIds[0]! : null,
+        occurredAt: new Date().toISOString(),
+        source: 'git_hook',
+        sourceType: 'pre-receive',
+        sourceId: req.gl_repository ?? undefined,
+        projectPath: req.project_path,
+        username: req.username,
+        data: {
+          mode: req.mode,
+          accepted: result.decision === 'accepted' || req.mode === 'warn',
+          protocol: req.protocol,
+          pusher: { username: req.username, gl_id: req.gl_id },
+          project: { path: req.project_path, repository: req.gl_repository },
+          refs: req.refs,
+          commits: result.commits,
+          agent_commits: result.agent_commits,
+          sessions: result.sessions,
+          findings: result.findings,
+        },
+      });
+      await deps.integrator.append([event]);
+      result.event_id = event.eventId;
+    }
+    deps.metrics.inc('flowtrail_push_checks_total', { decision: result.decision, mode: req.mode });
+    return c.json(result, 200);
+  });
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { Config } from '../config.js';
+import { projectPathFromUrl, requestPushCheck, walkRepository, type PushCheckResult } from '../hooks/index.js';
+import { parseCommandArgs } from './args.js';
+import { UsageError } from './cli-error.js';
+
+export const verifyRepoUsage = `Usage: flowtrail verify-repo PATH [--since REV] [--all] [--project GROUP/PROJECT] [--json]
+
+Walks a repository's history (from HEAD, or every branch and tag with --all;
+only commits not reachable from --since REV) and asks the service
+(FLOWTRAIL_URL, FLOWTRAIL_TOKEN; nothing is recorded) about them: agent commits
+without a session trailer, trailers naming unknown sessions or sessions of
+another project, and how many commits each session made. The project is
+--project, else GL_PROJECT_PATH, else read from the "origin" remote's URL.
+Exit status: 0 no findings, 1 findings, 2 usage or configuration error.`;
+
+export async function verifyRepoCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { since: { type: 'string' }, all: { type: 'boolean' }, project: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  if (values.help === true) {
+    out(verifyRepoUsage);
+    return 0;
+  }
+  const path = positionals[0];
+  if (path === undefined) throw new UsageError(`PATH is required\n${verifyRepoUsage}`);
+  if (config.hook.url === undefined || config.hook.token === undefined) throw new UsageError('set FLOWTRAIL_URL and FLOWTRAIL_TOKEN (an ingest or admin token) to ask the service about sessions');
+  let walk;
+  try {
+    walk = await walkRepository(path, { since: values.since, all: values.all });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const project = values.project ?? process.env.GL_PROJECT_PATH ?? (walk.originUrl === null ? null : projectPathFromUrl(walk.originUrl));
+  if (project === null || project === '') throw new UsageError('the project is unknown: pass --project GROUP/PROJECT');
+  const result = await requestPushCheck(config.hook, {
+    project_path: project, protocol: null, username: null, gl_id: null, gl_repository: null,
+    mode: 'enforce', refs: [], commits: walk.commits, dry_run: true, references: 'all',
+  });
+  if (values.json === true) out(JSON.stringify({ path, project, ...summary(result) }, null, 2));
+  else printReport(out, path, project, result);
+  return result.findings.length === 0 ? 0 : 1;
+}
+
+function summary(r: PushCheckResult) {
+  return { commits: r.commits, agent_commits: r.agent_commits, sessions: r.sessions, findings: r.findings };
+}
+
+function printReport(out: (s: string) => void, path: string, project: string, r: PushCheckResult): void {
+  out(`${path} (${project}): ${r.commits} commits, ${r.agent_commits} by agent accounts, ${r.findings.length} finding(s)`);
+  const sessions = Object.entries(r.sessions).sort((a, b) => b[1] - a[1]);
+  if (sessions.length > 0) {
+    out('commits per session:');
+    for (const [id, n] of sessions) out(`  ${id}  ${n}`);
+  }
+  for (const f of r.findings) out(`${f.short_sha}  ${f.code}  ${f.reason}`);
+}

@@ -1,0 +1,19 @@
+import type { HookMode } from '../config.js';
+import { postJson } from './post-json.js';
+import type { PushCheckRequest, PushCheckResult } from './push-check.js';
+
+/** Asks the service about a push (POST /api/v1/push-checks). Throws with a reason the pusher may read. */
+export async function requestPushCheck(hook: { url?: string; token?: string; timeoutMs: number }, req: PushCheckRequest): Promise<PushCheckResult> {
+  if (hook.url === undefined || hook.token === undefined) throw new Error('FLOWTRAIL_URL and FLOWTRAIL_TOKEN are not set');
+  const res = await postJson(`${hook.url}/api/v1/push-checks`, hook.token, req, hook.timeoutMs);
+  if (res.status === 200 && isResult(res.body)) return res.body;
+  const message = (res.body as { message?: unknown } | null)?.message;
+  throw new Error(`the service answered ${res.status}${typeof message === 'string' ? `: ${message.slice(0, 300)}` : ''}`);
+}
+
+function isResult(b: unknown): b is PushCheckResult {
+  const r = b as PushCheckResult | null;
+  return r !== null && (r.decision === 'accepted' || r.decision === 'rejected') && Array.isArray(r.findings);
+}
+
+export type { HookMode };

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { commitMsg } from './commit-msg.js';
+import { preReceive, type HookIo } from './pre-receive.js';
+
+export const HOOK_NAMES = ['pre-receive', 'commit-msg'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+const HOOK_USAGE = `Usage: flowtrail hook pre-receive     (reads "<old> <new> <ref>" lines on standard input)
+       flowtrail hook commit-msg FILE`;
+
+/**
+ * The hooks' entry point, loaded by `flowtrail hook ...` and by the files
+ * `flowtrail hooks install` writes. It imports only the hooks' own modules,
+ * so that a hook starts about as fast as node itself. A hook that was
+ * installed before flowtrail's runs first (`chained`); if it refuses, that
+ * stands.
+ */
+export async function runHook(argv: string[], options: { chained?: string } = {}): Promise<number> {
+  const [name, ...args] = argv;
+  const io: HookIo = { env: process.env, cwd: process.cwd(), print: (line) => process.stderr.write(`${line}\n`) };
+  if (name === 'pre-receive' && args.length === 0) {
+    const stdin = await readStdin();
+    const chained = runChained(options.chained, args, stdin);
+    return chained !== 0 ? chained : preReceive(stdin, io);
+  }
+  if (name === 'commit-msg' && args.length === 1) {
+    const chained = runChained(options.chained, args, undefined);
+    return chained !== 0 ? chained : commitMsg(args[0]!, io);
+  }
+  io.print(name === '--help' || name === '-h' ? HOOK_USAGE : `flowtrail hook: ${name === undefined ? 'which hook?' : `unknown hook or arguments "${argv.join(' ')}"`}\n${HOOK_USAGE}`);
+  return name === '--help' || name === '-h' ? 0 : 2;
+}
+
+function runChained(path: string | undefined, args: string[], input: string | undefined): number {
+  if (path === undefined || !existsSync(path)) return 0;
+  const r = spawnSync(path, args, { input, stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'] });
+  if (r.error !== undefined) {
+    process.stderr.write(`flowtrail: the chained hook ${path} could not run: ${r.error.message}\n`);
+    return 1;
+  }
+  return r.status ?? 1;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** For the installed wrappers: run and set the exit code. */
+export function main(argv: string[], options: { chained?: string } = {}): void {
+  runHook(argv, options).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const prefix = argv[0] === 'pre-receive' ? 'GL-HOOK-ERR: ' : '';
+      process.stderr.write(`${prefix}flowtrail hook failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import { sessionReferences } from '../gitlab/parse-trailers.js';
+import type { PushedCommit } from './push-check.js';
+
+export interface RepositoryWalk {
+  gitdir: string;
+  commits: PushedCommit[];
+  /** The remote "origin" URL, from which a project path can be read. */
+  originUrl: string | null;
+}
+
+/**
+ * Every commit reachable from the tips (HEAD, or all branches and tags) and
+ * not from `since`, read with isomorphic-git (no git binary needed where an
+ * auditor runs this). Works on bare repositories and work trees.
+ */
+export async function walkRepository(path: string, options: { since?: string; all?: boolean } = {}): Promise<RepositoryWalk> {
+  const gitdir = fs.existsSync(join(path, 'HEAD')) && fs.existsSync(join(path, 'objects')) ? path : join(path, '.git');
+  if (!fs.existsSync(join(gitdir, 'objects'))) throw new Error(`${path} is not a git repository`);
+  const cache = {};
+  const resolve = async (rev: string) => {
+    if (/^[0-9a-f]{4,40}$/.test(rev)) {
+      try {
+        return await git.expandOid({ fs, gitdir, oid: rev, cache });
+      } catch {
+        // not an abbreviation: maybe a ref named like one
+      }
+    }
+    return git.resolveRef({ fs, gitdir, ref: rev }).catch(() => {
+      throw new Error(`unknown revision "${rev}"`);
+    });
+  };
+  const tips = options.all === true
+    ? [...(await git.listBranches({ fs, gitdir })).map((b) => `refs/heads/${b}`), ...(await git.listTags({ fs, gitdir })).map((t) => `refs/tags/${t}`)]
+    : ['HEAD'];
+  const seen = new Set<string>();
+  const walk = async (starts: string[], visit: (oid: string, c: git.ReadCommitResult) => void) => {
+    const queue = [...starts];
+    while (queue.length > 0) {
+      const oid = queue.pop()!;
+      if (seen.has(oid)) continue;
+      seen.add(oid);
+      let c: git.ReadCommitResult;
+      try {
+        c = await git.readCommit({ fs, gitdir, oid, cache });
+      } catch {
+        continue; // a tag of a tree or blob: no history
+      }
+      visit(c.oid, c);
+      queue.push(...c.commit.parent);
+    }
+  };
+  if (options.since !== undefined) await walk([await resolve(options.since)], () => undefined);
+  const starts = (await Promise.all(tips.map((t) => git.resolveRef({ fs, gitdir, ref: t }).catch(() => null)))).filter((x): x is string => x !== null);
+  const commits: PushedCommit[] = [];
+  await walk(starts, (oid, { commit }) => {
+    commits.push({
+      sha: oid,
+      short_sha: oid.slice(0, 8),
+      author_name: commit.author.name,
+      author_email: commit.author.email,
+      committed_at: isoDate(commit.committer.timestamp, commit.committer.timezoneOffset),
+      references: sessionReferences(commit.message).map((r) => ({ key: r.key, reference: r.reference, session_id: r.sessionId })),
+    });
+  });
+  const originUrl = await git.getConfig({ fs, gitdir, path: 'remote.origin.url' }).then((v: unknown) => (typeof v === 'string' ? v : null), () => null);
+  return { gitdir, commits, originUrl };
+}
+
+/** git's timestamp and offset (minutes, west positive as isomorphic-git gives it) as RFC 3339. */
+function isoDate(seconds: number, offsetMinutes: number): string {
+  const east = -offsetMinutes;
+  const local = new Date((seconds + east * 60) * 1000).toISOString().replace(/\.000Z$/, '');
+  const sign = east < 0 ? '-' : '+';
+  const abs = Math.abs(east);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** "git@host:group/sub/project.git" or "https://host/group/project.git" → "group/sub/project". */
+export function projectPathFromUrl(url: string): string | null {
+  const m = /^[^@/]+@[^:]+:(.+?)(\.git)?\/?$/.exec(url) ?? /^[a-z+]+:\/\/[^/]+\/(.+?)(\.git)?\/?$/.exec(url);
+  return m?.[1] ?? null;
+}
