@@ -2,6 +2,7 @@
 // Prints a Markdown table (for docs/benchmarks.md) and writes bench/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { run as hooks } from './hooks.js';
 import { run as ingest } from './ingest.js';
 import { run as readiness } from './readiness.js';
 import { run as sanitize } from './sanitize.js';
@@ -10,7 +11,7 @@ import { run as verifyPure } from './verify-pure.js';
 import { run as webhook } from './webhook.js';
 import type { BenchReport } from './report.js';
 
-const suites: Record<string, () => Promise<BenchReport | BenchReport[]>> = { sanitize, 'verify-pure': verifyPure, verify, ingest, readiness, webhook };
+const suites: Record<string, () => Promise<BenchReport | BenchReport[]>> = { sanitize, 'verify-pure': verifyPure, verify, ingest, readiness, webhook, hooks };
 
 const only = process.argv.slice(2);
 const reports: BenchReport[] = [];
