@@ -19,6 +19,8 @@ export interface RepositoryWalk {
 export async function walkRepository(path: string, options: { since?: string; all?: boolean } = {}): Promise<RepositoryWalk> {
   const gitdir = fs.existsSync(join(path, 'HEAD')) && fs.existsSync(join(path, 'objects')) ? path : join(path, '.git');
   if (!fs.existsSync(join(gitdir, 'objects'))) throw new Error(`${path} is not a git repository`);
+  const format = await git.getConfig({ fs, gitdir, path: 'extensions.objectformat' }).catch(() => undefined);
+  if (typeof format === 'string' && format.toLowerCase() !== 'sha1') throw new Error(`${path} uses ${format} object ids, which isomorphic-git cannot read; the pre-receive hook (git itself) checks such repositories`);
   const cache = {};
   const resolve = async (rev: string) => {
     if (/^[0-9a-f]{4,40}$/.test(rev)) {
@@ -45,8 +47,10 @@ export async function walkRepository(path: string, options: { since?: string; al
       let c: git.ReadCommitResult;
       try {
         c = await git.readCommit({ fs, gitdir, oid, cache });
-      } catch {
-        continue; // a tag of a tree or blob: no history
+      } catch (e) {
+        // A tag of a tree or blob has no history; anything else unreadable is an error, never a silent gap.
+        if ((e as { code?: string }).code === 'ObjectTypeError') continue;
+        throw new Error(`cannot read commit ${oid}: ${e instanceof Error ? e.message : String(e)}`);
       }
       visit(c.oid, c);
       queue.push(...c.commit.parent);

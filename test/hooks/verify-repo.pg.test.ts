@@ -65,6 +65,14 @@ describe('flowtrail verify-repo: history read with isomorphic-git, sessions aske
     expect(none.code, none.stdout + none.stderr).toBe(0);
     expect(none.stdout).toMatch(/0 commits, 0 by agent accounts, 0 finding/);
 
+    // --all walks every branch and tag; a tag of a tree has no history and is passed over.
+    await mustRun('git', ['checkout', '-q', '-b', 'side', base], { cwd: r.clone, env });
+    await commit(r.clone, env, { message: 'Side, untraced', author: AGENT, date: at(12) });
+    await mustRun('git', ['tag', 'tree-tag', 'HEAD^{tree}'], { cwd: r.clone, env });
+    const all = await run(process.execPath, [FLOWTRAIL_BIN, 'verify-repo', r.clone, '--all', '--json'], { env: cliEnv });
+    expect(all.code, all.stderr).toBe(1);
+    expect(JSON.parse(all.stdout)).toMatchObject({ commits: 10, agent_commits: 8 });
+
     // A dry run records no decision.
     await t.deps.integrator.integrate();
     const events = (await (await t.get('/api/v1/audit-events?type=duo_flow_push_rejected', await t.token('auditor'))).json()) as { events: unknown[] };
@@ -81,6 +89,11 @@ describe('flowtrail verify-repo: history read with isomorphic-git, sessions aske
     const badRev = await run(process.execPath, [FLOWTRAIL_BIN, 'verify-repo', r.clone, '--since', 'no-such-rev', '--project', 'a/b'], { env });
     expect(badRev.code).toBe(2);
     expect(badRev.stderr).toMatch(/unknown revision "no-such-rev"/);
+    const sha256 = await makeRepos('sha256');
+    await commit(sha256.clone, env, { message: 'x', date: at(1) });
+    const unreadable = await run(process.execPath, [FLOWTRAIL_BIN, 'verify-repo', sha256.clone, '--project', 'a/b'], { env });
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toMatch(/uses sha256 object ids, which isomorphic-git cannot read/);
     const noService = await run(process.execPath, [FLOWTRAIL_BIN, 'verify-repo', r.clone], { env: gitEnv(r.home) });
     expect(noService.code).toBe(2);
     expect(noService.stderr).toMatch(/set FLOWTRAIL_URL and FLOWTRAIL_TOKEN/);
