@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { commit, FLOWTRAIL_BIN, gitEnv, makeRepos, mustRun, run, writeHook } from '../support/git.js';
 
@@ -77,6 +78,16 @@ describe('commit-msg hook: the session trailer, placed by git\'s rules', () => {
     const again = await run(process.execPath, [FLOWTRAIL_BIN, 'hooks', 'install', r.clone], { env });
     expect(again.stdout.match(/already installed, unchanged/g)).toHaveLength(2);
     expect(readFileSync(hook, 'utf8')).toContain('commit-msg.pre-flowtrail');
+  });
+});
+
+describe("the repository's hooks/commit-msg launcher", () => {
+  it('works when symlinked into a clone', async () => {
+    const r = await makeRepos();
+    const env = gitEnv(r.home);
+    symlinkSync(fileURLToPath(new URL('../../hooks/commit-msg', import.meta.url)), join(r.clone, '.git', 'hooks', 'commit-msg'));
+    await commit(r.clone, { ...env, DUO_WORKFLOW_WORKFLOW_ID: '4242' }, { message: 'Via the launcher' });
+    expect(await mustRun('git', ['log', '-1', '--format=%B'], { cwd: r.clone, env })).toBe('Via the launcher\n\nX-GitLab-Duo-Session: 4242\n\n');
   });
 });
 

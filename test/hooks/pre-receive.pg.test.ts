@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { useTestApp } from '../support/app.js';
 import { at, flowEvent, startedEvent } from '../support/flow-events.js';
@@ -261,5 +262,23 @@ describe('pre-receive hook: real pushes into a bare repository with the hooks in
     const refused = await r.push(['origin', 'main'], { REFUSE: '1' });
     expect(refused.stderr).toMatch(/site policy refuses/);
     expect(refused.stderr).not.toMatch(/commit by agent account/);
+  });
+
+  it("runs from the repository's hooks/pre-receive launcher, symlinked as Gitaly's pre-receive.d takes it", async () => {
+    const r = await setup();
+    const dir = join(r.bare, 'hooks');
+    rmSync(join(dir, 'pre-receive'));
+    symlinkSync(fileURLToPath(new URL('../../hooks/pre-receive', import.meta.url)), join(dir, 'pre-receive'));
+    await commit(r.clone, r.env, { message: 'Untraced', author: AGENT, date: at(20) });
+    const res = await r.push(['origin', 'main']);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/GL-HOOK-ERR: [0-9a-f]+: commit by agent account/);
+  });
+
+  it('refuses input that is not git\'s, as a check it could not make', async () => {
+    const r = await setup();
+    const res = await run(join(r.bare, 'hooks', 'pre-receive'), [], { cwd: r.bare, env: r.hookEnv(), input: 'not a ref update\n' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^GL-HOOK-ERR: flowtrail could not check this push \(unexpected input line "not a ref update"/);
   });
 });
