@@ -51,6 +51,14 @@ export async function sessionEvents(sql: Sql, sessionId: string): Promise<Stored
     where session_id = ${sessionId} order by occurred_at, seq`;
 }
 
+/** Events of these types of several sessions at once (a page of sessions), each session's in occurrence order. */
+export async function eventsOfSessions(sql: Sql, sessionIds: readonly string[], types: readonly string[]): Promise<StoredEvent[]> {
+  if (sessionIds.length === 0) return [];
+  return sql<StoredEvent[]>`select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
+    where session_id = any(${sessionIds as string[]}::text[]) and type = any(${types as string[]}::text[])
+    order by session_id, occurred_at, seq`;
+}
+
 /**
  * Leaves in seq order, in batches, for verification and proofs. The next
  * batch is already being read while the caller works on the current one.

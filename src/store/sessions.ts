@@ -103,6 +103,10 @@ export async function getSession(sql: Sql, sessionId: string): Promise<SessionRo
 export interface SessionFilters {
   username?: string;
   project?: string;
+  /** GitLab's numeric project id only (GraphQL's projectId), unlike `project`, which also matches the path. */
+  projectId?: string;
+  /** GitLab's numeric id of the initiating user (GraphQL's userId). */
+  userId?: string;
   flowType?: string;
   status?: string;
   from?: Date;
@@ -122,6 +126,8 @@ export async function listSessions(sql: Sql, f: SessionFilters, limit: number, a
     where true
       ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
       ${f.project !== undefined ? sql`and (project_path = ${f.project} or project_id = ${f.project})` : sql``}
+      ${f.projectId !== undefined ? sql`and project_id = ${f.projectId}` : sql``}
+      ${f.userId !== undefined ? sql`and user_id = ${f.userId}` : sql``}
       ${f.flowType !== undefined ? sql`and flow_type = ${f.flowType}` : sql``}
       ${f.status !== undefined ? sql`and status = ${f.status}` : sql``}
       ${f.from !== undefined ? sql`and sort_at >= ${f.from}` : sql``}
