@@ -13,6 +13,7 @@ import { createPushChecksApp } from './api/push-checks-app.js';
 import { AppError, isAppError } from './errors.js';
 import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
+import { createGraphqlApp } from './graphql/index.js';
 
 /** The whole HTTP surface. The one app.onError turns AppError codes into statuses. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/erasures', createErasuresApp(deps));
   app.route('/api/v1/jobs', createJobsApp(deps));
   app.route('/api/v1/push-checks', createPushChecksApp(deps));
+  app.route('/api/graphql', createGraphqlApp(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((err, c) => {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { SESSION_ID_PATTERN, SESSION_STATUSES, eventNames } from '../events.js';
 
-const date = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
+/** An RFC 3339 date-time with offset, or a date (midnight UTC); REST's from/to and GraphQL's startDate/endDate. */
+export const dateSchema = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
+const date = dateSchema;
 const name = z.string().min(1).max(1024);
 
 export const sessionQuerySchema = z.object({

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { GraphqlParams } from './run-graphql-request.js';
+
+const map = z.record(z.string(), z.unknown()).nullish();
+
+/** The parameters of a GraphQL-over-HTTP request (POST body; on GET, variables and extensions are JSON strings). */
+export const graphqlRequestSchema = z.object({
+  query: z.string().max(100_000).describe('The GraphQL document.'),
+  operationName: z.string().max(1024).nullish().describe('The operation to run when the document holds several.'),
+  variables: map.describe('Values of the variables of the operation.'),
+  extensions: map.describe('Reserved; ignored.'),
+});
+
+export type ParamsResult = { ok: true; params: GraphqlParams } | { ok: false; message: string };
+
+/** Checks the decoded parameters; a request with parameters of the wrong type is not a GraphQL request (400). */
+export function readGraphqlParams(raw: unknown): ParamsResult {
+  const r = graphqlRequestSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    return { ok: false, message: `${issue.path.join('.') || 'request'}: ${issue.message}` };
+  }
+  const { query, operationName, variables } = r.data;
+  return {
+    ok: true,
+    params: {
+      query,
+      operationName: operationName === null || operationName === undefined || operationName === '' ? undefined : operationName,
+      variables: variables ?? undefined,
+    },
+  };
+}
+
+/** GET parameters from the query string, with variables and extensions decoded from JSON. */
+export function decodeGetParams(query: Record<string, string>): ParamsResult {
+  const raw: Record<string, unknown> = { query: query.query, operationName: query.operationName };
+  for (const key of ['variables', 'extensions'] as const) {
+    const v = query[key];
+    if (v === undefined || v === '') continue;
+    try {
+      raw[key] = JSON.parse(v) as unknown;
+    } catch {
+      return { ok: false, message: `${key}: not JSON` };
+    }
+  }
+  return readGraphqlParams(raw);
+}
