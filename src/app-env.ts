@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Principal, Authenticator } from './auth/index.js';
+import type { Principal, Authenticator, WebSessions } from './auth/index.js';
 import type { Integrator, JobRunner } from './jobs/index.js';
 import type { Metrics } from './ops/index.js';
 import type { Sanitizer } from './sanitize/index.js';
@@ -15,6 +15,8 @@ export interface AppDeps {
   sanitizer: Sanitizer;
   integrator: Integrator;
   authenticator: Authenticator;
+  /** Browser sessions of the pages (signed cookie, row in web_sessions). */
+  webSessions: WebSessions;
   metrics: Metrics;
   log: Logger;
   verifiers: NoteVerifier[];

@@ -13,12 +13,18 @@ import { createPushChecksApp } from './api/push-checks-app.js';
 import { AppError, isAppError } from './errors.js';
 import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
-import { createGraphqlApp } from './graphql/index.js';
+import { createUiApp } from './ui/ui-app.js';
 
 /** The whole HTTP surface. The one app.onError turns AppError codes into statuses. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
+  // Pages load only their own stylesheet and script: no inline code, no other origin.
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"], styleSrc: ["'self'"], scriptSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+      formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"],
+    },
+  }));
   app.use('*', async function measure(c, next) {
     const started = performance.now();
     await next();
@@ -40,7 +46,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/erasures', createErasuresApp(deps));
   app.route('/api/v1/jobs', createJobsApp(deps));
   app.route('/api/v1/push-checks', createPushChecksApp(deps));
-  app.route('/api/graphql', createGraphqlApp(deps));
+
+  app.route('/', createUiApp(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((err, c) => {

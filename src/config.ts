@@ -14,7 +14,15 @@ export interface CustomPattern {
 export interface Config {
   readonly db: { readonly url?: string; readonly dataDir: string };
   readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string; readonly maxBodyBytes: number };
-  readonly auth: { readonly bootstrapAdminToken?: string };
+  readonly auth: {
+    readonly bootstrapAdminToken?: string;
+    /** GitLab OAuth application for signing in to the pages (authorization code with PKCE). */
+    readonly oauth?: { readonly clientId: string; readonly clientSecret: string };
+    /** Full path of the GitLab group whose members sign in as auditors. */
+    readonly auditorGroup?: string;
+    /** How long a browser session lasts. */
+    readonly webSessionHours: number;
+  };
   readonly ingest: {
     readonly webhookSecret?: string;
     readonly webhookSigningKey?: string;
@@ -124,6 +132,13 @@ export function loadConfig(env: Env = {}): Config {
   if ((gitlabUrl === undefined) !== (gitlabToken === undefined)) {
     problems.push('FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN must be set together');
   }
+  const oauthId = get('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID');
+  const oauthSecret = get('FLOWTRAIL_GITLAB_OAUTH_CLIENT_SECRET');
+  if ((oauthId === undefined) !== (oauthSecret === undefined)) problems.push('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID and FLOWTRAIL_GITLAB_OAUTH_CLIENT_SECRET must be set together');
+  if (oauthId !== undefined && gitlabUrl === undefined) problems.push('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID needs FLOWTRAIL_GITLAB_URL (and FLOWTRAIL_GITLAB_TOKEN)');
+  const oauth = oauthId !== undefined && oauthSecret !== undefined ? { clientId: oauthId, clientSecret: oauthSecret } : undefined;
+  const auditorGroup = get('FLOWTRAIL_AUDITOR_GROUP');
+  if (auditorGroup !== undefined && gitlabToken === undefined) problems.push('FLOWTRAIL_AUDITOR_GROUP needs FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN (membership is read with the bot token)');
   const agentUsernames = (get('FLOWTRAIL_AGENT_USERNAMES') ?? 'duo-developer*,ai-*')
     .split(',')
     .map((s) => s.trim())
@@ -141,7 +156,7 @@ export function loadConfig(env: Env = {}): Config {
   const config: Config = {
     db: { url: databaseUrl, dataDir: get('FLOWTRAIL_DATA_DIR') ?? './flowtrail-data' },
     http: { host, port, publicUrl, maxBodyBytes: int('FLOWTRAIL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) },
-    auth: { bootstrapAdminToken },
+    auth: { bootstrapAdminToken, oauth, auditorGroup, webSessionHours: int('FLOWTRAIL_WEB_SESSION_HOURS', 8, 1, 720) },
     ingest: {
       webhookSecret: secret('FLOWTRAIL_WEBHOOK_SECRET', 8),
       webhookSigningKey: signingKeyRaw,

@@ -4,7 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
-import { createApiToken, createAuthenticator, hashToken, revokeApiToken } from './auth/index.js';
+import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
 import { createJobHandlers, JobRunner, type Integrator } from './jobs/index.js';
 import { createGitlabClient } from './gitlab/index.js';
@@ -65,6 +65,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   const deps: AppDeps = {
     config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
     authenticator: createAuthenticator(db.sql),
+    webSessions: createWebSessions({ sql: db.sql, key: deriveCookieKey(keys.sanitizerKey), publicUrl: config.http.publicUrl, hours: config.auth.webSessionHours }),
     verifiers: [parseVerifierKey(signer.verifierKey)],
     origin,
     jobRunner,

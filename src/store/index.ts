@@ -16,3 +16,5 @@ export { listEvents, sessionEvents, eventsOfSessions, leafBatches, textBatches, 
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
+export { insertWebSession, findWebSession, deleteWebSession, deleteExpiredWebSessions, type WebSessionRow } from './web-sessions.js';
+export { sessionsPerDay, alertCounts } from './dashboard.js';

@@ -6,7 +6,7 @@ import { beforeAll, beforeEach } from 'vitest';
 import type { Hono } from 'hono';
 import { createApp } from '../../src/app.js';
 import type { AppDeps, AppEnv } from '../../src/app-env.js';
-import { createApiToken, createAuthenticator } from '../../src/auth/index.js';
+import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey } from '../../src/auth/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createIntegrator, createJobHandlers, JobRunner, type JobRunnerOptions } from '../../src/jobs/index.js';
 import type { GitlabClient } from '../../src/gitlab/index.js';
@@ -65,6 +65,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       sanitizer: createSanitizer({ key: Buffer.from(SANITIZER_KEY), customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] }),
       integrator: createIntegrator({ sql: t.sql, signer, origin: config.integrity.origin, checkpointEvents: config.integrity.checkpointEvents, checkpointIntervalMs: 60_000, log }),
       authenticator: createAuthenticator(t.sql),
+      webSessions: createWebSessions({ sql: t.sql, key: deriveCookieKey(Buffer.from(SANITIZER_KEY)), publicUrl: config.http.publicUrl, hours: config.auth.webSessionHours }),
       metrics: createMetrics(),
       log,
       verifiers: [parseVerifierKey(signer.verifierKey)],

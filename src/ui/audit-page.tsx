@@ -1,0 +1,104 @@
+import type { FC } from 'hono/jsx';
+import type { EventView, sessionView } from '../audit/index.js';
+import type { SignedIn } from '../auth/index.js';
+import { eventNames } from '../events.js';
+import { Badge, Empty, Time } from './components.js';
+import { DayChart } from './day-chart.js';
+import { Layout } from './layout.js';
+import { withQuery, type PageFilters } from './page-filters.js';
+import { FilterField, SessionTable, StatusSelect } from './sessions-page.js';
+
+type SessionView = ReturnType<typeof sessionView>;
+
+export interface LogStatus {
+  size: number;
+  pending: number;
+  checkpoint: { treeSize: number; createdAt: Date; signatureValid: boolean } | null;
+  origin: string;
+}
+
+export interface AuditData {
+  sessions: SessionView[];
+  nextSessions: string | null;
+  events: EventView[];
+  nextEvents: string | null;
+  perDay: { day: Date; n: number }[];
+  window: { from: Date; to: Date };
+  alerts: { type: string; n: number; latest: Date }[];
+  recentAlerts: EventView[];
+  log: LogStatus;
+  exportQuery: Record<string, string | undefined>;
+}
+
+const PATH = '/admin/duo_agent_platform/audit';
+
+export const AuditPage: FC<{ who: SignedIn; filters: PageFilters; error: string | null; data: AuditData }> = ({ who, filters, error, data }) => {
+  const f = { user: filters.user, project: filters.project, flow_type: filters.flow_type, status: filters.status, type: filters.type, from: filters.from, to: filters.to };
+  const filtered = Object.values(f).some((v) => v !== undefined);
+  const cp = data.log.checkpoint;
+  return (
+    <Layout title="Duo Agent Platform audit" who={who}>
+      <h1>Duo Agent Platform audit</h1>
+      <form class="filters" method="get" action={PATH}>
+        <FilterField label="User" name="user" value={filters.user} placeholder="GitLab username" />
+        <FilterField label="Project" name="project" value={filters.project} placeholder="group/project" />
+        <FilterField label="Flow type" name="flow_type" value={filters.flow_type} />
+        <StatusSelect value={filters.status} />
+        <label>Event type
+          <select name="type"><option value="">any</option>{eventNames.map((t) => <option value={t} selected={t === filters.type}>{t}</option>)}</select>
+        </label>
+        <FilterField label="From" name="from" type="date" value={filters.from} />
+        <FilterField label="To" name="to" type="date" value={filters.to} />
+        <button type="submit" class="primary">Filter</button>
+        {filtered ? <a class="button" href={PATH}>Clear</a> : null}
+      </form>
+      {error !== null ? <p class="error-box" role="alert">Filters not applied: {error}</p> : null}
+
+      <h2>Integrity of the log</h2>
+      <div class={cp !== null && !cp.signatureValid ? 'alert' : 'ok'}>
+        <p>{data.log.size.toLocaleString('en-US')} events in the log <span class="mono">{data.log.origin}</span>{data.log.pending > 0 ? `, ${data.log.pending} accepted and being sequenced` : ''}. {cp === null
+          ? 'No signed checkpoint yet.'
+          : <>Latest signed checkpoint: tree size {cp.treeSize.toLocaleString('en-US')}, signed <Time at={cp.createdAt} />, {cp.signatureValid ? 'signature valid' : 'SIGNATURE DOES NOT VERIFY'}.</>}</p>
+        <p class="muted">The whole chain is proven by <code>flowtrail verify</code> (or <code>POST /api/v1/integrity/verify</code>); exports with <code>bundle=true</code> verify offline.</p>
+      </div>
+
+      <h2>Open alerts <span class="muted">({data.window.from.toISOString().slice(0, 10)} to {new Date(data.window.to.getTime() - 1).toISOString().slice(0, 10)})</span></h2>
+      {data.alerts.length === 0 ? <p class="muted">No alerts in this window: no untraced agent commits, unknown session references, rejected pushes, lifecycle violations or unverified authorizations.</p> : (
+        <>
+          <div class="cards">{data.alerts.map((a) => (
+            <a class="card" href={withQuery(PATH, { ...f, type: a.type })}><span class="n">{a.n}</span>{a.type.replace(/^duo_flow_/, '').replace(/_/g, ' ')}<br /><span class="muted">latest <Time at={a.latest} /></span></a>
+          ))}</div>
+          <table>
+            <thead><tr><th>Alert</th><th>Session</th><th>Project</th><th>What</th><th>When</th></tr></thead>
+            <tbody>{data.recentAlerts.map((e) => (
+              <tr><td><Badge variant="danger">{e.type.replace(/^duo_flow_/, '')}</Badge></td><td>{e.session_id !== null ? <a href={`/-/duo/sessions/${encodeURIComponent(e.session_id)}`}>{e.session_id}</a> : '–'}</td><td>{e.project_path ?? '–'}</td><td>{String(e.data.reason ?? e.data.rule ?? e.data.sha ?? '')}</td><td><Time at={e.occurred_at} /></td></tr>
+            ))}</tbody>
+          </table>
+        </>
+      )}
+
+      <h2>Sessions per day</h2>
+      <DayChart from={data.window.from} to={data.window.to} counts={data.perDay} label="sessions started" />
+
+      <h2>Sessions</h2>
+      {data.sessions.length === 0 ? <Empty title="No sessions match">Change or clear the filters.</Empty> : <SessionTable sessions={data.sessions} showUser />}
+      <div class="pager">{data.nextSessions !== null ? <a class="button" href={withQuery(PATH, { ...f, events_cursor: filters.events_cursor }, { cursor: data.nextSessions })}>More sessions</a> : null}</div>
+
+      <h2>Audit events</h2>
+      <p>
+        Export these events: <a class="button" download="flowtrail-events.csv" href={withQuery('/api/v1/export', data.exportQuery, { format: 'csv' })}>CSV</a>{' '}
+        <a class="button" download="flowtrail-events.ndjson" href={withQuery('/api/v1/export', data.exportQuery, { format: 'ndjson' })}>NDJSON</a>{' '}
+        <span class="muted">(every export is itself recorded as audit_export_performed)</span>
+      </p>
+      {data.events.length === 0 ? <Empty title="No events match">Change or clear the filters.</Empty> : (
+        <table>
+          <thead><tr><th>#</th><th>Event</th><th>Session</th><th>Project</th><th>User</th><th>Source</th><th>Occurred</th></tr></thead>
+          <tbody>{data.events.map((e) => (
+            <tr><td class="mono">{e.seq}</td><td>{e.type}</td><td>{e.session_id !== null ? <a href={`/-/duo/sessions/${encodeURIComponent(e.session_id)}`}>{e.session_id}</a> : '–'}</td><td>{e.project_path ?? '–'}</td><td>{e.username ?? '–'}</td><td>{e.source}</td><td><Time at={e.occurred_at} /></td></tr>
+          ))}</tbody>
+        </table>
+      )}
+      <div class="pager">{data.nextEvents !== null ? <a class="button" href={withQuery(PATH, { ...f, cursor: filters.cursor }, { events_cursor: data.nextEvents })}>Older events</a> : null}</div>
+    </Layout>
+  );
+};

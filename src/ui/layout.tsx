@@ -1,0 +1,35 @@
+import type { Child, FC } from 'hono/jsx';
+import { can, type SignedIn } from '../auth/index.js';
+import { HiddenCsrf } from './components.js';
+
+export const Layout: FC<{ title: string; who?: SignedIn | null; children?: Child }> = ({ title, who, children }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="referrer" content="same-origin" />
+      <title>{title} · flowtrail</title>
+      <link rel="stylesheet" href="/-/assets/app.css" />
+      <script src="/-/assets/app.js" defer></script>
+    </head>
+    <body>
+      <header class="top">
+        <a class="brand" href="/-/duo/sessions">flowtrail</a>
+        <nav>
+          {who ? <a href="/-/duo/sessions">Sessions</a> : null}
+          {who && can(who.principal.role, 'read_all') ? <a href="/admin/duo_agent_platform/audit">Audit</a> : null}
+          {who ? <a href="/api/v1/docs">API</a> : null}
+        </nav>
+        {who ? (
+          <div class="who">
+            <span title={`role: ${who.principal.role}; signed in with ${who.method === 'gitlab' ? 'GitLab' : 'an API token'}`}>
+              {who.displayName} <span class="badge badge-muted">{who.principal.role}</span>
+            </span>
+            <form method="post" action="/-/sign_out"><HiddenCsrf token={who.csrfToken} /><button type="submit">Sign out</button></form>
+          </div>
+        ) : null}
+      </header>
+      <main>{children}</main>
+    </body>
+  </html>
+);

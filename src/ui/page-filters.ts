@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { SESSION_STATUSES, eventNames } from '../events.js';
+
+const name = z.string().trim().min(1).max(1024);
+// A date field of a form is a whole day: "to" includes it.
+const day = z.iso.date();
+
+export const pageFiltersSchema = z.object({
+  user: name.optional(),
+  project: name.optional(),
+  flow_type: name.optional(),
+  status: z.enum(SESSION_STATUSES).optional(),
+  type: z.enum(eventNames as [string, ...string[]]).optional(),
+  from: day.optional(),
+  to: day.optional(),
+  cursor: z.string().max(512).optional(),
+  events_cursor: z.string().max(64).optional(),
+});
+
+export type PageFilters = z.infer<typeof pageFiltersSchema>;
+
+/** The filters of a page's GET form: empty fields mean "any"; a bad value is named in the error. */
+export function parsePageFilters(query: Record<string, string>, allowed: readonly (keyof PageFilters)[]): { filters: PageFilters; error: string | null } {
+  const present = Object.fromEntries(Object.entries(query).filter(([k, v]) => v.trim() !== '' && (allowed as readonly string[]).includes(k)));
+  const r = pageFiltersSchema.safeParse(present);
+  if (r.success) return { filters: r.data, error: null };
+  return { filters: {}, error: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+}
+
+/** The store's date bounds: from the start of "from" to the end of "to" (UTC). */
+export function dateBounds(f: PageFilters): { from?: Date; to?: Date } {
+  return {
+    from: f.from === undefined ? undefined : new Date(`${f.from}T00:00:00Z`),
+    to: f.to === undefined ? undefined : new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000),
+  };
+}
+
+/** The current filters as a query string, with some changed (paging links, export buttons). */
+export function withQuery(path: string, f: Record<string, string | undefined>, change: Record<string, string | undefined> = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...f, ...change })) if (v !== undefined && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s === '' ? path : `${path}?${s}`;
+}

@@ -1,0 +1,154 @@
+import type { FC } from 'hono/jsx';
+import type { EventView, ResourceView, sessionView } from '../audit/index.js';
+import type { SignedIn } from '../auth/index.js';
+import { Badge, Empty, ExternalLink, StatusBadge, Text, Time } from './components.js';
+import { Layout } from './layout.js';
+import { formatDuration } from './relative-time.js';
+import { lineOf, type SessionStory } from './session-detail.js';
+import type { IntegrityStatus } from './session-integrity.js';
+
+type SessionView = ReturnType<typeof sessionView>;
+type Obj = Record<string, unknown>;
+const o = (v: unknown): Obj => (v !== null && typeof v === 'object' ? (v as Obj) : {});
+const s = (v: unknown): string => (v === null || v === undefined ? '–' : String(v));
+
+export const Attribution: FC<{ session: SessionView }> = ({ session }) => (
+  <div class="chain" aria-label="attribution chain">
+    <span title="who started the session"><strong>{s(session.user.username)}</strong> <span class="muted">(id {s(session.user.id)})</span></span>
+    <span class="arrow">→</span>
+    <span title="the flow">{s(session.flow_type)}</span>
+    <span class="arrow">→</span>
+    <span title="the agent service account that acted"><strong>{s(session.agent.username)}</strong> <span class="muted">(id {s(session.agent.id)})</span></span>
+    <span class="arrow">in</span>
+    <span title="the project"><strong>{s(session.project.path)}</strong></span>
+  </div>
+);
+
+const Authorization: FC<{ session: SessionView }> = ({ session }) => {
+  const reported = o(session.authorization.reported);
+  const verified = o(session.authorization.verified);
+  const hasReported = session.authorization.reported !== null;
+  const hasVerified = session.authorization.verified !== null;
+  const access = o(verified.access_level);
+  return (
+    <dl class="facts">
+      <dt>Reported by the sender</dt>
+      <dd>{hasReported ? <>{s(reported.method)} at <Time at={s(reported.verified_at)} />; scopes {Array.isArray(reported.scopes) ? reported.scopes.join(', ') || 'none' : '–'}</> : <span class="muted">none reported</span>}</dd>
+      <dt>Verified by flowtrail with GitLab</dt>
+      <dd>{hasVerified
+        ? verified.status === 'unverified'
+          ? <><Badge variant="danger">unverified</Badge> {s(verified.reason)}</>
+          : <><Badge variant="success">verified</Badge> {s(verified.method)} at <Time at={s(verified.verified_at)} /></>
+        : <span class="muted">not checked yet (the check runs when the session starts and GitLab's API is configured)</span>}</dd>
+      {access.initiator_role !== undefined ? <><dt>Access on the project</dt><dd>initiator: {s(access.initiator_role)}; agent account: {s(access.agent_role)}</dd></> : null}
+    </dl>
+  );
+};
+
+export const Integrity: FC<{ status: IntegrityStatus }> = ({ status }) => {
+  const cp = status.checkpoint;
+  const bad = status.mismatched.length > 0 || (cp !== null && !cp.signatureValid);
+  return (
+    <div class={bad ? 'alert' : 'ok'}>
+      {status.mismatched.length > 0
+        ? <p><strong>{status.mismatched.length} event(s) no longer match their leaf hash</strong> (seq {status.mismatched.join(', ')}): the stored record was altered. Run <code>flowtrail verify</code>.</p>
+        : <p>All {status.events} events match their leaf hashes{status.purged > 0 ? ` (${status.purged} purged by retention; their hashes remain)` : ''}.</p>}
+      {cp === null
+        ? <p>No signed checkpoint yet: the events are signed at the next checkpoint.</p>
+        : <p>Chain verified up to checkpoint {cp.treeSize.toLocaleString('en-US')} (signed <Time at={cp.createdAt} />{cp.signatureValid ? ', signature valid' : ', SIGNATURE DOES NOT VERIFY'}){status.uncovered > 0 ? `; ${status.uncovered} newer event(s) await the next checkpoint` : ''}.</p>}
+    </div>
+  );
+};
+
+export const Resources: FC<{ resources: ResourceView[] }> = ({ resources }) =>
+  resources.length === 0 ? <p class="muted">No resources recorded.</p> : (
+    <table>
+      <thead><tr><th>Type</th><th>Resource</th><th>Action</th><th>Linked by</th><th>When</th></tr></thead>
+      <tbody>{resources.map((r) => (
+        <tr><td>{s(r.resource_type)}</td><td><ExternalLink href={r.web_url}>{s(r.resource_id)}</ExternalLink></td><td>{s(r.action)}</td><td>{s(r.link_method ?? r.source)}</td><td><Time at={r.occurred_at} /></td></tr>
+      ))}</tbody>
+    </table>
+  );
+
+export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: SessionStory; resources: ResourceView[]; timeline: EventView[]; integrity: IntegrityStatus }> = ({ who, session, story, resources, timeline, integrity }) => {
+  const usage = o(session.usage);
+  const model = o(session.model);
+  return (
+    <Layout title={`Session ${session.session_id}`} who={who}>
+      <p class="muted"><a href="/-/duo/sessions">Sessions</a> / {session.session_id}</p>
+      <h1>Session {session.session_id} <StatusBadge status={session.status} deleted={session.deleted} /></h1>
+      <Attribution session={session} />
+      <dl class="facts">
+        <dt>Started</dt><dd><Time at={session.started_at} /></dd>
+        <dt>Ended</dt><dd><Time at={session.ended_at} /></dd>
+        <dt>Duration</dt><dd>{formatDuration(session.duration_ms)}</dd>
+        <dt>Token usage</dt><dd>{usage.input_tokens !== undefined || usage.output_tokens !== undefined ? `${s(usage.input_tokens)} in, ${s(usage.output_tokens)} out` : '–'}</dd>
+        <dt>Model</dt><dd>{model.provider !== undefined ? `${s(model.provider)} ${s(model.engine)}` : '–'}</dd>
+        <dt>Events</dt><dd>{session.events_count} (source of the first: {session.source})</dd>
+      </dl>
+      <p><a href={`/-/duo/sessions/compare?a=${encodeURIComponent(session.session_id)}`}>Compare with another session</a></p>
+
+      {story.alerts.length > 0 || session.violations.length > 0 ? (
+        <>
+          <h2>Alerts</h2>
+          {story.alerts.map((e) => <div class="alert"><strong>{e.type}</strong> <Time at={e.occurred_at} />: {s(e.data.reason ?? e.data.rule ?? e.data.violating_type ?? e.data.sha)}</div>)}
+        </>
+      ) : null}
+
+      <h2>Integrity</h2>
+      <Integrity status={integrity} />
+
+      <h2>Authorization</h2>
+      <Authorization session={session} />
+
+      <h2>Input</h2>
+      {story.input === null ? <p class="muted">The start of this session was not recorded.</p> : (
+        <>
+          <Text value={story.input.prompt} />
+          {story.input.summary !== undefined ? <><p class="muted">Summary</p><Text value={story.input.summary} /></> : null}
+          {story.input.context !== undefined ? <><p class="muted">Context</p><Text value={story.input.context} /></> : null}
+        </>
+      )}
+
+      <h2>Plan</h2>
+      {story.plan === null ? <p class="muted">No plan recorded.</p> : (
+        <>
+          {story.plan.summary !== undefined ? <Text value={story.plan.summary} /> : null}
+          <ol class="steps">{story.plan.steps.map((step) => <li>{lineOf(step)}</li>)}</ol>
+        </>
+      )}
+
+      <h2>Decisions</h2>
+      {story.decisions.length === 0 ? <p class="muted">No decisions recorded.</p> : (
+        <table>
+          <thead><tr><th>Step</th><th>Decision</th><th>Rationale</th><th>Alternatives</th><th>When</th></tr></thead>
+          <tbody>{story.decisions.map((d) => (
+            <tr><td>{s(d.step)}</td><td>{lineOf(d.decision)}</td><td>{d.rationale === undefined ? '–' : lineOf(d.rationale)}</td><td>{Array.isArray(d.alternatives) ? d.alternatives.map(lineOf).join('; ') : '–'}</td><td><Time at={d.at} /></td></tr>
+          ))}</tbody>
+        </table>
+      )}
+
+      {story.outcome !== null ? (
+        <>
+          <h2>Outcome</h2>
+          {story.outcome.error !== null ? <div class="alert">{s(story.outcome.error.category)} {s(story.outcome.error.code)}: {s(story.outcome.error.message)} (at step {s(story.outcome.error.step)})</div> : null}
+          {story.outcome.summary !== undefined ? <Text value={story.outcome.summary} /> : null}
+        </>
+      ) : null}
+
+      <h2>Resources</h2>
+      <Resources resources={resources} />
+
+      <h2>Timeline</h2>
+      {timeline.length === 0 ? <Empty title="No events">Nothing has been recorded for this session.</Empty> : (
+        <table>
+          <thead><tr><th>#</th><th>Event</th><th>Source</th><th>Occurred</th><th>Recorded</th></tr></thead>
+          <tbody>{timeline.map((e) => (
+            <tr><td class="mono">{e.seq}</td><td>{e.type}{e.purged === true ? <> <Badge variant="neutral">purged</Badge></> : null}</td><td>{e.source}{e.source_type ? <span class="muted"> ({e.source_type})</span> : null}</td><td><Time at={e.occurred_at} /></td><td><Time at={e.recorded_at} /></td></tr>
+          ))}</tbody>
+        </table>
+      )}
+      <p class="muted">JSON: <a href={`/api/v1/sessions/${encodeURIComponent(session.session_id)}`}>/api/v1/sessions/{session.session_id}</a></p>
+    </Layout>
+  );
+};

@@ -1,0 +1,152 @@
+import { Hono, type Context } from 'hono';
+import type { AppDeps, AppEnv } from '../app-env.js';
+import { resourcesOf, sessionView, viewEvents } from '../audit/index.js';
+import { can, type SignedIn } from '../auth/index.js';
+import { decodeCursor, encodeCursor } from '../api/query.js';
+import { alertCounts, countPending, getSession, listEvents, listSessions, logSize, sessionEvents, sessionsPerDay, type SessionFilters, type SessionRow } from '../store/index.js';
+import { APP_CSS, APP_JS } from './assets.js';
+import { AuditPage, type LogStatus } from './audit-page.js';
+import { ComparePage, type Side } from './compare-page.js';
+import { MessagePage } from './message-page.js';
+import { dateBounds, parsePageFilters, type PageFilters } from './page-filters.js';
+import { ALERT_TYPES, sessionStory } from './session-detail.js';
+import { integrityOf, signedCheckpoint } from './session-integrity.js';
+import { SessionPage } from './session-page.js';
+import { SessionsPage } from './sessions-page.js';
+import { createSignInRoutes } from './sign-in-routes.js';
+
+const PAGE = 20;
+const isSessionCursor = (v: unknown): v is [number, string] => Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
+const isSeqCursor = (v: unknown): v is number => Number.isSafeInteger(v);
+const cursorOf = <T,>(raw: string | undefined, check: (v: unknown) => v is T): T | undefined => {
+  if (raw === undefined) return undefined;
+  try {
+    return decodeCursor(raw, check);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The pages (SPEC Read surfaces): server-rendered with hono/jsx, working
+ * without JavaScript. Every page needs a signed-in browser session; a `user`
+ * sees only the sessions they initiated, and another user's session answers
+ * like a missing one.
+ */
+export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.route('/', createSignInRoutes(deps, options));
+
+  app.get('/-/assets/app.css', (c) => c.body(APP_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.get('/-/assets/app.js', (c) => c.body(APP_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+  app.get('/', (c) => c.redirect('/-/duo/sessions'));
+
+  /** The signed-in person, or a redirect to the sign-in page that comes back here. */
+  const signedIn = async (c: Context<AppEnv>): Promise<SignedIn | Response> => {
+    const who = await deps.webSessions.read(c);
+    if (who !== null) {
+      c.header('cache-control', 'no-store');
+      return who;
+    }
+    const url = new URL(c.req.url);
+    return c.redirect(`/-/sign_in?return_to=${encodeURIComponent(url.pathname + url.search)}`, 302);
+  };
+  const visible = (who: SignedIn, s: SessionRow | null): s is SessionRow => s !== null && (can(who.principal.role, 'read_all') || s.username === who.principal.username);
+  const notFound = (c: Context<AppEnv>, who: SignedIn, id: string) =>
+    c.html(<MessagePage who={who} title="Session not found" message={`There is no session ${id.slice(0, 128)} that you may see.`} />, 404);
+
+  app.get('/-/duo/sessions', async (c) => {
+    const who = await signedIn(c);
+    if (who instanceof Response) return who;
+    const { filters, error } = parsePageFilters(c.req.query(), ['project', 'flow_type', 'status', 'from', 'to', 'cursor']);
+    const everyone = who.principal.username === null && can(who.principal.role, 'read_all');
+    const after = cursorOf(filters.cursor, isSessionCursor);
+    const rows = await listSessions(deps.sql, {
+      ...storeFilters(filters),
+      username: everyone ? undefined : (who.principal.username ?? '\u0000'),
+    }, PAGE + 1, after === undefined ? undefined : { sortUs: after[0], sessionId: after[1] });
+    const page = rows.slice(0, PAGE);
+    const last = page[page.length - 1];
+    const next = rows.length > PAGE && last !== undefined ? encodeCursor([last.sortUs, last.sessionId]) : null;
+    return c.html(<SessionsPage who={who} sessions={page.map(sessionView)} filters={filters} error={error} next={next} everyone={everyone} />, error === null ? 200 : 400);
+  });
+
+  const side = async (who: SignedIn, id: string): Promise<Side | null> => {
+    const s = await getSession(deps.sql, id);
+    if (!visible(who, s)) return null;
+    const timeline = viewEvents(await sessionEvents(deps.sql, id));
+    return { session: sessionView(s), story: sessionStory(timeline), resources: resourcesOf(timeline) };
+  };
+
+  app.get('/-/duo/sessions/compare', async (c) => {
+    const who = await signedIn(c);
+    if (who instanceof Response) return who;
+    const aId = (c.req.query('a') ?? '').trim();
+    const bId = (c.req.query('b') ?? '').trim();
+    if (aId === '' || bId === '') return c.html(<ComparePage who={who} a={null} b={null} aId={aId} bId={bId} error={null} />);
+    const [a, b] = await Promise.all([side(who, aId), side(who, bId)]);
+    const missing = [a === null ? aId : null, b === null ? bId : null].filter((x) => x !== null);
+    const error = missing.length > 0 ? `No session ${missing.map((m) => m.slice(0, 128)).join(' or ')} that you may see.` : null;
+    return c.html(<ComparePage who={who} a={a} b={b} aId={aId} bId={bId} error={error} />, error === null ? 200 : 404);
+  });
+
+  app.get('/-/duo/sessions/:id', async (c) => {
+    const who = await signedIn(c);
+    if (who instanceof Response) return who;
+    const id = c.req.param('id');
+    const s = await getSession(deps.sql, id);
+    if (!visible(who, s)) return notFound(c, who, id);
+    const rows = await sessionEvents(deps.sql, id);
+    const timeline = viewEvents(rows);
+    const integrity = await integrityOf(deps.sql, rows, deps.verifiers);
+    return c.html(<SessionPage who={who} session={sessionView(s)} story={sessionStory(timeline)} resources={resourcesOf(timeline)} timeline={timeline} integrity={integrity} />);
+  });
+
+  app.get('/admin/duo_agent_platform/audit', async (c) => {
+    const who = await signedIn(c);
+    if (who instanceof Response) return who;
+    if (!can(who.principal.role, 'read_all')) {
+      return c.html(<MessagePage who={who} title="Not allowed" message={`The audit dashboard is for auditors and administrators; you are signed in as ${who.principal.role}.`} />, 403);
+    }
+    const { filters, error } = parsePageFilters(c.req.query(), ['user', 'project', 'flow_type', 'status', 'type', 'from', 'to', 'cursor', 'events_cursor']);
+    const sf = storeFilters(filters);
+    const bounds = dateBounds(filters);
+    const to = bounds.to ?? new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + 86_400_000);
+    const from = bounds.from ?? new Date(to.getTime() - 30 * 86_400_000);
+    const after = cursorOf(filters.cursor, isSessionCursor);
+    const before = cursorOf(filters.events_cursor, isSeqCursor);
+    const eventFilters = { type: filters.type, username: filters.user, project: filters.project, from: bounds.from, to: bounds.to };
+    const [rows, events, perDay, alerts, recentAlerts, log] = await Promise.all([
+      listSessions(deps.sql, sf, PAGE + 1, after === undefined ? undefined : { sortUs: after[0], sessionId: after[1] }),
+      listEvents(deps.sql, eventFilters, PAGE + 1, before === undefined ? undefined : { before }),
+      sessionsPerDay(deps.sql, { ...sf, from, to }),
+      alertCounts(deps.sql, ALERT_TYPES, from, to),
+      Promise.all(ALERT_TYPES.map((type) => listEvents(deps.sql, { type, from, to, project: filters.project, username: filters.user }, 5))).then((xs) => viewEvents(xs.flat()).sort((x, y) => y.seq - x.seq).slice(0, 10)),
+      logStatus(deps),
+    ]);
+    const sessions = rows.slice(0, PAGE);
+    const lastS = sessions[sessions.length - 1];
+    const evs = events.slice(0, PAGE);
+    const lastE = evs[evs.length - 1];
+    const data = {
+      sessions: sessions.map(sessionView),
+      nextSessions: rows.length > PAGE && lastS !== undefined ? encodeCursor([lastS.sortUs, lastS.sessionId]) : null,
+      events: viewEvents(evs),
+      nextEvents: events.length > PAGE && lastE !== undefined ? encodeCursor(lastE.seq) : null,
+      perDay, window: { from, to }, alerts, recentAlerts, log,
+      exportQuery: { type: filters.type, user: filters.user, project: filters.project, from: bounds.from?.toISOString(), to: bounds.to?.toISOString() },
+    };
+    return c.html(<AuditPage who={who} filters={filters} error={error} data={data} />, error === null ? 200 : 400);
+  });
+  return app;
+}
+
+function storeFilters(f: PageFilters): SessionFilters {
+  return { username: f.user, project: f.project, flowType: f.flow_type, status: f.status, ...dateBounds(f) };
+}
+
+async function logStatus(deps: AppDeps): Promise<LogStatus> {
+  const [size, pending, checkpoint] = await Promise.all([logSize(deps.sql), countPending(deps.sql), signedCheckpoint(deps.sql, deps.verifiers)]);
+  return { size, pending, origin: deps.origin, checkpoint };
+}
