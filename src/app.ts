@@ -14,6 +14,7 @@ import { AppError, isAppError } from './errors.js';
 import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
 import { createUiApp } from './ui/ui-app.js';
+import { createGraphqlApp } from './graphql/index.js';
 
 /** The whole HTTP surface. The one app.onError turns AppError codes into statuses. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/erasures', createErasuresApp(deps));
   app.route('/api/v1/jobs', createJobsApp(deps));
   app.route('/api/v1/push-checks', createPushChecksApp(deps));
+  app.route('/api/graphql', createGraphqlApp(deps));
 
   app.route('/', createUiApp(deps));
 
