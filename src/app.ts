@@ -15,6 +15,7 @@ import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './i
 import { createOpsApp } from './ops/index.js';
 import { createUiApp } from './ui/ui-app.js';
 import { createGraphqlApp } from './graphql/index.js';
+import { createOpenApiApp } from './openapi/index.js';
 
 /** The whole HTTP surface. The one app.onError turns AppError codes into statuses. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/jobs', createJobsApp(deps));
   app.route('/api/v1/push-checks', createPushChecksApp(deps));
   app.route('/api/graphql', createGraphqlApp(deps));
+  app.route('/api/v1', createOpenApiApp(deps));
 
   app.route('/', createUiApp(deps));
 

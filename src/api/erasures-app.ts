@@ -7,7 +7,8 @@ import { AppError } from '../errors.js';
 import { limitBody } from '../ingest/body-limit.js';
 import { requirePermission } from './require-permission.js';
 
-const erasureSchema = z.strictObject({
+/** The body of POST /api/v1/erasures (also in the OpenAPI document). */
+export const erasureSchema = z.strictObject({
   session_id: z.string().regex(SESSION_ID_PATTERN).optional(),
   user: z.string().min(1).max(255).optional(),
   reason: z.string().max(1000).optional(),

@@ -6,7 +6,7 @@ import { eventFilters } from './audit-events-app.js';
 import { eventQuerySchema, parseQuery } from './query.js';
 import { requirePermission } from './require-permission.js';
 
-const exportQuerySchema = eventQuerySchema.omit({ cursor: true, limit: true }).extend({
+export const exportQuerySchema = eventQuerySchema.omit({ cursor: true, limit: true }).extend({
   format: z.enum(EXPORT_FORMATS).default('ndjson'),
   bundle: z.enum(['true', 'false']).optional(),
 });

@@ -5,7 +5,7 @@ import { countJobs, listJobs } from '../store/index.js';
 import { parseQuery } from './query.js';
 import { requirePermission } from './require-permission.js';
 
-const jobsQuery = z.object({
+export const jobsQuerySchema = z.object({
   state: z.enum(['pending', 'done', 'dead']).default('dead'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   before: z.coerce.number().int().positive().optional(),
@@ -15,7 +15,7 @@ const jobsQuery = z.object({
 export function createJobsApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', requirePermission(deps, 'manage_tokens'), async (c) => {
-    const q = parseQuery(jobsQuery, c.req.query());
+    const q = parseQuery(jobsQuerySchema, c.req.query());
     const [counts, jobs] = await Promise.all([countJobs(deps.sql), listJobs(deps.sql, q.state, q.limit, q.before)]);
     return c.json({
       counts,

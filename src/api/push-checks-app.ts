@@ -15,7 +15,8 @@ import { requirePermission } from './require-permission.js';
 const MAX_PUSH_CHECK_BYTES = 64 * 1024 * 1024;
 
 const objectId = z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'a 40 or 64 hex digit object id');
-const request = z.object({
+/** The body of POST /api/v1/push-checks (also in the OpenAPI document). */
+export const pushCheckRequestSchema = z.object({
   project_path: z.string().min(1).max(1024),
   protocol: z.string().max(32).nullable(),
   username: z.string().max(255).nullable(),
@@ -51,7 +52,7 @@ export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
     } catch {
       throw new AppError('invalid', 'the body is not JSON');
     }
-    const parsed = request.safeParse(body);
+    const parsed = pushCheckRequestSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new AppError('invalid', `${issue.path.join('.') || 'body'}: ${issue.message}`);

@@ -6,9 +6,10 @@ import { AppError } from '../errors.js';
 import { limitBody } from '../ingest/body-limit.js';
 import { requirePermission } from './require-permission.js';
 
-const createSchema = z.strictObject({
-  role: z.string(),
-  user: z.string().min(1).max(255).optional(),
+/** The body of POST /api/v1/tokens (also in the OpenAPI document). */
+export const tokenCreateSchema = z.strictObject({
+  role: z.string().describe('ingest, user, auditor or admin'),
+  user: z.string().min(1).max(255).optional().describe('The GitLab username a user token is bound to (required for role user).'),
   name: z.string().min(1).max(255).optional(),
 });
 
@@ -23,7 +24,7 @@ export function createTokensApp(deps: AppDeps): Hono<AppEnv> {
     } catch {
       throw new AppError('invalid', 'the body must be JSON: {"role": ..., "user"?: ..., "name"?: ...}');
     }
-    const r = createSchema.safeParse(body);
+    const r = tokenCreateSchema.safeParse(body);
     if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
     const p = c.get('principal');
     const created = await createApiToken(deps.sql, r.data, { id: p.tokenId, username: p.username });

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { erasureSchema } from '../api/erasures-app.js';
+import { exportQuerySchema } from '../api/export-app.js';
+import { jobsQuerySchema } from '../api/jobs-app.js';
+import { pushCheckRequestSchema } from '../api/push-checks-app.js';
+import { eventQuerySchema, sessionQuerySchema } from '../api/query.js';
+import { tokenCreateSchema } from '../api/tokens-app.js';
+import type { Permission } from '../auth/index.js';
+import { catalog, envelopeSchema, eventNames } from '../events.js';
+import { graphqlRequestSchema } from '../graphql/index.js';
+
+/** How a caller proves who it is: an API token with a permission, a webhook secret, or nothing. */
+export type Guard = { permission: Permission } | { webhook: 'gitlab' | 'audit-stream' } | { public: true };
+
+export interface Operation {
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI path, `{param}` style. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  guard: Guard;
+  pathParams?: Record<string, string>;
+  query?: z.ZodObject;
+  body?: { schema: z.ZodType; types: string[]; optional?: true };
+  /** Status → what the answer holds, and the media types of its body. */
+  responses: Record<number, { description: string; types?: string[] }>;
+}
+
+// The flow events the API takes: the envelope plus each ingestable type's own fields, from the catalog.
+const ingestable = eventNames.filter((n) => catalog[n].ingestable);
+const flowEvent = z.union(ingestable.map((n) => z.intersection(envelopeSchema.extend({ type: z.literal(n) }), catalog[n].schema).describe(catalog[n].description)));
+const flowEventsBody = z.union([flowEvent, z.array(flowEvent).max(10_000)]);
+
+// Bodies and parameters that these handlers read without a zod schema, described here only.
+const verifyBody = z.object({ keys: z.array(z.string()).optional().describe('Verifier keys (name+hash+key) to check the checkpoints against instead of the service\'s own.') });
+const verifyQuery = z.object({ deep: z.enum(['true', 'false']).optional().describe('Also recompute every leaf from the stored texts.') });
+
+const JSON_TYPE = ['application/json'];
+const GRAPHQL_TYPES = ['application/graphql-response+json', 'application/json'];
+const ok = (description: string, types = JSON_TYPE) => ({ description, types });
+const err = (description: string) => ({ description, types: JSON_TYPE });
+const auth = { 401: err('No valid token.'), 403: err('The role may not do this.') };
+const read = { 400: err('A query parameter is unknown or invalid.'), ...auth };
+const write = { 400: err('The body is not valid.'), 401: err('No valid token.'), 403: err('The role may not do this.'), 413: err('The body is over the limit.') };
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    method: 'post', path: '/api/v1/flow-events', tag: 'Ingest', summary: 'Post flow events', guard: { permission: 'ingest' },
+    description: 'One event, a JSON array, or NDJSON. Each event is validated and sanitized on its own; valid ones are committed to the log before the answer.',
+    body: { schema: flowEventsBody, types: ['application/json', 'application/x-ndjson'] },
+    responses: { 202: ok('{accepted, duplicates, rejected: [{index, event_id?, error}]}'), ...write },
+  },
+  {
+    method: 'post', path: '/webhooks/gitlab/audit-events', tag: 'Ingest', summary: 'GitLab audit event streaming destination', guard: { webhook: 'audit-stream' },
+    description: 'Parsed as JSON whatever the Content-Type (GitLab sends form-urlencoded by default). One event or an array.',
+    body: { schema: z.unknown(), types: ['application/json', 'application/x-www-form-urlencoded'] },
+    responses: { 200: ok('{accepted, duplicates, rejected}'), 400: err('No event in the request was valid.'), 401: err('X-Gitlab-Event-Streaming-Token missing or wrong.'), 413: err('The body is over the limit.') },
+  },
+  {
+    method: 'post', path: '/webhooks/gitlab', tag: 'Ingest', summary: 'GitLab project, group and system webhooks; Duo flow callbacks', guard: { webhook: 'gitlab' },
+    description: 'Stored durably before the answer and processed by the worker. Deduplicated on Idempotency-Key, else on X-Gitlab-Event-UUID, X-Gitlab-Event and the body.',
+    body: { schema: z.unknown(), types: JSON_TYPE },
+    responses: { 200: ok('{status: stored | duplicate}'), 401: err('X-Gitlab-Token (or webhook-signature) missing or wrong.'), 413: err('The body is over the limit.'), 503: err('The delivery could not be sanitized; GitLab retries.') },
+  },
+  {
+    method: 'post', path: '/api/v1/push-checks', tag: 'Ingest', summary: "The pre-receive hook's check of one push", guard: { permission: 'ingest' },
+    body: { schema: pushCheckRequestSchema, types: JSON_TYPE },
+    responses: { 200: ok('{decision, commits, agent_commits, sessions, findings, event_id?}'), ...write },
+  },
+  {
+    method: 'get', path: '/api/v1/sessions', tag: 'Read', summary: 'List sessions', guard: { permission: 'read' },
+    description: 'Newest first; keyset paging with `cursor` (next_cursor of the previous page). A user token sees only the sessions it initiated.',
+    query: sessionQuerySchema, responses: { 200: ok('{sessions: [...], next_cursor}'), ...read },
+  },
+  {
+    method: 'get', path: '/api/v1/sessions/{id}', tag: 'Read', summary: 'One session with its resources and timeline', guard: { permission: 'read' },
+    pathParams: { id: 'The session id.' },
+    responses: { 200: ok('{session, resources, timeline}'), 401: err('No valid token.'), 403: err('The role may not do this.'), 404: err('No such session, or not yours to see.') },
+  },
+  {
+    method: 'get', path: '/api/v1/audit-events', tag: 'Read', summary: 'The audit log, newest first', guard: { permission: 'read' },
+    query: eventQuerySchema, responses: { 200: ok('{events: [...], next_cursor}'), ...read },
+  },
+  {
+    method: 'get', path: '/api/v1/export', tag: 'Read', summary: 'Export events (streamed), or a bundle with inclusion proofs', guard: { permission: 'read' },
+    description: 'Recorded as audit_export_performed. A user token exports only its own sessions.',
+    query: exportQuerySchema, responses: { 200: ok('The events in the format asked for; a JSON bundle with bundle=true.', ['application/x-ndjson', 'text/csv', 'text/plain', 'application/json']), ...read },
+  },
+  { method: 'get', path: '/api/v1/integrity', tag: 'Integrity', summary: 'State of the log: size, latest checkpoint, verifier keys', guard: { permission: 'read' }, responses: { 200: ok('{origin, verifier_keys, tree_size, pending_intake, latest_checkpoint, events_since_checkpoint}'), ...auth } },
+  { method: 'get', path: '/api/v1/integrity/checkpoints', tag: 'Integrity', summary: 'Every signed checkpoint', guard: { permission: 'read' }, responses: { 200: ok('{checkpoints: [{tree_size, root_hash, created_at, note}]}'), ...auth } },
+  { method: 'post', path: '/api/v1/integrity/checkpoint', tag: 'Integrity', summary: 'Sign a checkpoint now', guard: { permission: 'export' }, responses: { 200: ok('{tree_size}'), ...auth } },
+  {
+    method: 'post', path: '/api/v1/integrity/verify', tag: 'Integrity', summary: 'Verify the whole log and its checkpoints', guard: { permission: 'verify' },
+    query: verifyQuery, body: { schema: verifyBody, types: JSON_TYPE, optional: true },
+    responses: { 200: ok('The verification: a status per checkpoint.'), ...read },
+  },
+  {
+    method: 'post', path: '/api/v1/tokens', tag: 'Administration', summary: 'Create an API token (shown once)', guard: { permission: 'manage_tokens' },
+    body: { schema: tokenCreateSchema, types: JSON_TYPE }, responses: { 201: ok('{id, token, role}'), ...write },
+  },
+  { method: 'get', path: '/api/v1/tokens', tag: 'Administration', summary: 'List API tokens (never their values)', guard: { permission: 'manage_tokens' }, responses: { 200: ok('{tokens: [...]}'), ...auth } },
+  {
+    method: 'delete', path: '/api/v1/tokens/{id}', tag: 'Administration', summary: 'Revoke an API token', guard: { permission: 'manage_tokens' },
+    pathParams: { id: 'The token id.' }, responses: { 200: ok('{id, revoked: true}'), 401: err('No valid token.'), 403: err('The role may not do this.'), 404: err('No such token.') },
+  },
+  { method: 'post', path: '/api/v1/retention/run', tag: 'Administration', summary: 'Run the retention purge now', guard: { permission: 'run_retention' }, responses: { 200: ok('{sessions, events, ...}'), ...auth } },
+  {
+    method: 'post', path: '/api/v1/erasures', tag: 'Administration', summary: "Erase the free texts of a session or of a person's sessions (GDPR)", guard: { permission: 'erase' },
+    body: { schema: erasureSchema, types: JSON_TYPE }, responses: { 200: ok('{events, seq_ranges}'), ...write },
+  },
+  { method: 'get', path: '/api/v1/jobs', tag: 'Administration', summary: "The worker's queue by state", guard: { permission: 'manage_tokens' }, query: jobsQuerySchema, responses: { 200: ok('{counts, jobs: [...]}'), ...read } },
+  ...(['post', 'get'] as const).map((method): Operation => ({
+    method, path: '/api/graphql', tag: 'GraphQL', guard: { permission: 'read' },
+    summary: method === 'post' ? 'GraphQL query (GraphQL over HTTP)' : 'GraphQL query over GET (queries only; variables as a JSON string)',
+    description: 'duoFlowSessions and duoFlowSession; see docs/api.md. Depth at most 8, cost at most 5000, first at most 100. Request errors are 400 under application/graphql-response+json and 200 under application/json.',
+    ...(method === 'post' ? { body: { schema: graphqlRequestSchema, types: JSON_TYPE } } : { query: graphqlRequestSchema.extend({ variables: z.string().optional().describe('JSON'), extensions: z.string().optional().describe('JSON') }) }),
+    responses: {
+      200: ok('{data, errors?}', GRAPHQL_TYPES), 400: ok('Not a GraphQL request, or (graphql-response+json) a request error: {errors}', GRAPHQL_TYPES),
+      401: ok('No valid token.', GRAPHQL_TYPES), 403: ok('The role may not read.', GRAPHQL_TYPES), 405: ok('A mutation over GET, or another method.', GRAPHQL_TYPES),
+      406: ok('Accept names no supported type.'), 415: ok('POST without Content-Type: application/json.', GRAPHQL_TYPES),
+    },
+  })),
+  { method: 'get', path: '/api/v1/openapi.json', tag: 'Meta', summary: 'This document (OpenAPI 3.1)', guard: { public: true }, responses: { 200: ok('The OpenAPI document.') } },
+  { method: 'get', path: '/api/v1/docs', tag: 'Meta', summary: 'This document as an HTML page', guard: { public: true }, responses: { 200: ok('HTML.', ['text/html']) } },
+  { method: 'get', path: '/-/health', tag: 'Operations', summary: 'The process answers', guard: { public: true }, responses: { 200: ok('{status: ok}') } },
+  { method: 'get', path: '/-/readiness', tag: 'Operations', summary: 'The database answers', guard: { public: true }, responses: { 200: ok('{status: ok, database}'), 503: err('{status: unavailable, database}') } },
+  { method: 'get', path: '/metrics', tag: 'Operations', summary: 'Prometheus metrics', guard: { public: true }, responses: { 200: ok('Prometheus text format.', ['text/plain']) } },
+];
