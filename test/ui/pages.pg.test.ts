@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { revokeApiToken } from '../../src/auth/index.js';
+import { deleteExpiredWebSessions } from '../../src/store/index.js';
 import { useTestApp } from '../support/app.js';
 import { at, flowEvent, startedEvent } from '../support/flow-events.js';
 import { csrfOf, WebClient } from '../support/web.js';
@@ -175,5 +176,15 @@ describe('pages: sign-in, roles, filters, and what a page never shows', () => {
     const id = (await (await t.get('/api/v1/tokens', await t.token('admin'))).json() as { tokens: { id: string; user: string | null; role: string }[] }).tokens.find((x) => x.role === 'user')!.id;
     await revokeApiToken(t.deps.sql, id, { id: 'test' });
     expect((await web.get('/-/duo/sessions')).status).toBe(302);
+  });
+
+  it('ends a browser session when it expires, and the daily cleanup deletes it', async () => {
+    const web = new WebClient(t.app);
+    await web.signIn(await t.token('auditor'));
+    expect((await web.get('/-/duo/sessions')).status).toBe(200);
+    await t.deps.sql`update web_sessions set expires_at = now() - interval '1 second'`;
+    expect((await web.get('/-/duo/sessions')).status).toBe(302);
+    expect(await deleteExpiredWebSessions(t.deps.sql)).toBe(1);
+    expect((await t.deps.sql`select count(*)::int as n from web_sessions`)[0]!.n).toBe(0);
   });
 });
