@@ -27,12 +27,15 @@ export async function serveCommand(argv: string[], config: Config, out: (s: stri
     await service.integrator.integrate();
     await service.integrator.checkpoint(true);
     const { token } = await createApiToken(service.db.sql, { role: 'admin', name: 'demo admin (serve --demo)' }, { id: 'system' });
+    const { token: dana } = await createApiToken(service.db.sql, { role: 'user', user: 'dwhitfield', name: 'demo user dwhitfield (serve --demo)' }, { id: 'system' });
     service.integrator.kick();
     out([
       '',
       `flowtrail demo is running at ${service.url}`,
       `demo sessions: ${total} events (${accepted} new)`,
       `admin token (shown once): ${token}`,
+      `user token of dwhitfield (shown once; sees only her sessions): ${dana}`,
+      `pages: ${service.url}/-/sign_in (sign in with either token), then /-/duo/sessions and /admin/duo_agent_platform/audit`,
       `try: curl -H "Authorization: Bearer ${token}" ${service.url}/api/v1/sessions`,
       '',
     ].join('\n'));
