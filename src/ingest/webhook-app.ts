@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
-import { saveDelivery } from '../store/index.js';
 import { DELIVERY_JOB } from '../jobs/index.js';
 import { limitBody } from './body-limit.js';
+import { createDeliveryWriter } from './create-delivery-writer.js';
 import { safeEqual } from './safe-equal.js';
 import { verifyWebhookSignature } from './verify-webhook-signature.js';
 
@@ -20,7 +20,9 @@ const KEPT_HEADERS = ['x-gitlab-event', 'x-gitlab-instance', 'x-gitlab-webhook-u
  */
 export function createWebhookApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const saveDelivery = createDeliveryWriter({ sql: deps.sql, jobName: DELIVERY_JOB });
   app.post('/', limitBody(deps.config.http.maxBodyBytes), async (c) => {
+    deps.jobRunner?.noteIntake();
     const { webhookSecret, webhookSigningKey } = deps.config.ingest;
     const body = await c.req.text();
     const signature = c.req.header('webhook-signature');
@@ -61,7 +63,7 @@ export function createWebhookApp(deps: AppDeps): Hono<AppEnv> {
       const v = c.req.header(h);
       if (v !== undefined) headers[h] = v.slice(0, 512);
     }
-    const id = await saveDelivery(deps.sql, { dedupeKey: dedupeKey.slice(0, 512), eventName: event.slice(0, 128), headers, body: clean }, DELIVERY_JOB);
+    const id = await saveDelivery({ dedupeKey: dedupeKey.slice(0, 512), eventName: event.slice(0, 128), headers, body: clean });
     deps.metrics.inc('flowtrail_webhook_deliveries_total', { event: event.slice(0, 64), outcome: id === null ? 'duplicate' : 'stored' });
     if (id !== null) deps.jobRunner?.kick();
     return c.json({ status: id === null ? 'duplicate' : 'stored' }, 200);

@@ -40,4 +40,37 @@ describe('JobRunner', () => {
     expect([...seen].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(await countJobs(t.sql)).toEqual({ pending: 0, done: 20, dead: 0 });
   });
+
+  it('keeps to its share of the time while the intake is busy', async () => {
+    for (let i = 0; i < 4; i++) await enqueueJob(t.sql, 'slow', { i });
+    const handler = async () => {
+      const until = performance.now() + 10;
+      while (performance.now() < until) await new Promise((r) => setTimeout(r, 1));
+      return null;
+    };
+    const runner = new JobRunner({ sql: t.sql, handlers: { slow: handler }, busyShare: 0.5 });
+    const t0 = performance.now();
+    const timer = setInterval(() => runner.noteIntake(), 5);
+    runner.noteIntake();
+    try {
+      await runner.runDue();
+    } finally {
+      clearInterval(timer);
+    }
+    // Four jobs of at least 10 ms, each followed by a pause at least as long: half the time for the intake.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(75);
+    expect(await countJobs(t.sql)).toEqual({ pending: 0, done: 4, dead: 0 });
+  });
+
+  it('stops after the job in hand, leaving the rest of the queue for the next start', async () => {
+    for (let i = 0; i < 30; i++) await enqueueJob(t.sql, 'slow', { i });
+    const runner = new JobRunner({ sql: t.sql, handlers: { slow: () => new Promise((r) => setTimeout(() => r(null), 5)) } });
+    runner.start();
+    runner.kick();
+    await new Promise((r) => setTimeout(r, 20));
+    await runner.stop();
+    const counts = await countJobs(t.sql);
+    expect(counts.pending).toBeGreaterThan(0);
+    expect(counts.pending + counts.done).toBe(30);
+  });
 });

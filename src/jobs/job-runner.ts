@@ -15,7 +15,18 @@ export interface JobRunnerOptions {
   maxDelayMs?: number;
   onOutcome?: (name: string, outcome: 'done' | 'retry' | 'dead') => void;
   random?: () => number;
+  /**
+   * The share of time the runner may take while the intake is busy (a request
+   * noted by noteIntake() in the last BUSY_WINDOW_MS): after each job it pauses
+   * long enough to stay within it. Default 0.25; 1 never pauses.
+   */
+  busyShare?: number;
 }
+
+/** How long after the last request the intake counts as busy. */
+const BUSY_WINDOW_MS = 50;
+/** The longest pause between two jobs, so the queue always moves. */
+const MAX_PAUSE_MS = 100;
 
 export function backoffDelay(attempt: number, base: number, max: number, random: () => number): number {
   return Math.min(max, base * 2 ** Math.max(0, attempt - 1)) * (0.5 + random());
@@ -26,18 +37,24 @@ export function backoffDelay(attempt: number, base: number, max: number, random:
  * job's handler, retries failures with exponential backoff and jitter, and
  * moves a job that used its attempts to the dead letters. Safe with several
  * runners in several processes (jobs are claimed FOR UPDATE SKIP LOCKED), and
- * jobs survive a restart because they live in the database.
+ * jobs survive a restart because they live in the database. It shares the
+ * process (and, on small machines, the cores) with the HTTP intake, so while
+ * requests are coming it takes only a share of the time: acknowledging a
+ * delivery quickly matters more than processing it a few milliseconds sooner.
  */
 export class JobRunner {
   readonly id = `worker-${process.pid}-${randomBytes(4).toString('hex')}`;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private stopped = true;
+  private stopping = false;
+  private intakeAt = -Infinity;
 
   constructor(private readonly o: JobRunnerOptions) {}
 
   start(): void {
     this.stopped = false;
+    this.stopping = false;
     this.timer = setInterval(() => this.kick(), this.o.pollIntervalMs ?? 500);
     this.timer.unref();
   }
@@ -51,19 +68,39 @@ export class JobRunner {
     this.running.catch((err: unknown) => this.o.log?.error({ err }, 'job runner failed; will retry'));
   }
 
-  /** Runs every job that is due now, in batches; resolves with how many ran. */
+  /** The intake is taking a request: for a while the runner yields most of the time to it. */
+  noteIntake(): void {
+    this.intakeAt = performance.now();
+  }
+
+  /** Runs every job that is due now, in batches; resolves with how many ran (stops early when stopping). */
   async runDue(): Promise<number> {
     let ran = 0;
     for (;;) {
+      if (this.stopping) return ran;
       const jobs = await claimJobs(this.o.sql, this.id, 10);
       if (jobs.length === 0) return ran;
-      for (const job of jobs) await this.runOne(job);
+      for (const job of jobs) {
+        const t0 = performance.now();
+        await this.runOne(job);
+        await this.yieldToIntake(performance.now() - t0);
+      }
       ran += jobs.length;
     }
   }
 
+  /** Pauses after a job that took `tookMs` so that, while the intake is busy, the runner keeps to its share. */
+  private async yieldToIntake(tookMs: number): Promise<void> {
+    const share = this.o.busyShare ?? 0.25;
+    if (share >= 1 || performance.now() - this.intakeAt > BUSY_WINDOW_MS) return;
+    const pause = Math.min(MAX_PAUSE_MS, (tookMs * (1 - share)) / share);
+    await new Promise((r) => setTimeout(r, pause));
+  }
+
+  /** Stops polling and waits for the job in hand (the rest of the queue stays for the next start). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     await this.running?.catch(() => undefined);
   }

@@ -14,7 +14,7 @@ export {
 export { rememberAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionEvents, eventsOfSessions, leafBatches, textBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
-export { saveDelivery, getDelivery, type NewDelivery } from './deliveries.js';
+export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
 export { insertWebSession, findWebSession, deleteWebSession, deleteExpiredWebSessions, type WebSessionRow } from './web-sessions.js';
 export { sessionsPerDay, alertCounts } from './dashboard.js';

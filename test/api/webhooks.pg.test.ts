@@ -67,6 +67,39 @@ describe('POST /webhooks/gitlab', () => {
     expect((await deliver(signedOnly, pushBody)).status).toBe(200);
   });
 
+  it('stores concurrent deliveries together, each once, answering each only after its row and job are committed', async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `burst-${i % 20}`);
+    const answers = await Promise.all(keys.map(async (key) => {
+      const res = await deliver({ ...pushHeaders(), 'Idempotency-Key': key }, pushBody);
+      // Answered: the delivery is in the table, with its job.
+      const [row] = await t.deps.sql`select (select count(*)::int from jobs j where (j.payload->>'delivery_id')::bigint = d.id) as jobs from deliveries d where dedupe_key = ${key}`;
+      return { status: res.status, body: (await res.json()) as { status: string }, jobs: row?.jobs };
+    }));
+    expect(answers.every((a) => a.status === 200 && a.jobs === 1)).toBe(true);
+    expect(answers.filter((a) => a.body.status === 'stored')).toHaveLength(20);
+    expect(await count('deliveries')).toBe(20);
+    expect(await count('jobs')).toBe(20);
+  });
+
+  it('fails only the delivery the database refuses when it arrives with others', async () => {
+    // PostgreSQL's jsonb has no place for U+0000: that delivery cannot be stored, the others must be.
+    const bad = JSON.stringify({ object_kind: 'push', note: 'nul \u0000 here' });
+    const answers = await Promise.all([
+      deliver({ ...pushHeaders(), 'Idempotency-Key': 'good-1' }, pushBody),
+      deliver({ ...pushHeaders(), 'Idempotency-Key': 'bad' }, bad),
+      deliver({ ...pushHeaders(), 'Idempotency-Key': 'good-2' }, pushBody),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 500, 200]);
+    expect((await t.deps.sql`select dedupe_key from deliveries order by dedupe_key`).map((r) => r.dedupeKey)).toEqual(['good-1', 'good-2']);
+  });
+
+  it('answers 413 for a body over the limit, whether its Content-Length says so or it streams without one', async () => {
+    expect((await deliver({ ...pushHeaders(), 'content-length': String(6 * 1024 * 1024) }, pushBody)).status).toBe(413);
+    expect((await deliver({ ...pushHeaders(), 'Idempotency-Key': 'huge' }, JSON.stringify({ object_kind: 'push', x: 'x'.repeat(6 * 1024 * 1024) }))).status).toBe(413);
+    expect(await count('deliveries')).toBe(0);
+    expect((await deliver({ ...pushHeaders(), 'content-length': String(Buffer.byteLength(pushBody)) }, pushBody)).status).toBe(200);
+  });
+
   it('answers 200 to kinds it does not process and to a body that is not JSON, keeping both', async () => {
     expect((await deliver({ ...pushHeaders(), 'Idempotency-Key': 'k1', 'X-Gitlab-Event': 'Wiki Page Hook' }, '{"object_kind":"wiki_page"}')).status).toBe(200);
     expect((await deliver({ ...pushHeaders(), 'Idempotency-Key': 'k2' }, 'not json at all')).status).toBe(200);
