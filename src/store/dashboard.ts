@@ -1,5 +1,5 @@
 import type { Sql } from './database.js';
-import type { SessionFilters } from './sessions.js';
+import { projectFilter, type SessionFilters } from './sessions.js';
 
 /** Sessions per UTC day (by when they started, else first seen) for the dashboard's chart. */
 export async function sessionsPerDay(sql: Sql, f: SessionFilters & { from: Date; to: Date }): Promise<{ day: Date; n: number }[]> {
@@ -7,7 +7,7 @@ export async function sessionsPerDay(sql: Sql, f: SessionFilters & { from: Date;
     select date_trunc('day', sort_at, 'UTC') as day, count(*)::int as n from sessions
     where sort_at >= ${f.from} and sort_at < ${f.to}
       ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
-      ${f.project !== undefined ? sql`and (project_path = ${f.project} or project_id = ${f.project})` : sql``}
+      ${f.project !== undefined ? projectFilter(sql, f.project) : sql``}
       ${f.flowType !== undefined ? sql`and flow_type = ${f.flowType}` : sql``}
       ${f.status !== undefined ? sql`and status = ${f.status}` : sql``}
     group by 1 order by 1`;

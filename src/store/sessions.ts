@@ -125,7 +125,7 @@ export async function listSessions(sql: Sql, f: SessionFilters, limit: number, a
     select *, (extract(epoch from sort_at) * 1000000)::bigint as sort_us from sessions
     where true
       ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
-      ${f.project !== undefined ? sql`and (project_path = ${f.project} or project_id = ${f.project})` : sql``}
+      ${f.project !== undefined ? projectFilter(sql, f.project) : sql``}
       ${f.projectId !== undefined ? sql`and project_id = ${f.projectId}` : sql``}
       ${f.userId !== undefined ? sql`and user_id = ${f.userId}` : sql``}
       ${f.flowType !== undefined ? sql`and flow_type = ${f.flowType}` : sql``}
@@ -176,4 +176,9 @@ export async function addSessionActivity(sql: Sql, updates: readonly { sessionId
 export async function sessionsByIds(sql: Sql, ids: readonly string[]): Promise<{ sessionId: string; projectPath: string | null; endedAt: Date | null }[]> {
   return sql<{ sessionId: string; projectPath: string | null; endedAt: Date | null }[]>`
     select session_id, project_path, ended_at from sessions where session_id = any(${ids as string[]}::text[])`;
+}
+
+/** A project by path ("group/project": always a slash) or by GitLab's numeric id: one indexed column either way. */
+export function projectFilter(sql: Sql, project: string) {
+  return project.includes('/') ? sql`and project_path = ${project}` : sql`and project_id = ${project}`;
 }

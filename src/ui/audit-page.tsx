@@ -62,7 +62,7 @@ export const AuditPage: FC<{ who: SignedIn; filters: PageFilters; error: string 
         <p class="muted">The whole chain is proven by <code>flowtrail verify</code> (or <code>POST /api/v1/integrity/verify</code>); exports with <code>bundle=true</code> verify offline.</p>
       </div>
 
-      <h2>Open alerts <span class="muted">({data.window.from.toISOString().slice(0, 10)} to {new Date(data.window.to.getTime() - 1).toISOString().slice(0, 10)})</span></h2>
+      <h2>Open alerts <span class="muted">(all projects, {data.window.from.toISOString().slice(0, 10)} to {new Date(data.window.to.getTime() - 1).toISOString().slice(0, 10)})</span></h2>
       {data.alerts.length === 0 ? <p class="muted">No alerts in this window: no untraced agent commits, unknown session references, rejected pushes, lifecycle violations or unverified authorizations.</p> : (
         <>
           <div class="cards">{data.alerts.map((a) => (

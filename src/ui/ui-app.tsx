@@ -122,7 +122,7 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
       listEvents(deps.sql, eventFilters, PAGE + 1, before === undefined ? undefined : { before }),
       sessionsPerDay(deps.sql, { ...sf, from, to }),
       alertCounts(deps.sql, ALERT_TYPES, from, to),
-      Promise.all(ALERT_TYPES.map((type) => listEvents(deps.sql, { type, from, to, project: filters.project, username: filters.user }, 5))).then((xs) => viewEvents(xs.flat()).sort((x, y) => y.seq - x.seq).slice(0, 10)),
+      Promise.all(ALERT_TYPES.map((type) => listEvents(deps.sql, { type, from, to }, 5))).then((xs) => viewEvents(xs.flat()).sort((x, y) => y.seq - x.seq).slice(0, 10)),
       logStatus(deps),
     ]);
     const sessions = rows.slice(0, PAGE);

@@ -88,6 +88,10 @@ describe('pages in Chromium (playwright-core)', () => {
     await page.waitForURL(/compare\?a=demo-1001&b=demo-1004/);
     await expect(page.locator('table.compare .diff-only').count()).resolves.toBeGreaterThan(0);
     await screenshot(page, 'compare');
+    await page.click('header >> text=API');
+    await page.waitForURL(/\/api\/v1\/docs$/);
+    await expect(page.locator('body').textContent()).resolves.toContain('/api/v1/sessions');
+    await screenshot(page, 'api-docs');
     expect(errors).toEqual([]);
   });
 
