@@ -27,7 +27,7 @@ export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFil
   if (cp === null) throw new Error('the log has no signed checkpoint yet');
   await recordEvents(sql, [{
     eventId: randomUUID(), type: 'audit_export_performed', sessionId: null,
-    occurredAt: new Date().toISOString(), source: 'system',
+    occurredAt: new Date().toISOString(), source: 'system', username: o.actor.username,
     data: { format: 'bundle', tree_size: cp.treeSize, actor: o.actor, channel: o.channel },
   }]);
   const selected: { seq: number; leaf: string; textSalt: Buffer | null; texts: Record<string, unknown> | null }[] = [];

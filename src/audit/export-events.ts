@@ -23,6 +23,8 @@ export async function* exportEvents(sql: Sql, o: ExportOptions): AsyncGenerator<
     sessionId: null,
     occurredAt: new Date().toISOString(),
     source: 'system',
+    // The reader, for the user filters of the API and the dashboard.
+    username: o.actor.username,
     data: { format: o.format, filters: filtersForRecord(o.filters), actor: o.actor, channel: o.channel },
   }]);
   const preamble = exportPreamble(o.format);

@@ -1,8 +1,21 @@
+import type { StoredEvent } from './audit-reads.js';
 import type { Sql } from './database.js';
 import { projectFilter, type SessionFilters } from './sessions.js';
 
-/** Sessions per UTC day (by when they started, else first seen) for the dashboard's chart. */
+/**
+ * Sessions per UTC day (by when they started, else first seen) for the
+ * dashboard's chart. Without a user or project filter it reads the counts the
+ * triggers of migration 0006 keep; with one, that filter's index.
+ */
 export async function sessionsPerDay(sql: Sql, f: SessionFilters & { from: Date; to: Date }): Promise<{ day: Date; n: number }[]> {
+  if (f.username === undefined && f.project === undefined) {
+    return sql<{ day: Date; n: number }[]>`
+      select day::timestamp at time zone 'UTC' as day, sum(n)::int as n from session_day_counts
+      where day >= (${f.from}::timestamptz at time zone 'UTC')::date and day < (${f.to}::timestamptz at time zone 'UTC')::date
+        ${f.flowType !== undefined ? sql`and flow_type = ${f.flowType}` : sql``}
+        ${f.status !== undefined ? sql`and status = ${f.status}` : sql``}
+      group by day having sum(n) > 0 order by day`;
+  }
   return sql<{ day: Date; n: number }[]>`
     select date_trunc('day', sort_at, 'UTC') as day, count(*)::int as n from sessions
     where sort_at >= ${f.from} and sort_at < ${f.to}
@@ -13,10 +26,76 @@ export async function sessionsPerDay(sql: Sql, f: SessionFilters & { from: Date;
     group by 1 order by 1`;
 }
 
-/** How many events of each alert type occurred in a window, newest first per type. */
+const TYPE_NAME = /^[a-z_]+$/;
+
+/** Event type names as SQL literals (checked), so that the planner can prove a partial index's predicate. */
+function typeList(sql: Sql, types: readonly string[]) {
+  if (types.length === 0 || !types.every((t) => TYPE_NAME.test(t))) throw new Error('alert types must be event type names');
+  return sql.unsafe(types.map((t) => `'${t}'`).join(', '));
+}
+
+/**
+ * How many events of each alert type occurred in a window. The types are
+ * written into the SQL as literals (checked names) so that the planner can
+ * use the partial index of migration 0006.
+ */
 export async function alertCounts(sql: Sql, types: readonly string[], from: Date, to: Date): Promise<{ type: string; n: number; latest: Date }[]> {
+  const list = typeList(sql, types);
   return sql<{ type: string; n: number; latest: Date }[]>`
     select type, count(*)::int as n, max(occurred_at) as latest from audit_events
-    where type = any(${types as string[]}::text[]) and occurred_at >= ${from} and occurred_at < ${to}
+    where type in (${list}) and occurred_at >= ${from} and occurred_at < ${to}
     group by type order by n desc`;
+}
+
+/** The newest alerts of a window, all types together (the same partial index). */
+export async function recentAlerts(sql: Sql, types: readonly string[], from: Date, to: Date, limit: number): Promise<StoredEvent[]> {
+  const list = typeList(sql, types);
+  return sql<StoredEvent[]>`
+    select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
+    where type in (${list}) and occurred_at >= ${from} and occurred_at < ${to}
+    order by occurred_at desc, seq desc limit ${limit}`;
+}
+
+export interface DashboardEventFilters {
+  type?: string;
+  username?: string;
+  project?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** Keyset position in the dashboard's order: occurred_at (microseconds) and seq, newest first. */
+export interface EventCursor {
+  occurredUs: number;
+  seq: number;
+}
+
+/**
+ * The dashboard's events, newest first by when they occurred. A person's or a
+ * project's events are those of their sessions (read through the sessions'
+ * index) and the session-less events naming them (a small partial index), so
+ * neither filter scans the log.
+ */
+export async function dashboardEvents(sql: Sql, f: DashboardEventFilters, limit: number, before?: EventCursor): Promise<(StoredEvent & { occurredUs: number })[]> {
+  const common = sql`
+    ${f.type !== undefined ? sql`and type = ${f.type}` : sql``}
+    ${f.from !== undefined ? sql`and occurred_at >= ${f.from}` : sql``}
+    ${f.to !== undefined ? sql`and occurred_at < ${f.to}` : sql``}
+    ${before !== undefined ? sql`and (occurred_at, seq) < ('epoch'::timestamptz + ${before.occurredUs}::bigint * interval '1 microsecond', ${before.seq})` : sql``}`;
+  const columns = sql`seq, leaf, leaf_hash, text_salt, texts, purged_at, occurred_at, (extract(epoch from occurred_at) * 1000000)::bigint as occurred_us`;
+  if (f.username === undefined && f.project === undefined) {
+    return sql`select ${columns} from audit_events where true ${common} order by occurred_at desc, seq desc limit ${limit}` as Promise<(StoredEvent & { occurredUs: number })[]>;
+  }
+  const ofSessions = sql`select session_id from sessions where true
+    ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
+    ${f.project !== undefined ? projectFilter(sql, f.project) : sql``}`;
+  return sql`
+    select * from (
+      (select ${columns} from audit_events where session_id in (${ofSessions}) ${common} order by occurred_at desc, seq desc limit ${limit})
+      union all
+      (select ${columns} from audit_events where session_id is null
+        ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
+        ${f.project !== undefined ? sql`and project_path = ${f.project}` : sql``}
+        ${common} order by occurred_at desc, seq desc limit ${limit})
+    ) e order by occurred_at desc, seq desc limit ${limit}` as Promise<(StoredEvent & { occurredUs: number })[]>;
 }

@@ -17,4 +17,4 @@ export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type 
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
 export { insertWebSession, findWebSession, deleteWebSession, deleteExpiredWebSessions, type WebSessionRow } from './web-sessions.js';
-export { sessionsPerDay, alertCounts } from './dashboard.js';
+export { sessionsPerDay, alertCounts, recentAlerts, dashboardEvents, type DashboardEventFilters, type EventCursor } from './dashboard.js';

@@ -3,7 +3,7 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { resourcesOf, sessionView, viewEvents } from '../audit/index.js';
 import { can, type SignedIn } from '../auth/index.js';
 import { decodeCursor, encodeCursor } from '../api/query.js';
-import { alertCounts, countPending, getSession, listEvents, listSessions, logSize, sessionEvents, sessionsPerDay, type SessionFilters, type SessionRow } from '../store/index.js';
+import { alertCounts, countPending, dashboardEvents, getSession, listSessions, logSize, recentAlerts, sessionEvents, sessionsPerDay, type SessionFilters, type SessionRow } from '../store/index.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { AuditPage, type LogStatus } from './audit-page.js';
 import { ComparePage, type Side } from './compare-page.js';
@@ -17,7 +17,7 @@ import { createSignInRoutes } from './sign-in-routes.js';
 
 const PAGE = 20;
 const isSessionCursor = (v: unknown): v is [number, string] => Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
-const isSeqCursor = (v: unknown): v is number => Number.isSafeInteger(v);
+const isEventCursor = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && Number.isSafeInteger(v[1]);
 const cursorOf = <T,>(raw: string | undefined, check: (v: unknown) => v is T): T | undefined => {
   if (raw === undefined) return undefined;
   try {
@@ -115,14 +115,14 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
     const to = bounds.to ?? new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + 86_400_000);
     const from = bounds.from ?? new Date(to.getTime() - 30 * 86_400_000);
     const after = cursorOf(filters.cursor, isSessionCursor);
-    const before = cursorOf(filters.events_cursor, isSeqCursor);
+    const before = cursorOf(filters.events_cursor, isEventCursor);
     const eventFilters = { type: filters.type, username: filters.user, project: filters.project, from: bounds.from, to: bounds.to };
-    const [rows, events, perDay, alerts, recentAlerts, log] = await Promise.all([
+    const [rows, events, perDay, alerts, latestAlerts, log] = await Promise.all([
       listSessions(deps.sql, sf, PAGE + 1, after === undefined ? undefined : { sortUs: after[0], sessionId: after[1] }),
-      listEvents(deps.sql, eventFilters, PAGE + 1, before === undefined ? undefined : { before }),
+      dashboardEvents(deps.sql, eventFilters, PAGE + 1, before === undefined ? undefined : { occurredUs: before[0], seq: before[1] }),
       sessionsPerDay(deps.sql, { ...sf, from, to }),
       alertCounts(deps.sql, ALERT_TYPES, from, to),
-      Promise.all(ALERT_TYPES.map((type) => listEvents(deps.sql, { type, from, to }, 5))).then((xs) => viewEvents(xs.flat()).sort((x, y) => y.seq - x.seq).slice(0, 10)),
+      recentAlerts(deps.sql, ALERT_TYPES, from, to, 10).then(viewEvents),
       logStatus(deps),
     ]);
     const sessions = rows.slice(0, PAGE);
@@ -133,8 +133,8 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
       sessions: sessions.map(sessionView),
       nextSessions: rows.length > PAGE && lastS !== undefined ? encodeCursor([lastS.sortUs, lastS.sessionId]) : null,
       events: viewEvents(evs),
-      nextEvents: events.length > PAGE && lastE !== undefined ? encodeCursor(lastE.seq) : null,
-      perDay, window: { from, to }, alerts, recentAlerts, log,
+      nextEvents: events.length > PAGE && lastE !== undefined ? encodeCursor([lastE.occurredUs, lastE.seq]) : null,
+      perDay, window: { from, to }, alerts, recentAlerts: latestAlerts, log,
       exportQuery: { type: filters.type, user: filters.user, project: filters.project, from: bounds.from?.toISOString(), to: bounds.to?.toISOString() },
     };
     return c.html(<AuditPage who={who} filters={filters} error={error} data={data} />, error === null ? 200 : 400);
