@@ -200,6 +200,10 @@ export const catalog = {
     description: 'An API token was revoked.',
     schema: fields({ token_id: z.string() }), ingestable: false, textFields: [],
   }),
+  user_signed_in: entry({
+    description: 'Someone signed in to the pages (with GitLab or an API token): who, with which role, and how; the audit trail of who reads the audit trail.',
+    schema: fields({ method: z.enum(['gitlab', 'token']), role: z.string() }), ingestable: false, textFields: [],
+  }),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type EventName = keyof typeof catalog;

@@ -1,8 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { can, createGitlabOAuth, type GitlabOAuth } from '../auth/index.js';
+import { can, createGitlabOAuth, type GitlabOAuth, type GitlabUser } from '../auth/index.js';
 import { SignInPage } from './sign-in-page.js';
 import { safeReturnTo } from './safe-return.js';
 import { checkCsrf, originOk } from './csrf.js';
@@ -51,6 +51,7 @@ export function createSignInRoutes(deps: AppDeps, options: { fetch?: typeof fetc
       return page(c, returnTo, 'That token is not valid (unknown or revoked).', 401);
     }
     if (principal.role === 'ingest' || !can(principal.role, 'read')) return page(c, returnTo, 'An ingest token can send events but not read them: use a user, auditor or admin token.', 403);
+    await recordSignIn(deps, { method: 'token', role: principal.role, username: principal.username, token_id: principal.tokenId });
     await deps.webSessions.open(c, { method: 'token', role: principal.role, username: principal.username, displayName: principal.username, tokenId: principal.tokenId });
     deleteCookie(c, SIGN_IN_CSRF, { path: '/-/', secure });
     return c.redirect(returnTo, 303);
@@ -79,14 +80,18 @@ export function createSignInRoutes(deps: AppDeps, options: { fetch?: typeof fetc
     if (saved === null || typeof state !== 'string' || !sameString(saved.state, state) || typeof code !== 'string' || code === '') {
       return page(c, '/-/duo/sessions', 'The sign-in with GitLab expired or was not started here. Please try again.', 400);
     }
+    let user: GitlabUser;
+    let role: Awaited<ReturnType<GitlabOAuth['roleOf']>>;
     try {
-      const user = await oauth.finish(code, saved.verifier);
-      const role = await oauth.roleOf(user);
-      await deps.webSessions.open(c, { method: 'gitlab', role, username: user.username, displayName: user.name ?? user.username, gitlabUserId: user.id });
+      user = await oauth.finish(code, saved.verifier);
+      role = await oauth.roleOf(user);
     } catch (e) {
+      // These messages are written for the person signing in (and carry no token).
       deps.log.warn({ err: { message: e instanceof Error ? e.message : 'error' } }, 'GitLab sign-in failed');
       return page(c, saved.returnTo, e instanceof Error ? e.message : 'GitLab sign-in failed.', 502);
     }
+    await recordSignIn(deps, { method: 'gitlab', role, username: user.username, gitlab_user_id: user.id });
+    await deps.webSessions.open(c, { method: 'gitlab', role, username: user.username, displayName: user.name ?? user.username, gitlabUserId: user.id });
     return c.redirect(safeReturnTo(saved.returnTo), 302);
   });
 
@@ -97,6 +102,14 @@ export function createSignInRoutes(deps: AppDeps, options: { fetch?: typeof fetc
     return c.redirect('/-/sign_in', 303);
   });
   return app;
+}
+
+/** A sign-in is an audit event, committed before the browser session exists. */
+async function recordSignIn(deps: AppDeps, who: { method: 'gitlab' | 'token'; role: string; username: string | null; token_id?: string; gitlab_user_id?: string }): Promise<void> {
+  await deps.integrator.append([{
+    eventId: randomUUID(), type: 'user_signed_in', sessionId: null, occurredAt: new Date().toISOString(),
+    source: 'system', sourceType: 'web', username: who.username, data: who,
+  }]);
 }
 
 function sameString(a: string, b: unknown): boolean {

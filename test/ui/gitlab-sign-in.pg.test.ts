@@ -85,6 +85,11 @@ describe('sign-in with GitLab (authorization code with PKCE), GitLab played by m
     expect(list).toContain('s-dana');
     expect(list).not.toContain('s-other');
     expect((await dana.web.get('/-/duo/sessions/s-other')).status).toBe(404);
+    await t.deps.integrator.integrate();
+    const signIns = (await (await t.get('/api/v1/audit-events?type=user_signed_in', await t.token('auditor'))).json()) as { events: { username: string; data: { role: string; method: string; gitlab_user_id: string } }[] };
+    expect(signIns.events.map((e) => [e.username, e.data.role, e.data.method, e.data.gitlab_user_id]).reverse()).toEqual([
+      ['root', 'admin', 'gitlab', '1'], ['ccompliance', 'auditor', 'gitlab', '7'], ['dwhitfield', 'user', 'gitlab', '1187'],
+    ]);
   });
 
   it('refuses a callback that GitLab or this browser did not start, and explains what failed', async () => {

@@ -40,6 +40,11 @@ describe('pages: sign-in, roles, filters, and what a page never shows', () => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/ftk_/);
     expect((await web.get('/-/duo/sessions')).status).toBe(200);
+    // Who signed in is itself recorded, before the browser session exists.
+    await t.deps.integrator.integrate();
+    const events = (await (await t.get('/api/v1/audit-events?type=user_signed_in', await t.token('auditor'))).json()) as { events: { username: string; source: string; data: Record<string, unknown> }[] };
+    expect(events.events).toEqual([expect.objectContaining({ username: 'dwhitfield', source: 'system', data: expect.objectContaining({ method: 'token', role: 'user' }) })]);
+    expect(JSON.stringify(events)).not.toContain('ftk_');
   });
 
   it('refuses a sign-in without the form\'s CSRF token, from another origin, with a bad or an ingest token; never redirects off-site', async () => {
