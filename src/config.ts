@@ -46,7 +46,11 @@ export interface Config {
     readonly sinkDir?: string;
     readonly sinkUrl?: string;
   };
-  readonly hook: { readonly url?: string; readonly token?: string; readonly mode: HookMode; readonly onError: HookOnError; readonly timeoutMs: number };
+  readonly hook: {
+    readonly url?: string; readonly token?: string; readonly mode: HookMode; readonly onError: HookOnError; readonly timeoutMs: number;
+    /** Where the pre-receive hook keeps decisions it could not report (default: a directory in the system's temp dir). */
+    readonly spoolDir?: string;
+  };
   readonly log: { readonly level: LogLevel };
 }
 
@@ -184,6 +188,7 @@ export function loadConfig(env: Env = {}): Config {
       mode: oneOf<HookMode>('FLOWTRAIL_HOOK_MODE', ['enforce', 'warn', 'off'], 'enforce'),
       onError: oneOf<HookOnError>('FLOWTRAIL_HOOK_ON_ERROR', ['reject', 'allow'], 'reject'),
       timeoutMs: int('FLOWTRAIL_HOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+      spoolDir: get('FLOWTRAIL_HOOK_SPOOL_DIR'),
     },
     log: { level: oneOf<LogLevel>('FLOWTRAIL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
   };

@@ -24,7 +24,8 @@ const pushDecision = () => fields({
   accepted: z.boolean(),
   refs: z.array(z.looseObject({ ref: z.string(), old: z.string(), new: z.string() })),
   commits: z.number().int().nonnegative(),
-  agent_commits: z.number().int().nonnegative(),
+  /** Null when the hook could not ask the service (`unchecked: true`, with the `reason`). */
+  agent_commits: z.number().int().nonnegative().nullable(),
   sessions: z.record(z.string(), z.number().int()),
   findings: z.array(z.looseObject({ sha: z.string(), code: z.string(), reason: z.string() })),
 });

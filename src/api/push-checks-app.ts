@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
 import { createAgentMatcher } from '../gitlab/index.js';
-import { checkPush, type PushCheckRequest, type PushCheckResult } from '../hooks/index.js';
+import { checkPush, type PushCheckRequest, type PushCheckResult, type UncheckedPush } from '../hooks/index.js';
 import { limitBody } from '../ingest/body-limit.js';
 import { sanitizeEvent } from '../ingest/sanitize-event.js';
 import { listAgentAccounts, sessionsByIds } from '../store/index.js';
@@ -25,6 +25,12 @@ export const pushCheckRequestSchema = z.object({
   mode: z.enum(['enforce', 'warn']),
   dry_run: z.boolean().optional(),
   references: z.enum(['agent', 'all']).optional(),
+  unchecked: z.object({
+    report_id: z.uuid(),
+    reason: z.string().max(2000),
+    decided_at: z.iso.datetime({ offset: true }),
+    accepted: z.boolean(),
+  }).optional(),
   refs: z.array(z.object({ old: objectId, new: objectId, ref: z.string().min(1).max(4096) })).max(100_000),
   commits: z.array(z.object({
     sha: objectId,
@@ -58,6 +64,7 @@ export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
       throw new AppError('invalid', `${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const req: PushCheckRequest = parsed.data;
+    if (req.unchecked !== undefined) return c.json(await recordUnchecked(deps, req, req.unchecked), 200);
     const isAgent = createAgentMatcher({ patterns: deps.config.gitlab.agentUsernames, known: await listAgentAccounts(deps.sql) });
     const result: PushCheckResult = await checkPush(req, {
       isAgent,
@@ -65,35 +72,66 @@ export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
     });
     if (req.dry_run !== true) {
       const sessionIds = Object.keys(result.sessions);
-      const event = sanitizeEvent(deps.sanitizer, {
+      result.event_id = await recordDecision(deps, req, {
         eventId: randomUUID(),
-        type: result.decision === 'accepted' ? 'duo_flow_push_checked' : 'duo_flow_push_rejected',
+        rejected: result.decision === 'rejected',
         // A push serving one session shows on that session's timeline.
         sessionId: sessionIds.length === 1 ? sessionIds[0]! : null,
         occurredAt: new Date().toISOString(),
-        source: 'git_hook',
-        sourceType: 'pre-receive',
-        sourceId: req.gl_repository ?? undefined,
-        projectPath: req.project_path,
-        username: req.username,
         data: {
-          mode: req.mode,
           accepted: result.decision === 'accepted' || req.mode === 'warn',
-          protocol: req.protocol,
-          pusher: { username: req.username, gl_id: req.gl_id },
-          project: { path: req.project_path, repository: req.gl_repository },
-          refs: req.refs,
           commits: result.commits,
           agent_commits: result.agent_commits,
           sessions: result.sessions,
           findings: result.findings,
         },
       });
-      await deps.integrator.append([event]);
-      result.event_id = event.eventId;
     }
     deps.metrics.inc('flowtrail_push_checks_total', { decision: result.decision, mode: req.mode });
     return c.json(result, 200);
   });
   return app;
+}
+
+/** The audit event of a push decision, sanitized (trailers and names are the pusher's input). */
+async function recordDecision(deps: AppDeps, req: PushCheckRequest, d: { eventId: string; rejected: boolean; sessionId: string | null; occurredAt: string; data: Record<string, unknown> }): Promise<string> {
+  const event = sanitizeEvent(deps.sanitizer, {
+    eventId: d.eventId,
+    type: d.rejected ? 'duo_flow_push_rejected' : 'duo_flow_push_checked',
+    sessionId: d.sessionId,
+    occurredAt: d.occurredAt,
+    source: 'git_hook',
+    sourceType: 'pre-receive',
+    sourceId: req.gl_repository ?? undefined,
+    projectPath: req.project_path,
+    username: req.username,
+    data: {
+      mode: req.mode,
+      protocol: req.protocol,
+      pusher: { username: req.username, gl_id: req.gl_id },
+      project: { path: req.project_path, repository: req.gl_repository },
+      refs: req.refs,
+      ...d.data,
+    },
+  });
+  await deps.integrator.append([event]);
+  return event.eventId;
+}
+
+/**
+ * A push the hook decided alone while the service was unreachable, reported
+ * when it could reach it again: recorded as it happened (when, why, what the
+ * fail policy decided), never checked after the fact. The report id makes a
+ * repeated report a duplicate, not a second event.
+ */
+async function recordUnchecked(deps: AppDeps, req: PushCheckRequest, u: UncheckedPush): Promise<PushCheckResult> {
+  const eventId = await recordDecision(deps, req, {
+    eventId: u.report_id,
+    rejected: !u.accepted,
+    sessionId: null,
+    occurredAt: new Date(u.decided_at).toISOString(),
+    data: { accepted: u.accepted, unchecked: true, reason: u.reason, commits: req.commits.length, agent_commits: null, sessions: {}, findings: [] },
+  });
+  deps.metrics.inc('flowtrail_push_checks_total', { decision: u.accepted ? 'unchecked_accepted' : 'unchecked_rejected', mode: req.mode });
+  return { decision: u.accepted ? 'accepted' : 'rejected', mode: req.mode, commits: req.commits.length, agent_commits: 0, sessions: {}, findings: [], event_id: eventId };
 }

@@ -8,7 +8,15 @@ export async function requestPushCheck(hook: { url?: string; token?: string; tim
   const res = await postJson(`${hook.url}/api/v1/push-checks`, hook.token, req, hook.timeoutMs);
   if (res.status === 200 && isResult(res.body)) return res.body;
   const message = (res.body as { message?: unknown } | null)?.message;
-  throw new Error(`the service answered ${res.status}${typeof message === 'string' ? `: ${message.slice(0, 300)}` : ''}`);
+  throw new ServiceRefusal(res.status, `the service answered ${res.status}${typeof message === 'string' ? `: ${message.slice(0, 300)}` : ''}`);
+}
+
+/** The service answered, but not with a decision. */
+export class ServiceRefusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'ServiceRefusal';
+  }
 }
 
 function isResult(b: unknown): b is PushCheckResult {

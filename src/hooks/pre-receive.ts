@@ -1,7 +1,9 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { requestPushCheck } from './check-request.js';
 import { readNewCommits } from './read-new-commits.js';
+import type { PushCheckRequest } from './push-check.js';
 import { readUpdates } from './read-updates.js';
+import { flushSpool, spoolDirOf, spoolUnchecked } from './spool.js';
 
 export interface HookIo {
   env: NodeJS.ProcessEnv;
@@ -26,12 +28,13 @@ export async function preReceive(stdin: string, io: HookIo): Promise<number> {
   }
   const { mode, onError } = config.hook;
   if (mode === 'off') return 0;
+  const spool = spoolDirOf(config.hook.spoolDir);
+  let req: Omit<PushCheckRequest, 'unchecked'> | null = null;
   try {
     const project = io.env.GL_PROJECT_PATH;
     if (project === undefined || project === '') throw new Error('GL_PROJECT_PATH is not set (GitLab sets it for server hooks)');
     const refs = readUpdates(stdin);
-    const commits = await readNewCommits(refs, { cwd: io.cwd, env: io.env });
-    const result = await requestPushCheck(config.hook, {
+    req = {
       project_path: project,
       protocol: io.env.GL_PROTOCOL ?? null,
       username: io.env.GL_USERNAME ?? null,
@@ -39,8 +42,12 @@ export async function preReceive(stdin: string, io: HookIo): Promise<number> {
       gl_repository: io.env.GL_REPOSITORY ?? null,
       mode,
       refs,
-      commits,
-    });
+      commits: [],
+    };
+    req.commits = await readNewCommits(refs, { cwd: io.cwd, env: io.env });
+    const result = await requestPushCheck(config.hook, req);
+    // The service answers again: report what was decided without it meanwhile.
+    await flushSpool(spool, config.hook);
     for (const f of result.findings) io.print(`GL-HOOK-ERR: ${f.short_sha}: ${f.reason}`);
     if (result.decision === 'accepted') return 0;
     if (mode === 'warn') {
@@ -49,7 +56,13 @@ export async function preReceive(stdin: string, io: HookIo): Promise<number> {
     }
     return 1;
   } catch (e) {
-    return cannotCheck(io, e instanceof Error ? e.message : String(e), onError);
+    const reason = e instanceof Error ? e.message : String(e);
+    if (req !== null) {
+      await spoolUnchecked(spool, req, reason, onError === 'allow').catch((err: unknown) => {
+        io.print(`flowtrail: could not keep this decision for a later report in ${spool}: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    }
+    return cannotCheck(io, reason, onError);
   }
 }
 

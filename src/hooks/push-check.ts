@@ -48,6 +48,19 @@ export interface PushCheckRequest {
   dry_run?: boolean;
   /** `all`: also check the trailers of human commits (verify-repo); the hook checks agent commits only. */
   references?: 'agent' | 'all';
+  /** A push the hook decided on its own (the service was unreachable), reported later: recorded, not checked. */
+  unchecked?: UncheckedPush;
+}
+
+export interface UncheckedPush {
+  /** Idempotency key of the report (the audit event's id). */
+  report_id: string;
+  /** Why the hook could not ask the service. */
+  reason: string;
+  /** When the hook decided, RFC 3339. */
+  decided_at: string;
+  /** What FLOWTRAIL_HOOK_ON_ERROR decided. */
+  accepted: boolean;
 }
 
 export type FindingCode = 'untraced' | 'no_session_named' | 'unknown_session' | 'foreign_session' | 'session_ended';

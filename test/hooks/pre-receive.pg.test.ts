@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { useTestApp } from '../support/app.js';
@@ -46,7 +46,7 @@ describe('pre-receive hook: real pushes into a bare repository with the hooks in
     const hookEnv = (extra: Record<string, string> = {}) => ({
       ...env,
       GL_PROJECT_PATH: PROJECT, GL_PROTOCOL: 'ssh', GL_USERNAME: 'dwhitfield', GL_ID: 'user-1187', GL_REPOSITORY: 'project-4821',
-      FLOWTRAIL_URL: service.url, FLOWTRAIL_TOKEN: token,
+      FLOWTRAIL_URL: service.url, FLOWTRAIL_TOKEN: token, FLOWTRAIL_HOOK_SPOOL_DIR: join(repos.root, 'spool'),
       ...extra,
     });
     const push = (args: string[], extra: Record<string, string> = {}) => run('git', ['push', ...args], { cwd: repos.clone, env: hookEnv(extra) });
@@ -226,8 +226,9 @@ describe('pre-receive hook: real pushes into a bare repository with the hooks in
     expect(await decisions()).toHaveLength(before);
   });
 
-  it('follows FLOWTRAIL_HOOK_ON_ERROR when the service is down or refuses the token', async () => {
+  it('follows FLOWTRAIL_HOOK_ON_ERROR when the service is down or refuses the token, and reports those pushes once it answers', async () => {
     const r = await setup();
+    const spool = join(r.root, 'spool'); // as setup() sets it for every push
     const human = await commit(r.clone, r.env, { message: 'Human change', date: at(20) });
     const down = { FLOWTRAIL_URL: 'http://127.0.0.1:9', FLOWTRAIL_HOOK_TIMEOUT_SECONDS: '2' };
     const rejected = await r.push(['origin', 'main'], down);
@@ -242,6 +243,20 @@ describe('pre-receive hook: real pushes into a bare repository with the hooks in
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stderr).toMatch(/flowtrail: could not check this push .*FLOWTRAIL_HOOK_ON_ERROR=allow lets it pass unchecked/);
     expect(await r.remoteRef('refs/heads/main')).toBe(human);
+    // The three decisions made without the service wait in the spool (0600), and nothing was recorded yet.
+    const files = readdirSync(spool);
+    expect(files).toHaveLength(3);
+    expect(statSync(join(spool, files[0]!)).mode & 0o777).toBe(0o600);
+    expect((await decisions()).filter((e) => e.data.unchecked === true)).toHaveLength(0);
+    // The next push that reaches the service reports them, as they happened.
+    await commit(r.clone, r.env, { message: 'Another human change', date: at(21) });
+    expect((await r.push(['origin', 'main'])).code).toBe(0);
+    expect(readdirSync(spool)).toEqual([]);
+    const unchecked = (await decisions()).filter((e) => e.data.unchecked === true);
+    expect(unchecked.map((e) => [e.type, e.data.accepted])).toEqual([['duo_flow_push_rejected', false], ['duo_flow_push_rejected', false], ['duo_flow_push_checked', true]]);
+    expect(unchecked[0]!.data.reason).toMatch(/ECONNREFUSED/);
+    expect(unchecked[1]!.data.reason).toMatch(/the service answered 401/);
+    expect(unchecked[2]!.data).toMatchObject({ refs: [{ ref: 'refs/heads/main', old: r.base, new: human }], commits: 1, agent_commits: null });
   });
 
   it('installs idempotently and chains a pre-receive hook that was there before', async () => {

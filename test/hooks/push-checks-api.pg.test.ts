@@ -56,4 +56,16 @@ describe('POST /api/v1/push-checks', () => {
     expect(stored).toContain('[REDACTED:github_token:');
     expect(stored).toContain(body.event_id);
   });
+
+  it('records a push the hook decided alone, as it happened, once however often it is reported', async () => {
+    const ingest = await t.token('ingest');
+    const report = request([agentCommit([])], { unchecked: { report_id: '6f1c2a9e-3b7d-4c1e-9a2f-0d4b5c6e7f80', reason: 'connect ECONNREFUSED 10.0.0.5:8080', decided_at: '2026-03-10T14:20:05Z', accepted: true } });
+    for (let i = 0; i < 3; i++) expect((await post(ingest, report)).status).toBe(200);
+    await t.deps.integrator.integrate();
+    const events = (await (await t.get('/api/v1/audit-events?type=duo_flow_push_checked', await t.token('auditor'))).json()) as { events: { event_id: string; occurred_at: string; data: Record<string, unknown> }[] };
+    expect(events.events).toHaveLength(1);
+    expect(events.events[0]).toMatchObject({ event_id: '6f1c2a9e-3b7d-4c1e-9a2f-0d4b5c6e7f80', occurred_at: '2026-03-10T14:20:05.000Z', data: { unchecked: true, accepted: true, agent_commits: null, commits: 1, findings: [] } });
+    // Not checked after the fact: the untraced agent commit in it is not judged here.
+    expect((await post(ingest, request([], { unchecked: { report_id: 'not-a-uuid', reason: 'x', decided_at: '2026-03-10T14:20:05Z', accepted: true } }))).status).toBe(400);
+  });
 });
