@@ -36,7 +36,7 @@ insert into session_day_counts (day, flow_type, status, n)
 
 -- The open alerts of a time window: the alert types only (they are rare), so
 -- the index costs nothing for every other event. Must list the types of
--- ALERT_TYPES in src/ui/session-detail.ts (a test checks it).
+-- ALERT_TYPES (the catalog's alert: true types in src/events.ts; a test checks it).
 create index audit_events_alerts on audit_events (type, occurred_at)
   where type in ('duo_flow_untraced_agent_commit', 'duo_flow_unknown_session_reference', 'duo_flow_push_rejected',
                  'duo_flow_lifecycle_violation', 'duo_flow_authorization_unverified');

@@ -48,6 +48,8 @@ export interface CatalogEntry {
   readonly status?: SessionStatus;
   /** Top-level fields holding free text: they enter the leaf only as salted commitments. */
   readonly textFields: readonly string[];
+  /** A finding an auditor must look at: the dashboard's open alerts, a higher SIEM severity. */
+  readonly alert?: true;
 }
 
 export const SESSION_STATUSES = ['created', 'running', 'paused', 'completed', 'failed', 'stopped'] as const;
@@ -133,7 +135,7 @@ export const catalog = {
   }),
   duo_flow_authorization_unverified: entry({
     description: 'flowtrail could not verify the authorization of a starting session; the reason says why.',
-    schema: fields({ reason: z.string() }), ingestable: false, textFields: [],
+    schema: fields({ reason: z.string() }), alert: true, ingestable: false, textFields: [],
   }),
   duo_flow_resource_linked: entry({
     description: 'A GitLab object was tied to the session (by trailer, footer, merge, webhook or API activity).',
@@ -149,11 +151,11 @@ export const catalog = {
   }),
   duo_flow_untraced_agent_commit: entry({
     description: 'A commit authored by an agent identity carries no session trailer.',
-    schema: fields({ sha: z.string() }), ingestable: false, textFields: [],
+    schema: fields({ sha: z.string() }), alert: true, ingestable: false, textFields: [],
   }),
   duo_flow_unknown_session_reference: entry({
     description: 'A trailer or footer names a session that does not exist or belongs to another project.',
-    schema: fields({ reference: z.string(), reason: z.string() }), ingestable: false, textFields: [],
+    schema: fields({ reference: z.string(), reason: z.string() }), alert: true, ingestable: false, textFields: [],
   }),
   duo_flow_push_checked: entry({
     description: 'The pre-receive hook checked a push and accepted it: its refs, how many new and agent commits it had, and the sessions their trailers name.',
@@ -161,7 +163,7 @@ export const catalog = {
   }),
   duo_flow_push_rejected: entry({
     description: 'The pre-receive hook refused a push (or, in warn mode, would have and let it pass): the findings per commit, as the pusher read them.',
-    schema: pushDecision(), ingestable: false, textFields: [],
+    schema: pushDecision(), alert: true, ingestable: false, textFields: [],
   }),
   duo_flow_footer_restored: entry({
     description: 'flowtrail restored the session footer a person removed from a merge request description.',
@@ -170,7 +172,7 @@ export const catalog = {
   duo_flow_lifecycle_violation: entry({
     description: 'An event broke the session lifecycle (resumed without pause, after a terminal event, before start); the event itself is stored too.',
     schema: fields({ violating_event_id: z.string(), violating_type: z.string(), rule: z.string() }),
-    ingestable: false, textFields: [],
+    alert: true, ingestable: false, textFields: [],
   }),
   gitlab_audit_event: entry({
     description: 'Any other GitLab audit event received on the streaming destination, stored as it came (sanitized).',
@@ -209,6 +211,9 @@ export const catalog = {
 
 export type EventName = keyof typeof catalog;
 export const eventNames = Object.keys(catalog) as EventName[];
+
+/** The event types that are alerts (`alert: true`), in catalog order. */
+export const ALERT_TYPES = eventNames.filter((n) => (catalog[n] as CatalogEntry).alert === true);
 
 export function isEventName(s: unknown): s is EventName {
   return typeof s === 'string' && Object.hasOwn(catalog, s);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { SESSION_ID_PATTERN, SESSION_STATUSES, eventNames } from '../events.js';
+import type { SessionCursor } from '../store/index.js';
 
 /** An RFC 3339 date-time with offset, or a date (midnight UTC); REST's from/to and GraphQL's startDate/endDate. */
 export const dateSchema = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
@@ -52,4 +53,24 @@ export function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): 
     // reported below
   }
   throw new AppError('invalid', 'cursor: not a cursor this API issued');
+}
+
+const isSessionCursor = (v: unknown): v is [number, string] =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
+
+/** The keyset cursor of every session list (REST, GraphQL, the pages): sort_at in microseconds and the session id. */
+export function encodeSessionCursor(r: SessionCursor): string {
+  return encodeCursor([r.sortUs, r.sessionId]);
+}
+
+export function decodeSessionCursor(cursor: string): SessionCursor {
+  const [sortUs, sessionId] = decodeCursor(cursor, isSessionCursor);
+  return { sortUs, sessionId };
+}
+
+/** A keyset page read as limit + 1 rows: the page, and the cursor of the next one when there is more. */
+export function keysetPage<T>(rows: readonly T[], limit: number, cursorOf: (last: T) => string): { page: T[]; next: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, next: rows.length > limit && last !== undefined ? cursorOf(last) : null };
 }

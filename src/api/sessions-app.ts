@@ -4,11 +4,8 @@ import { resourcesOf, sessionView, viewEvents } from '../audit/index.js';
 import { can } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import { getSession, listSessions, sessionEvents } from '../store/index.js';
-import { decodeCursor, encodeCursor, parseQuery, sessionQuerySchema } from './query.js';
+import { decodeSessionCursor, encodeSessionCursor, keysetPage, parseQuery, sessionQuerySchema } from './query.js';
 import { requirePermission } from './require-permission.js';
-
-const isSessionCursor = (v: unknown): v is [number, string] =>
-  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
 
 /** GET /api/v1/sessions and /api/v1/sessions/:id. A `user` token sees only the sessions it initiated. */
 export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
@@ -23,18 +20,17 @@ export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
       if (username !== undefined && username !== p.username) throw new AppError('forbidden', 'a user token sees only its own sessions');
       username = p.username ?? '\u0000';
     }
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, isSessionCursor);
+    const after = q.cursor === undefined ? undefined : decodeSessionCursor(q.cursor);
     const rows = await listSessions(
       deps.sql,
       { username, project: q.project, flowType: q.flow_type, status: q.status, from: q.from, to: q.to },
       q.limit + 1,
-      after === undefined ? undefined : { sortUs: after[0], sessionId: after[1] },
+      after,
     );
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
+    const { page, next } = keysetPage(rows, q.limit, encodeSessionCursor);
     return c.json({
       sessions: page.map(sessionView),
-      next_cursor: rows.length > q.limit && last !== undefined ? encodeCursor([last.sortUs, last.sessionId]) : null,
+      next_cursor: next,
     });
   });
 

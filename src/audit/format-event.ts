@@ -1,6 +1,6 @@
 // One event in each export format. Names, descriptions and severities come
 // from the event catalog, so a new type needs no change here.
-import { catalog, isEventName } from '../events.js';
+import { ALERT_TYPES, catalog, isEventName } from '../events.js';
 import type { EventView } from './event-view.js';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv', 'cef', 'ocsf'] as const;
@@ -36,7 +36,7 @@ export function csvCell(value: unknown): string {
 }
 
 /** Findings a SIEM should notice get a higher severity (0-10 in CEF). */
-const ELEVATED = new Set(['duo_flow_lifecycle_violation', 'duo_flow_untraced_agent_commit', 'duo_flow_unknown_session_reference', 'duo_flow_push_rejected', 'duo_flow_authorization_unverified']);
+const ELEVATED = new Set<string>(ALERT_TYPES);
 function severity(type: string): number {
   if (ELEVATED.has(type)) return 7;
   return type === 'duo_flow_failed' || type === 'duo_flow_footer_restored' ? 5 : 3;

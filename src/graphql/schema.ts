@@ -1,5 +1,5 @@
 import { GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
-import { decodeCursor, encodeCursor } from '../api/query.js';
+import { decodeSessionCursor, encodeSessionCursor } from '../api/query.js';
 import { can } from '../auth/index.js';
 import { SESSION_ID_PATTERN } from '../events.js';
 import { getSession, listSessions, type SessionFilters } from '../store/index.js';
@@ -13,9 +13,6 @@ import { SessionStatusEnum, SessionType } from './session-type.js';
 
 /** GitLab's global id model of a Duo Agent Platform session (workflow). */
 export const WORKFLOW_MODEL = 'Ai::DuoWorkflows::Workflow';
-
-const isSessionCursor = (v: unknown): v is [number, string] =>
-  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
 
 interface SessionsArgs {
   projectId?: string | null;
@@ -58,7 +55,7 @@ const QueryType = new GraphQLObjectType<unknown, GraphqlContext>({
       },
       resolve: async (_root, args: SessionsArgs, ctx) => {
         const first = checkFirst(args.first);
-        const after = args.after == null ? undefined : decodeCursor(args.after, isSessionCursor);
+        const after = args.after == null ? undefined : decodeSessionCursor(args.after);
         const filters: SessionFilters = {
           projectId: args.projectId ?? undefined,
           userId: args.userId ?? undefined,
@@ -68,8 +65,8 @@ const QueryType = new GraphQLObjectType<unknown, GraphqlContext>({
           status: args.status ?? undefined,
         };
         if (!can(ctx.principal.role, 'read_all')) filters.username = ctx.principal.username ?? '\u0000';
-        const rows = await listSessions(ctx.sql, filters, first + 1, after === undefined ? undefined : { sortUs: after[0], sessionId: after[1] });
-        return toConnection(rows, first, (r) => encodeCursor([r.sortUs, r.sessionId]), (page) => createSessionNodes(ctx.sql, page));
+        const rows = await listSessions(ctx.sql, filters, first + 1, after);
+        return toConnection(rows, first, encodeSessionCursor, (page) => createSessionNodes(ctx.sql, page));
       },
     },
     duoFlowSession: {

@@ -1,4 +1,3 @@
-import type { HookMode } from '../config.js';
 import { postJson } from './post-json.js';
 import type { PushCheckRequest, PushCheckResult } from './push-check.js';
 
@@ -23,5 +22,3 @@ function isResult(b: unknown): b is PushCheckResult {
   const r = b as PushCheckResult | null;
   return r !== null && (r.decision === 'accepted' || r.decision === 'rejected') && Array.isArray(r.findings);
 }
-
-export type { HookMode };

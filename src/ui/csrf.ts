@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import type { SignedIn } from '../auth/index.js';
+import { safeEqual } from '../ingest/safe-equal.js';
 
 /** A browser names where a form came from; when it does, it must be this site. */
 export function originOk(c: Context, publicUrl: string): boolean {
@@ -14,9 +14,5 @@ export function originOk(c: Context, publicUrl: string): boolean {
 export async function checkCsrf(c: Context, who: SignedIn, publicUrl: string): Promise<boolean> {
   if (!originOk(c, publicUrl)) return false;
   const form = await c.req.parseBody();
-  const sent = form._csrf;
-  if (typeof sent !== 'string') return false;
-  const a = Buffer.from(sent);
-  const b = Buffer.from(who.csrfToken);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return safeEqual(typeof form._csrf === 'string' ? form._csrf : undefined, who.csrfToken);
 }

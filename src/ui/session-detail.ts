@@ -1,10 +1,6 @@
 import type { EventView } from '../audit/index.js';
+import { ALERT_TYPES } from '../events.js';
 
-/** Event types an auditor must look at. */
-export const ALERT_TYPES = [
-  'duo_flow_untraced_agent_commit', 'duo_flow_unknown_session_reference', 'duo_flow_push_rejected',
-  'duo_flow_lifecycle_violation', 'duo_flow_authorization_unverified',
-] as const;
 
 export interface Decision {
   step: unknown;

@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { can, createGitlabOAuth, type GitlabOAuth, type GitlabUser } from '../auth/index.js';
+import { safeEqual } from '../ingest/safe-equal.js';
 import { SignInPage } from './sign-in-page.js';
 import { safeReturnTo } from './safe-return.js';
 import { checkCsrf, originOk } from './csrf.js';
@@ -41,7 +42,7 @@ export function createSignInRoutes(deps: AppDeps, options: { fetch?: typeof fetc
     const form = await c.req.parseBody();
     const returnTo = safeReturnTo(form.return_to);
     const expected = await getSignedCookie(c, key, SIGN_IN_CSRF);
-    if (!originOk(c, deps.config.http.publicUrl) || typeof expected !== 'string' || !sameString(expected, form._csrf)) {
+    if (!originOk(c, deps.config.http.publicUrl) || typeof expected !== 'string' || !safeEqual(typeof form._csrf === 'string' ? form._csrf : undefined, expected)) {
       return page(c, returnTo, 'The form expired or did not come from this site. Please sign in again.', 403);
     }
     const token = typeof form.token === 'string' ? form.token.trim() : '';
@@ -77,7 +78,7 @@ export function createSignInRoutes(deps: AppDeps, options: { fetch?: typeof fetc
     }
     const { code, state, error } = c.req.query();
     if (error !== undefined) return page(c, saved?.returnTo ?? '/-/duo/sessions', `GitLab did not sign you in (${error.slice(0, 100)}).`, 401);
-    if (saved === null || typeof state !== 'string' || !sameString(saved.state, state) || typeof code !== 'string' || code === '') {
+    if (saved === null || typeof state !== 'string' || !safeEqual(state, saved.state) || typeof code !== 'string' || code === '') {
       return page(c, '/-/duo/sessions', 'The sign-in with GitLab expired or was not started here. Please try again.', 400);
     }
     let user: GitlabUser;
@@ -110,12 +111,5 @@ async function recordSignIn(deps: AppDeps, who: { method: 'gitlab' | 'token'; ro
     eventId: randomUUID(), type: 'user_signed_in', sessionId: null, occurredAt: new Date().toISOString(),
     source: 'system', sourceType: 'web', username: who.username, data: who,
   }]);
-}
-
-function sameString(a: string, b: unknown): boolean {
-  if (typeof b !== 'string') return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 

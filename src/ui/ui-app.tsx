@@ -2,26 +2,27 @@ import { Hono, type Context } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { resourcesOf, sessionView, viewEvents } from '../audit/index.js';
 import { can, type SignedIn } from '../auth/index.js';
-import { decodeCursor, encodeCursor } from '../api/query.js';
+import { decodeCursor, decodeSessionCursor, encodeCursor, encodeSessionCursor, keysetPage } from '../api/query.js';
 import { alertCounts, countPending, dashboardEvents, getSession, listSessions, logSize, recentAlerts, sessionEvents, sessionsPerDay, type SessionFilters, type SessionRow } from '../store/index.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { AuditPage, type LogStatus } from './audit-page.js';
 import { ComparePage, type Side } from './compare-page.js';
 import { MessagePage } from './message-page.js';
 import { dateBounds, parsePageFilters, type PageFilters } from './page-filters.js';
-import { ALERT_TYPES, sessionStory } from './session-detail.js';
+import { ALERT_TYPES } from '../events.js';
+import { sessionStory } from './session-detail.js';
 import { integrityOf, signedCheckpoint } from './session-integrity.js';
 import { SessionPage } from './session-page.js';
 import { SessionsPage } from './sessions-page.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 
 const PAGE = 20;
-const isSessionCursor = (v: unknown): v is [number, string] => Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
 const isEventCursor = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && Number.isSafeInteger(v[1]);
-const cursorOf = <T,>(raw: string | undefined, check: (v: unknown) => v is T): T | undefined => {
+/** A cursor in a page's link: one the service did not issue starts from the top rather than failing the page. */
+const cursorOf = <T,>(raw: string | undefined, decode: (raw: string) => T): T | undefined => {
   if (raw === undefined) return undefined;
   try {
-    return decodeCursor(raw, check);
+    return decode(raw);
   } catch {
     return undefined;
   }
@@ -61,14 +62,11 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
     if (who instanceof Response) return who;
     const { filters, error } = parsePageFilters(c.req.query(), ['project', 'flow_type', 'status', 'from', 'to', 'cursor']);
     const everyone = who.principal.username === null && can(who.principal.role, 'read_all');
-    const after = cursorOf(filters.cursor, isSessionCursor);
     const rows = await listSessions(deps.sql, {
       ...storeFilters(filters),
       username: everyone ? undefined : (who.principal.username ?? '\u0000'),
-    }, PAGE + 1, after === undefined ? undefined : { sortUs: after[0], sessionId: after[1] });
-    const page = rows.slice(0, PAGE);
-    const last = page[page.length - 1];
-    const next = rows.length > PAGE && last !== undefined ? encodeCursor([last.sortUs, last.sessionId]) : null;
+    }, PAGE + 1, cursorOf(filters.cursor, decodeSessionCursor));
+    const { page, next } = keysetPage(rows, PAGE, encodeSessionCursor);
     return c.html(<SessionsPage who={who} sessions={page.map(sessionView)} filters={filters} error={error} next={next} everyone={everyone} />, error === null ? 200 : 400);
   });
 
@@ -114,26 +112,23 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
     const bounds = dateBounds(filters);
     const to = bounds.to ?? new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + 86_400_000);
     const from = bounds.from ?? new Date(to.getTime() - 30 * 86_400_000);
-    const after = cursorOf(filters.cursor, isSessionCursor);
-    const before = cursorOf(filters.events_cursor, isEventCursor);
+    const before = cursorOf(filters.events_cursor, (raw) => decodeCursor(raw, isEventCursor));
     const eventFilters = { type: filters.type, username: filters.user, project: filters.project, from: bounds.from, to: bounds.to };
     const [rows, events, perDay, alerts, latestAlerts, log] = await Promise.all([
-      listSessions(deps.sql, sf, PAGE + 1, after === undefined ? undefined : { sortUs: after[0], sessionId: after[1] }),
+      listSessions(deps.sql, sf, PAGE + 1, cursorOf(filters.cursor, decodeSessionCursor)),
       dashboardEvents(deps.sql, eventFilters, PAGE + 1, before === undefined ? undefined : { occurredUs: before[0], seq: before[1] }),
       sessionsPerDay(deps.sql, { ...sf, from, to }),
       alertCounts(deps.sql, ALERT_TYPES, from, to),
       recentAlerts(deps.sql, ALERT_TYPES, from, to, 10).then(viewEvents),
       logStatus(deps),
     ]);
-    const sessions = rows.slice(0, PAGE);
-    const lastS = sessions[sessions.length - 1];
-    const evs = events.slice(0, PAGE);
-    const lastE = evs[evs.length - 1];
+    const sessions = keysetPage(rows, PAGE, encodeSessionCursor);
+    const evs = keysetPage(events, PAGE, (e) => encodeCursor([e.occurredUs, e.seq]));
     const data = {
-      sessions: sessions.map(sessionView),
-      nextSessions: rows.length > PAGE && lastS !== undefined ? encodeCursor([lastS.sortUs, lastS.sessionId]) : null,
-      events: viewEvents(evs),
-      nextEvents: events.length > PAGE && lastE !== undefined ? encodeCursor([lastE.occurredUs, lastE.seq]) : null,
+      sessions: sessions.page.map(sessionView),
+      nextSessions: sessions.next,
+      events: viewEvents(evs.page),
+      nextEvents: evs.next,
       perDay, window: { from, to }, alerts, recentAlerts: latestAlerts, log,
       exportQuery: { type: filters.type, user: filters.user, project: filters.project, from: bounds.from?.toISOString(), to: bounds.to?.toISOString() },
     };

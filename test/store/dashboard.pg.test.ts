@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runRetention } from '../../src/audit/index.js';
 import { alertCounts, dashboardEvents, recentAlerts, sessionsPerDay } from '../../src/store/index.js';
-import { ALERT_TYPES } from '../../src/ui/session-detail.js';
+import { ALERT_TYPES } from '../../src/events.js';
 import { useTestApp } from '../support/app.js';
 import { flowEvent, startedEvent } from '../support/flow-events.js';
 
