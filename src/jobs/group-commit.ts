@@ -1,65 +1,60 @@
-import type { NewEvent } from '../events.js';
-import type { AppendResult } from './append-events.js';
-
-type Commit = (events: NewEvent[]) => Promise<AppendResult>;
-
-interface Waiting {
-  events: readonly NewEvent[];
-  resolve: (r: { accepted: number; duplicates: number }) => void;
+interface Waiting<T, R> {
+  item: T;
+  resolve: (r: R) => void;
   reject: (err: unknown) => void;
 }
 
-const MAX_GROUP_EVENTS = 5000;
+export interface GroupCommitOptions<T> {
+  /** Statements in flight at once; what arrives meanwhile waits and goes together in the next. */
+  maxInFlight?: number;
+  /** How much one group may hold, by `weight` (1 per item by default). */
+  maxWeight: number;
+  weight?: (item: T) => number;
+}
 
 /**
- * Group commit: while one transaction runs, callers queue; the next
- * transaction takes everything queued. Each caller learns how many of its own
- * events were new. If a group fails, each caller's events are retried alone,
- * so one bad submission never fails the others.
+ * Group commit: concurrent callers share one statement (and one commit), so a
+ * burst costs a few round trips instead of one each. `commit` answers for
+ * each item of the group, in order; each caller's promise settles when the
+ * statement holding its item has committed. If a group fails, its items are
+ * committed again one by one, so one bad item never fails the others.
+ * Used by the log's append (one transaction at a time, by event count) and by
+ * the webhook intake (two statements in flight).
  */
-export function createGroupCommit(commit: Commit): (events: readonly NewEvent[]) => Promise<{ accepted: number; duplicates: number }> {
-  let queue: Waiting[] = [];
-  let running = false;
+export function createGroupCommit<T, R>(commit: (items: T[]) => Promise<R[]>, o: GroupCommitOptions<T>): (item: T) => Promise<R> {
+  const maxInFlight = o.maxInFlight ?? 1;
+  const weight = o.weight ?? (() => 1);
+  let queue: Waiting<T, R>[] = [];
+  let inFlight = 0;
 
-  async function run(group: Waiting[]): Promise<void> {
+  async function run(group: Waiting<T, R>[]): Promise<void> {
     try {
-      const r = await commit(group.flatMap((g) => g.events));
-      let offset = 0;
-      for (const g of group) {
-        const flags = r.appendedFlags.slice(offset, offset + g.events.length);
-        offset += g.events.length;
-        const accepted = flags.filter(Boolean).length;
-        g.resolve({ accepted, duplicates: g.events.length - accepted });
-      }
+      const results = await commit(group.map((w) => w.item));
+      group.forEach((w, i) => w.resolve(results[i]!));
     } catch (err) {
-      if (group.length === 1) {
-        group[0]!.reject(err);
-        return;
-      }
-      for (const g of group) await run([g]);
+      if (group.length === 1) group[0]!.reject(err);
+      else for (const w of group) await run([w]);
     }
   }
 
-  async function drain(): Promise<void> {
-    running = true;
-    while (queue.length > 0) {
+  function next(): void {
+    while (inFlight < maxInFlight && queue.length > 0) {
       let take = 0;
       let size = 0;
-      while (take < queue.length && (take === 0 || size + queue[take]!.events.length <= MAX_GROUP_EVENTS)) size += queue[take++]!.events.length;
+      while (take < queue.length && (take === 0 || size + weight(queue[take]!.item) <= o.maxWeight)) size += weight(queue[take++]!.item);
       const group = queue.slice(0, take);
       queue = queue.slice(take);
-      await run(group);
+      inFlight++;
+      void run(group).finally(() => {
+        inFlight--;
+        next();
+      });
     }
-    running = false;
   }
 
-  return (events) =>
+  return (item) =>
     new Promise((resolve, reject) => {
-      if (events.length === 0) {
-        resolve({ accepted: 0, duplicates: 0 });
-        return;
-      }
-      queue.push({ events, resolve, reject });
-      if (!running) void drain();
+      queue.push({ item, resolve, reject });
+      next();
     });
 }

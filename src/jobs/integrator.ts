@@ -7,6 +7,8 @@ import { createGroupCommit } from './group-commit.js';
 
 const BATCH = 2000;
 const KICK_DELAY_MS = 50;
+/** Events in one append transaction at most (a single larger submission still goes alone). */
+const MAX_GROUP_EVENTS = 5000;
 
 export interface IntegratorOptions {
   sql: Pool;
@@ -90,7 +92,16 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
       }
     });
 
-  const append = createGroupCommit(async (events) => publish(await o.sql.begin((tx) => appendEvents(tx, events, policy))));
+  // Concurrent submissions share one transaction (at most MAX_GROUP_EVENTS events); each learns how many of its own events were new.
+  const appendGroup = createGroupCommit<readonly NewEvent[], { accepted: number; duplicates: number }>(async (submissions) => {
+    const r = await publish(await o.sql.begin((tx) => appendEvents(tx, submissions.flat(), policy)));
+    let offset = 0;
+    return submissions.map((events) => {
+      const accepted = r.appendedFlags.slice(offset, (offset += events.length)).filter(Boolean).length;
+      return { accepted, duplicates: events.length - accepted };
+    });
+  }, { maxWeight: MAX_GROUP_EVENTS, weight: (events) => events.length });
+  const append = (events: readonly NewEvent[]) => (events.length === 0 ? Promise.resolve({ accepted: 0, duplicates: 0 }) : appendGroup(events));
 
   return {
     integrate,
