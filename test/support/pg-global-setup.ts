@@ -1,7 +1,8 @@
 import { connect } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
 
-export const TEMPLATE_DB = 'flowtrail_test_template';
+// FLOWTRAIL_TEST_TEMPLATE_DB lets two suites run side by side on one server without dropping each other's template.
+export const TEMPLATE_DB = process.env.FLOWTRAIL_TEST_TEMPLATE_DB ?? 'flowtrail_test_template';
 
 // For the PostgreSQL project only: build one migrated template database that every
 // test file clones (graphile/worker's approach). PGlite files migrate their own
