@@ -41,7 +41,7 @@ async function readOrCreate(path: string, make: () => string): Promise<string> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await mkdir(join(path, '..'), { recursive: true });
+  await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
   const value = make();
   try {
     await writeFile(path, value, { mode: 0o600, flag: 'wx' });

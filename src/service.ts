@@ -123,7 +123,7 @@ export async function startService(config: Config, log: Logger, options: { liste
 async function openCliBridge(deps: AppDeps, url: string): Promise<{ id: string; file: string }> {
   const { id, token } = await createApiToken(deps.sql, { role: 'admin', name: 'local CLI bridge (serve.json)' }, { id: 'system' });
   const file = join(deps.config.db.dataDir, 'serve.json');
-  await mkdir(deps.config.db.dataDir, { recursive: true });
+  await mkdir(deps.config.db.dataDir, { recursive: true, mode: 0o700 });
   await writeFile(file, JSON.stringify({ pid: process.pid, url, token }), { mode: 0o600 });
   return { id, file };
 }

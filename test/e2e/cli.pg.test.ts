@@ -93,7 +93,7 @@ describe('flowtrail CLI', () => {
     const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const serveJson = join(env.FLOWTRAIL_DATA_DIR!, 'serve.json');
-      for (let i = 0; i < 200 && !existsSync(serveJson); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && !existsSync(serveJson); i++) await new Promise((r) => setTimeout(r, 50));
       expect(existsSync(serveJson)).toBe(true);
       const created = await run('token', 'create', '--role', 'ingest');
       expect(created.code).toBe(0);
