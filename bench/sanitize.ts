@@ -9,6 +9,10 @@
 // always-on profiler is switched off first, as research/integrity.md B6
 // explains: secretlint 12's @secretlint/profiler has no setEnabled(), so its
 // mark() is replaced by a no-op; left on, it makes per-line linting quadratic.
+//
+// Also sanitizeValue on event-shaped objects built from the same lines (schema
+// field names, environment variable names, file paths and header names as
+// keys), where object keys are scanned too: reported in the notes.
 
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +29,7 @@ const PASSES = 3;
 export async function run(): Promise<BenchReport> {
   const corpus = buildSanitizeCorpus(CORPUS_BYTES);
   const ours = measureOurs(corpus.lines);
+  const values = measureValues(corpus.lines);
   const profiler = await disableSecretlintProfiler();
   const prefix = takeBytes(corpus.lines, SECRETLINT_BYTES);
   const baseline = await measureSecretlint(prefix);
@@ -37,6 +42,7 @@ export async function run(): Promise<BenchReport> {
     [
       `corpus ${(corpus.bytes / 1e6).toFixed(2)} MB, ${corpus.lines.length} lines, ${corpus.secretLines} with a secret or PII item`,
       `ours: median of ${PASSES} passes over all lines (${ours.passes.map((p) => p.toFixed(1)).join(', ')} MB/s), ${ours.findings} findings per pass`,
+      `sanitizeValue: ${values.objects} event-shaped objects, ${values.keys} keys, ${(values.bytes / 1e6).toFixed(2)} MB as JSON, median ${values.mbPerSecond.toFixed(1)} MB/s (${values.passes.map((p) => p.toFixed(1)).join(', ')})`,
       `secretlint: ${prefix.length} lines, ${(byteLength(prefix) / 1e6).toFixed(2)} MB prefix, ${baseline.messages} messages; profiler ${profiler}`,
       `node ${process.version}`,
     ].join('; '),
@@ -57,6 +63,46 @@ function measureOurs(lines: readonly string[]): { mbPerSecond: number; passes: n
   }
   const sorted = [...passes].sort((a, b) => a - b);
   return { mbPerSecond: sorted[Math.floor(sorted.length / 2)] ?? 0, passes, findings };
+}
+
+const ENV_NAMES = ['NODE_ENV', 'DATABASE_URL', 'CI_PROJECT_PATH', 'HOME', 'PATH', 'GITLAB_CI', 'LANG', 'RUNNER_ARCH'];
+const HEADER_NAMES = ['content-type', 'user-agent', 'x-request-id', 'accept', 'x-gitlab-event'];
+
+/** Event data as the flow API receives it: eight corpus lines per object, under realistic keys. */
+function buildValues(lines: readonly string[]): { values: unknown[]; bytes: number; keys: number } {
+  const values: unknown[] = [];
+  let bytes = 0;
+  let keys = 0;
+  for (let i = 0; i + 8 <= lines.length; i += 8) {
+    const l = (k: number): string => lines[i + k] ?? '';
+    const env = Object.fromEntries(ENV_NAMES.slice(0, 2 + (i % 6)).map((n, k) => [n, k === 0 ? l(0).slice(0, 40) : 'x']));
+    const files = { [`src/module_${i % 97}/file-${i % 13}.ts`]: l(1), [`test/case_${i % 31}.test.ts`]: l(2) };
+    const value = {
+      input_context: { goal: l(3), env, files, headers: Object.fromEntries(HEADER_NAMES.map((h) => [h, 'v'])) },
+      tool_name: 'run_command',
+      tool_args: { command: l(4), cwd: '/workspace', timeout_ms: 30000 },
+      plan_steps: [l(5), l(6)],
+      decision: { summary: l(7), confidence: 0.8, accepted: true },
+    };
+    keys += 17 + Object.keys(env).length + 2 + HEADER_NAMES.length;
+    bytes += Buffer.byteLength(JSON.stringify(value));
+    values.push(value);
+  }
+  return { values, bytes, keys };
+}
+
+function measureValues(lines: readonly string[]): { mbPerSecond: number; passes: number[]; objects: number; keys: number; bytes: number } {
+  const sanitizer = createSanitizer({ key: randomBytes(32) });
+  const { values, bytes, keys } = buildValues(lines);
+  for (const v of values) sanitizer.sanitizeValue(v);
+  const passes: number[] = [];
+  for (let p = 0; p < PASSES; p++) {
+    const started = performance.now();
+    for (const v of values) sanitizer.sanitizeValue(v);
+    passes.push(bytes / 1e6 / ((performance.now() - started) / 1000));
+  }
+  const sorted = [...passes].sort((a, b) => a - b);
+  return { mbPerSecond: sorted[Math.floor(sorted.length / 2)] ?? 0, passes, objects: values.length, keys, bytes };
 }
 
 async function measureSecretlint(lines: readonly string[]): Promise<{ mbPerSecond: number; messages: number }> {

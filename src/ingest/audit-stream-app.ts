@@ -3,6 +3,7 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
 import { findRunningSession, rememberAgentAccount } from '../store/index.js';
 import type { NewEvent } from '../events.js';
+import { SanitizerInputError } from '../sanitize/index.js';
 import { limitBody } from './body-limit.js';
 import { mapAuditEvent } from './map-audit-event.js';
 import { parseEventBody } from './parse-body.js';
@@ -45,8 +46,8 @@ export function createAuditStreamApp(deps: AppDeps): Hono<AppEnv> {
       }
       try {
         valid.push(mapped.events.map((e) => sanitizeEvent(deps.sanitizer, e)));
-      } catch {
-        rejected.push({ index: item.index, error: 'sanitization failed; the event was not stored' });
+      } catch (err) {
+        rejected.push({ index: item.index, error: err instanceof SanitizerInputError ? err.message : 'sanitization failed; the event was not stored' });
         continue;
       }
       if (mapped.agent !== undefined) await rememberAgentAccount(deps.sql, mapped.agent);

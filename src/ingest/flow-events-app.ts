@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { requirePermission } from '../api/require-permission.js';
 import type { NewEvent } from '../events.js';
+import { SanitizerInputError } from '../sanitize/index.js';
 import { limitBody } from './body-limit.js';
 import { parseEventBody } from './parse-body.js';
 import { sanitizeEvent } from './sanitize-event.js';
@@ -40,6 +41,10 @@ export function createFlowEventsApp(deps: AppDeps): Hono<AppEnv> {
       try {
         event = sanitizeEvent(deps.sanitizer, v.event);
       } catch (err) {
+        if (err instanceof SanitizerInputError) {
+          rejected.push({ index: item.index, event_id: v.event.eventId, error: err.message });
+          continue;
+        }
         deps.log.error({ err: { message: err instanceof Error ? err.name : 'error' }, index: item.index }, 'sanitizer failed; event rejected');
         rejected.push({ index: item.index, event_id: v.event.eventId, error: 'sanitization failed; the event was not stored' });
         continue;

@@ -1,4 +1,6 @@
 import { AppError } from '../errors.js';
+import { MAX_DEPTH } from '../sanitize/index.js';
+import { exceedsDepth } from './exceeds-depth.js';
 
 export type ParsedItem = { index: number; value: unknown } | { index: number; error: string };
 
@@ -18,7 +20,7 @@ export function parseEventBody(body: string, contentType: string | undefined): P
     if (whole.ok) {
       const values = Array.isArray(whole.value) ? whole.value : [whole.value];
       if (values.length > MAX_EVENTS_PER_REQUEST) throw tooMany(values.length);
-      return values.map((value, index) => ({ index, value }));
+      return values.map((value, index) => item(index, value));
     }
     // Without a content type saying so, still accept NDJSON of two or more lines.
     if (type === 'application/json' || !body.trim().includes('\n')) {
@@ -29,10 +31,16 @@ export function parseEventBody(body: string, contentType: string | undefined): P
   if (lines.length > MAX_EVENTS_PER_REQUEST) throw tooMany(lines.length);
   const items = lines.map((line, index): ParsedItem => {
     const p = tryParse(line);
-    return p.ok ? { index, value: p.value } : { index, error: `line ${index + 1} is not valid JSON: ${p.error}` };
+    return p.ok ? item(index, p.value) : { index, error: `line ${index + 1} is not valid JSON: ${p.error}` };
   });
   if (items.every((i) => 'error' in i)) throw new AppError('invalid', 'the body is neither JSON nor NDJSON');
   return items;
+}
+
+/** An item nested deeper than the sanitizer walks is that item's rejection, before anything recursive reads it. */
+function item(index: number, value: unknown): ParsedItem {
+  if (exceedsDepth(value, MAX_DEPTH)) return { index, error: `the event is nested deeper than ${MAX_DEPTH} levels` };
+  return { index, value };
 }
 
 function tooMany(n: number): AppError {

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
 import { DELIVERY_JOB } from '../jobs/index.js';
+import { SanitizerInputError } from '../sanitize/index.js';
 import { limitBody } from './body-limit.js';
 import { createDeliveryWriter } from './create-delivery-writer.js';
 import { safeEqual } from './safe-equal.js';
@@ -54,14 +55,15 @@ export function createWebhookApp(deps: AppDeps): Hono<AppEnv> {
     let clean: unknown;
     try {
       clean = deps.sanitizer.sanitizeValue(parsed).value;
-    } catch {
+    } catch (err) {
+      if (err instanceof SanitizerInputError) throw new AppError('invalid', `${err.message}; the delivery was not stored`);
       // Never stored raw: GitLab retries a 503 later.
       throw new AppError('unavailable', 'the delivery could not be sanitized; it was not stored');
     }
     const headers: Record<string, string> = {};
     for (const h of KEPT_HEADERS) {
       const v = c.req.header(h);
-      if (v !== undefined) headers[h] = v.slice(0, 512);
+      if (v !== undefined) headers[h] = deps.sanitizer.sanitizeText(v.slice(0, 512)).text;
     }
     const id = await saveDelivery({ dedupeKey: dedupeKey.slice(0, 512), eventName: event.slice(0, 128), headers, body: clean });
     deps.metrics.inc('flowtrail_webhook_deliveries_total', { event: event.slice(0, 64), outcome: id === null ? 'duplicate' : 'stored' });

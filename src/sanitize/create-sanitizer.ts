@@ -20,6 +20,11 @@ export interface SanitizerOptions {
 export interface Sanitizer {
   /** Finding positions refer to the original text. */
   sanitizeText(text: string): { text: string; findings: Finding[] };
+  /**
+   * Strings and object keys, at any depth up to MAX_DEPTH (deeper: a
+   * SanitizerInputError). A key whose sanitized form is already taken in its
+   * object gets `#2`, `#3`, ... appended.
+   */
   sanitizeValue<T>(value: T): { value: T; findings: Finding[] };
   /** Every kind this sanitizer can emit. */
   readonly kinds: readonly string[];
@@ -56,12 +61,14 @@ export function createSanitizer(options: SanitizerOptions): Sanitizer {
   };
 
   const sanitizeText = (text: string): { text: string; findings: Finding[] } => redactText(text, findSpans, key);
+  // Object keys repeat from event to event (schema field names): each is scanned once.
+  const cleanKeys = new Set<string>();
 
   return {
     sanitizeText,
     sanitizeValue<T>(value: T): { value: T; findings: Finding[] } {
       const findings: Finding[] = [];
-      const out = sanitizeDeep(value, { key, sanitizeText, findings }, null, new Set());
+      const out = sanitizeDeep(value, { key, sanitizeText, findings, cleanKeys }, null, new Set());
       return { value: out as T, findings };
     },
     kinds,

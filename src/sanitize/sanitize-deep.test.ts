@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSanitizer, fingerprint, redactionToken } from './index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createSanitizer, fingerprint, MAX_DEPTH, redactionToken, SanitizerInputError } from './index.js';
 import { sensitiveKeyKind } from './sensitive-key.js';
 
 const key = Buffer.from('sanitize-value-test-key');
@@ -106,6 +107,80 @@ describe('sanitizeValue', () => {
     const loop: Record<string, unknown> = { a: 'x' };
     loop.self = loop;
     expect(() => sanitizer.sanitizeValue(loop)).toThrow(/circular/);
+  });
+});
+
+describe('sanitizeValue on object keys', () => {
+  const EMAIL = 'alice.smith@example.com';
+  const AWS = 'AKIAZ7Q4R2LMNOP3STUV';
+
+  it('replaces a key holding a secret or personal data with the placeholder a value would get', () => {
+    const { value, findings } = sanitizer.sanitizeValue({ [EMAIL]: 'reviewer', [GLPAT]: 1, [`mail ${EMAIL} now`]: true, plain_key: 'x' });
+    expect(Object.keys(value)).toEqual([
+      redactionToken('email', fingerprint(key, EMAIL)),
+      redactionToken('gitlab_token', fingerprint(key, GLPAT)),
+      `mail ${redactionToken('email', fingerprint(key, EMAIL))} now`,
+      'plain_key',
+    ]);
+    expect(Object.values(value)).toEqual(['reviewer', 1, true, 'x']);
+    expect(findings.map((f) => f.kind)).toEqual(['email', 'gitlab_token', 'email']);
+  });
+
+  it('sanitizes keys at every depth, inside arrays, and keys and values of one object together', () => {
+    const { value } = sanitizer.sanitizeValue({ list: [{ [AWS]: { [EMAIL]: `to ${EMAIL}` } }] });
+    const inner = value.list[0]!;
+    const awsKey = redactionToken('aws_access_key_id', fingerprint(key, AWS));
+    expect(Object.keys(inner)).toEqual([awsKey]);
+    const leaf = (inner as Record<string, Record<string, string>>)[awsKey]!;
+    expect(leaf).toEqual({ [redactionToken('email', fingerprint(key, EMAIL))]: `to ${redactionToken('email', fingerprint(key, EMAIL))}` });
+  });
+
+  it('suffixes #2, #3 in key order when sanitized keys meet, never overwriting one', () => {
+    const token = redactionToken('email', fingerprint(key, EMAIL));
+    const { value } = sanitizer.sanitizeValue({ [token]: 'already', [EMAIL]: 'raw', [`${token}#2`]: 'literal' });
+    expect(Object.entries(value)).toEqual([[token, 'already'], [`${token}#2`, 'raw'], [`${token}#2#2`, 'literal']]);
+    // The same input gives the same names, and the output is a fixed point.
+    expect(Object.keys(sanitizer.sanitizeValue({ [token]: 'already', [EMAIL]: 'raw', [`${token}#2`]: 'literal' }).value)).toEqual(Object.keys(value));
+    expect(sanitizer.sanitizeValue(value).value).toBe(value);
+  });
+
+  it('judges the value under a key by the original key', () => {
+    const { value } = sanitizer.sanitizeValue({ [`${EMAIL}_password`]: 'short' });
+    expect(Object.values(value)).toEqual([redactionToken('password', fingerprint(key, 'short'))]);
+  });
+
+  it('keeps __proto__ and constructor keys as plain data when it renames keys beside them', () => {
+    const input = JSON.parse(`{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": 1}, "${EMAIL}": 1}`) as Record<string, unknown>;
+    const { value } = sanitizer.sanitizeValue(input);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__', 'constructor', redactionToken('email', fingerprint(key, EMAIL))]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps the field names flowtrail reads: every key of the GitLab fixtures comes out unchanged', () => {
+    const keysOf = (v: unknown, out: Set<string>): Set<string> => {
+      if (Array.isArray(v)) for (const x of v) keysOf(x, out);
+      else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) keysOf(x, out.add(k));
+      return out;
+    };
+    for (const dir of ['gitlab-webhooks', 'gitlab-dap']) {
+      const base = new URL(`../../test/fixtures/${dir}/`, import.meta.url);
+      for (const file of readdirSync(base).filter((f) => f.endsWith('.json'))) {
+        const parsed = JSON.parse(readFileSync(new URL(file, base), 'utf8')) as unknown;
+        expect([...keysOf(sanitizer.sanitizeValue(parsed).value, new Set())], file).toEqual([...keysOf(parsed, new Set())]);
+      }
+    }
+  });
+
+  it(`walks ${MAX_DEPTH} levels and refuses deeper nesting with a SanitizerInputError, whatever the depth`, () => {
+    const nest = (n: number): unknown => {
+      let v: unknown = 'x';
+      for (let i = 0; i < n; i++) v = i % 2 === 0 ? { a: v } : [v];
+      return v;
+    };
+    expect(() => sanitizer.sanitizeValue(nest(MAX_DEPTH))).not.toThrow();
+    expect(() => sanitizer.sanitizeValue(nest(MAX_DEPTH + 1))).toThrow(SanitizerInputError);
+    expect(() => sanitizer.sanitizeValue(nest(1_000_000))).toThrow(SanitizerInputError);
   });
 });
 
