@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
@@ -6,6 +5,7 @@ import { DELIVERY_JOB } from '../jobs/index.js';
 import { SanitizerInputError } from '../sanitize/index.js';
 import { limitBody } from './body-limit.js';
 import { createDeliveryWriter } from './create-delivery-writer.js';
+import { deliveryDedupeKey } from './delivery-dedupe-key.js';
 import { safeEqual } from './safe-equal.js';
 import { verifyWebhookSignature } from './verify-webhook-signature.js';
 
@@ -44,8 +44,7 @@ export function createWebhookApp(deps: AppDeps): Hono<AppEnv> {
       throw new AppError('unauthorized', 'X-Gitlab-Token or webhook-signature is missing or wrong');
     }
     const event = c.req.header('x-gitlab-event') ?? 'unknown';
-    const bodyHash = createHash('sha256').update(body).digest('hex');
-    const dedupeKey = c.req.header('idempotency-key') ?? `${c.req.header('x-gitlab-event-uuid') ?? 'no-uuid'}:${event}:${bodyHash}`;
+    const dedupeKey = deliveryDedupeKey((name) => c.req.header(name), event, body);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body) as unknown;
@@ -65,7 +64,7 @@ export function createWebhookApp(deps: AppDeps): Hono<AppEnv> {
       const v = c.req.header(h);
       if (v !== undefined) headers[h] = deps.sanitizer.sanitizeText(v.slice(0, 512)).text;
     }
-    const id = await saveDelivery({ dedupeKey: dedupeKey.slice(0, 512), eventName: event.slice(0, 128), headers, body: clean });
+    const id = await saveDelivery({ dedupeKey, eventName: event.slice(0, 128), headers, body: clean });
     deps.metrics.inc('flowtrail_webhook_deliveries_total', { event: event.slice(0, 64), outcome: id === null ? 'duplicate' : 'stored' });
     if (id !== null) deps.jobRunner?.kick();
     return c.json({ status: id === null ? 'duplicate' : 'stored' }, 200);

@@ -59,7 +59,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'post', path: '/webhooks/gitlab', tag: 'Ingest', summary: 'GitLab project, group and system webhooks; Duo flow callbacks', guard: { webhook: 'gitlab' },
-    description: 'Stored durably before the answer and processed by the worker. Deduplicated on Idempotency-Key, else on X-Gitlab-Event-UUID, X-Gitlab-Event and the body.',
+    description: 'Stored durably before the answer and processed by the worker. Deduplicated on Idempotency-Key, else webhook-id, else X-Gitlab-Event-UUID, each with its header name, X-Gitlab-Event and a hash of the body (a reused id with another body is a delivery of its own).',
     body: { schema: z.unknown(), types: JSON_TYPE },
     responses: { 200: ok('{status: stored | duplicate}'), 401: err('X-Gitlab-Token (or webhook-signature) missing or wrong.'), 413: err('The body is over the limit.'), 503: err('The delivery could not be sanitized; GitLab retries.') },
   },

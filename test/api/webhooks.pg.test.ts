@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_JOB } from '../../src/ingest/index.js';
@@ -58,6 +58,40 @@ describe('POST /webhooks/gitlab', () => {
     expect(await count('deliveries')).toBe(2);
   });
 
+  it('deduplicates a Standard Webhooks sender on webhook-id: a signed retry stores no second delivery or job', async () => {
+    const { 'Idempotency-Key': _k, 'X-Gitlab-Token': _t, 'X-Gitlab-Event-UUID': _u, ...plain } = pushHeaders();
+    const first = await deliver({ ...plain, ...sign('msg_2Y8kQ', pushBody) }, pushBody);
+    expect(await first.json()).toEqual({ status: 'stored' });
+    // The retry carries the same webhook-id with a later timestamp and so another signature.
+    await new Promise((r) => setTimeout(r, 1100));
+    const retry = await deliver({ ...plain, ...sign('msg_2Y8kQ', pushBody) }, pushBody);
+    expect(await retry.json()).toEqual({ status: 'duplicate' });
+    expect(await count('deliveries')).toBe(1);
+    expect(await count('jobs')).toBe(1);
+    expect((await deliver({ ...plain, ...sign('msg_other', pushBody) }, pushBody)).status).toBe(200);
+    expect(await count('deliveries')).toBe(2);
+  });
+
+  it('lets no sender suppress another delivery by claiming its id: ids are keyed by header, event and body', async () => {
+    const { 'Idempotency-Key': realKey, ...rest } = pushHeaders();
+    // Claimed first with another body: the genuine delivery is still stored.
+    expect(await (await deliver({ ...rest, 'Idempotency-Key': realKey! }, '{"object_kind":"push","ref":"refs/heads/decoy"}')).json()).toEqual({ status: 'stored' });
+    expect(await (await deliver({ ...rest, 'Idempotency-Key': realKey! }, pushBody)).json()).toEqual({ status: 'stored' });
+    // The same id under another header, or under another event name, is another delivery too.
+    const { 'X-Gitlab-Token': _t, ...unsigned } = rest;
+    expect(await (await deliver({ ...unsigned, ...sign(realKey!, pushBody) }, pushBody)).json()).toEqual({ status: 'stored' });
+    expect(await (await deliver({ ...rest, 'Idempotency-Key': realKey!, 'X-Gitlab-Event': 'Tag Push Hook' }, pushBody)).json()).toEqual({ status: 'stored' });
+    // An Idempotency-Key spelled like the body-hash fallback of an older GitLab does not claim that delivery.
+    const { 'X-Gitlab-Event-UUID': uuid, ...noUuid } = rest;
+    const fallback = `${uuid}:Push Hook:${createHash('sha256').update(pushBody).digest('hex')}`;
+    expect(await (await deliver({ ...noUuid, 'X-Gitlab-Event-UUID': uuid!, 'Idempotency-Key': fallback }, pushBody)).json()).toEqual({ status: 'stored' });
+    expect(await (await deliver({ ...noUuid, 'X-Gitlab-Event-UUID': uuid! }, pushBody)).json()).toEqual({ status: 'stored' });
+    expect(await count('deliveries')).toBe(6);
+    // Each of them retried is a duplicate.
+    expect(await (await deliver({ ...rest, 'Idempotency-Key': realKey! }, pushBody)).json()).toEqual({ status: 'duplicate' });
+    expect(await count('deliveries')).toBe(6);
+  });
+
   it('checks a Standard Webhooks signature when one is sent, and refuses a changed body even with the right token', async () => {
     const id = headers.push!['Idempotency-Key']!;
     expect((await deliver({ ...pushHeaders(), ...sign(id, pushBody) }, pushBody)).status).toBe(200);
@@ -72,7 +106,7 @@ describe('POST /webhooks/gitlab', () => {
     const answers = await Promise.all(keys.map(async (key) => {
       const res = await deliver({ ...pushHeaders(), 'Idempotency-Key': key }, pushBody);
       // Answered: the delivery is in the table, with its job.
-      const [row] = await t.deps.sql`select (select count(*)::int from jobs j where (j.payload->>'delivery_id')::bigint = d.id) as jobs from deliveries d where dedupe_key = ${key}`;
+      const [row] = await t.deps.sql`select (select count(*)::int from jobs j where (j.payload->>'delivery_id')::bigint = d.id) as jobs from deliveries d where headers->>'idempotency-key' = ${key}`;
       return { status: res.status, body: (await res.json()) as { status: string }, jobs: row?.jobs };
     }));
     expect(answers.every((a) => a.status === 200 && a.jobs === 1)).toBe(true);
@@ -90,7 +124,7 @@ describe('POST /webhooks/gitlab', () => {
       deliver({ ...pushHeaders(), 'Idempotency-Key': 'good-2' }, pushBody),
     ]);
     expect(answers.map((r) => r.status)).toEqual([200, 500, 200]);
-    expect((await t.deps.sql`select dedupe_key from deliveries order by dedupe_key`).map((r) => r.dedupeKey)).toEqual(['good-1', 'good-2']);
+    expect((await t.deps.sql`select headers->>'idempotency-key' as key from deliveries order by 1`).map((r) => r.key)).toEqual(['good-1', 'good-2']);
   });
 
   it('answers 413 for a body over the limit, whether its Content-Length says so or it streams without one', async () => {
