@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
-import { findRunningSession, rememberAgentAccount } from '../store/index.js';
+import { findRunningSession, isAgentAccount, rememberAgentAccount } from '../store/index.js';
 import type { NewEvent } from '../events.js';
 import { SanitizerInputError } from '../sanitize/index.js';
 import { limitBody } from './body-limit.js';
@@ -33,13 +33,17 @@ export function createAuditStreamApp(deps: AppDeps): Hono<AppEnv> {
     const headerType = c.req.header('x-gitlab-audit-event-type');
     const rejected: Rejection[] = [];
     const valid: NewEvent[][] = [];
-    const find = (agentId: string, project: string, at: Date) => findRunningSession(deps.sql, agentId, project, at);
+    const lookups = {
+      findRunning: (agentId: string, project: string, at: Date) => findRunningSession(deps.sql, agentId, project, at),
+      isAgentAccount: (userId: string) => isAgentAccount(deps.sql, userId),
+      agentPatterns: deps.config.gitlab.agentUsernames,
+    };
     for (const item of items) {
       if ('error' in item) {
         rejected.push({ index: item.index, error: item.error });
         continue;
       }
-      const mapped = await mapAuditEvent(item.value, items.length === 1 ? headerType : undefined, find);
+      const mapped = await mapAuditEvent(item.value, items.length === 1 ? headerType : undefined, lookups);
       if (!mapped.ok) {
         rejected.push({ index: item.index, error: mapped.error });
         continue;

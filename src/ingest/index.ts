@@ -3,7 +3,7 @@ export { createAuditStreamApp } from './audit-stream-app.js';
 export { createWebhookApp } from './webhook-app.js';
 export { DELIVERY_JOB } from '../jobs/index.js';
 export { verifyWebhookSignature } from './verify-webhook-signature.js';
-export { mapAuditEvent, type MappedAudit, type FindRunningSession } from './map-audit-event.js';
+export { mapAuditEvent, type MappedAudit, type FindRunningSession, type AuditLookups } from './map-audit-event.js';
 export { validateFlowEvent } from './validate-flow-event.js';
 export { parseEventBody, MAX_EVENTS_PER_REQUEST } from './parse-body.js';
 export { sanitizeEvent } from './sanitize-event.js';

@@ -1,8 +1,9 @@
 // Maps one GitLab audit streaming event to flowtrail events (SPEC "Ingest";
-// research/gitlab-dap-events.md). Pure apart from the injected lookup of the
-// session an agent account was running at a moment.
+// research/gitlab-dap-events.md). Pure apart from the injected lookups: the
+// session an agent account was running at a moment, and whether an author is
+// a known agent account.
 import { SESSION_ID_PATTERN, type EventName, type NewEvent } from '../events.js';
-import { deterministicUuid } from '../gitlab/index.js';
+import { deterministicUuid, globToRegExp } from '../gitlab/index.js';
 import { parseApiRequest } from './parse-api-request.js';
 
 type Obj = Record<string, unknown>;
@@ -14,6 +15,14 @@ export interface AgentAccount {
 }
 
 export type FindRunningSession = (agentId: string, project: string, at: Date) => Promise<string | null>;
+
+export interface AuditLookups {
+  findRunning: FindRunningSession;
+  /** Whether a GitLab user id is an agent account flowtrail learned from GitLab's own markers (agent_accounts). */
+  isAgentAccount: (userId: string) => Promise<boolean>;
+  /** FLOWTRAIL_AGENT_USERNAMES: matched against usernames GitLab reports, never against display names (anyone can set those). */
+  agentPatterns: readonly string[];
+}
 
 export type MappedAudit =
   | { ok: true; dedupeKey: string; events: NewEvent[]; agent?: AgentAccount }
@@ -36,7 +45,7 @@ const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.
 const idString = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' && v !== '' ? v : null);
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-export async function mapAuditEvent(raw: unknown, headerType: string | undefined, findRunning: FindRunningSession): Promise<MappedAudit> {
+export async function mapAuditEvent(raw: unknown, headerType: string | undefined, lookups: AuditLookups): Promise<MappedAudit> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'an audit event must be a JSON object' };
   const e = fromCloudEvent(raw as Obj);
   const details = obj(e.details);
@@ -48,8 +57,20 @@ export async function mapAuditEvent(raw: unknown, headerType: string | undefined
   if (createdAt === null || Number.isNaN(Date.parse(createdAt))) return { ok: false, error: 'created_at: must be a timestamp' };
   const occurredAt = new Date(createdAt).toISOString();
   const dedupeKey = `gitlab_audit:${key}`;
-  const human = humanAuthor(e, details);
-  const author = { id: idString(e.author_id), name: stripOnBehalf(text(e.author_name)) };
+  const lifecycle = SESSION_TYPES[eventType];
+  const authorId = idString(e.author_id);
+  const authorName = text(e.author_name);
+  // "<agent> on behalf of @<user>" is a display name, which any GitLab user can set: it names the
+  // human only when the author is an agent account by GitLab's own signs, or one flowtrail already knows.
+  const claim = ON_BEHALF.exec(authorName ?? '')?.[1] ?? null;
+  const marked = markedHuman(details);
+  const entityUsername = e.entity_type === 'User' ? text(e.entity_path) : null;
+  const marker = marked !== null || hasCompositeScope(details.token_scopes)
+    || (entityUsername !== null && lookups.agentPatterns.some((p) => globToRegExp(p).test(entityUsername)));
+  const authorIsAgent = marker || (authorId !== null && (claim !== null || lifecycle !== undefined) && await lookups.isAgentAccount(authorId));
+  const human = marked ?? (claim !== null && authorIsAgent ? { id: null, username: claim, name: null } : null);
+  const author: { id: string | null; name: string | null; unverified_on_behalf_of?: string } = { id: authorId, name: authorIsAgent ? stripOnBehalf(authorName) : authorName };
+  if (claim !== null && !authorIsAgent) author.unverified_on_behalf_of = claim;
   const isProject = e.entity_type === 'Project';
   const project = isProject ? { id: idString(e.entity_id), path: text(e.entity_path) } : null;
   const gitlab: Obj = {
@@ -75,7 +96,6 @@ export async function mapAuditEvent(raw: unknown, headerType: string | undefined
     data,
   });
 
-  const lifecycle = SESSION_TYPES[eventType];
   if (lifecycle !== undefined) {
     const sessionId = idString(e.target_id) ?? idString(details.target_id);
     if (sessionId === null || !SESSION_ID_PATTERN.test(sessionId)) return { ok: false, error: 'target_id: the session id is missing or invalid' };
@@ -84,15 +104,17 @@ export async function mapAuditEvent(raw: unknown, headerType: string | undefined
     if (m !== null) data.flow_type = m[1];
     if (text(e.target_details)?.startsWith('[Verification Run] ')) data.verification_run = true;
     if (project !== null) data.project = project;
-    const person = human ?? { id: author.id, username: null, name: author.name };
-    if (lifecycle === 'duo_flow_created' || lifecycle === 'duo_flow_deleted') data.user = person;
+    const authorPerson = { id: authorId, username: null, name: author.name };
+    // An agent account acting with no human named is not the initiator: it names no one.
+    const initiator = human ?? (authorIsAgent ? null : authorPerson);
+    if ((lifecycle === 'duo_flow_created' || lifecycle === 'duo_flow_deleted') && initiator !== null) data.user = initiator;
     if (lifecycle === 'duo_flow_started') {
-      data.user = person;
-      if (human !== null) data.agent = { id: author.id, name: author.name };
+      if (initiator !== null) data.user = initiator;
+      if (authorIsAgent) data.agent = { id: authorId, name: author.name };
     }
-    if (lifecycle === 'duo_flow_stopped') data.stopped_by = person;
-    if (lifecycle === 'duo_flow_resumed') data.resumed_by = person;
-    const agent = human !== null && author.id !== null ? { userId: author.id, username: null, name: author.name } : undefined;
+    if (lifecycle === 'duo_flow_stopped') data.stopped_by = human ?? authorPerson;
+    if (lifecycle === 'duo_flow_resumed') data.resumed_by = human ?? authorPerson;
+    const agent = marker && authorId !== null ? { userId: authorId, username: null, name: author.name } : undefined;
     return { ok: true, dedupeKey, events: [base(lifecycle, sessionId, data)], agent };
   }
 
@@ -116,8 +138,8 @@ export async function mapAuditEvent(raw: unknown, headerType: string | undefined
     const method = (text(details.method) ?? '').toUpperCase();
     const path = text(details.request) ?? '';
     const parsed = parseApiRequest(method, path);
-    const agentId = author.id;
-    const sessionId = agentId !== null && parsed.project !== null ? await findRunning(agentId, parsed.project, new Date(occurredAt)) : null;
+    const agentId = authorId;
+    const sessionId = agentId !== null && parsed.project !== null ? await lookups.findRunning(agentId, parsed.project, new Date(occurredAt)) : null;
     const data: Obj = {
       method,
       path,
@@ -138,7 +160,7 @@ export async function mapAuditEvent(raw: unknown, headerType: string | undefined
         gitlab,
       }, 1));
     }
-    const agent = agentId !== null ? { userId: agentId, username: e.entity_type === 'User' ? text(e.entity_path) : null, name: author.name } : undefined;
+    const agent = marker && agentId !== null ? { userId: agentId, username: entityUsername, name: author.name } : undefined;
     return { ok: true, dedupeKey, events, agent };
   }
 
@@ -167,12 +189,16 @@ function fromCloudEvent(e: Obj): Obj {
   };
 }
 
-function humanAuthor(e: Obj, details: Obj): { id: string | null; username: string | null; name: string | null } | null {
+/** The human GitLab itself names under composite identity (19.3+: details.human_author_*, set by GitLab, not by the author). */
+function markedHuman(details: Obj): { id: string | null; username: string | null; name: string | null } | null {
   const username = text(details.human_author_username);
   const id = idString(details.human_author_id);
-  if (username !== null || id !== null) return { id, username, name: text(details.human_author_name) };
-  const m = ON_BEHALF.exec(text(e.author_name) ?? '');
-  return m === null ? null : { id: null, username: m[1]!, name: null };
+  return username !== null || id !== null ? { id, username, name: text(details.human_author_name) } : null;
+}
+
+/** A composite-identity token carries its human as a `user:<id>` scope: the token's own user is an agent account. */
+function hasCompositeScope(scopes: unknown): boolean {
+  return Array.isArray(scopes) && scopes.some((s) => typeof s === 'string' && /^user:\d+$/.test(s));
 }
 
 function stripOnBehalf(name: string | null): string | null {

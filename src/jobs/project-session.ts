@@ -1,6 +1,6 @@
 import { catalog, eventNames, type NewEvent } from '../events.js';
 import {
-  agentUsername, eventsOutsideWindow, replaySession, saveSessionProjection, sessionEventsOfTypes,
+  agentUsername, eventsOutsideWindow, replaySession, resolveOwnership, saveSessionProjection, sessionEventsOfTypes,
   type SessionTotals, type Sql,
 } from '../store/index.js';
 import type { LogWriter } from './log-writer.js';
@@ -69,7 +69,10 @@ export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b
   // With no start at all, one stray event is enough to say so; with one, every event outside the window counts.
   const outside = await eventsOutsideWindow(tx, sessionId, ACTIVITY_TYPES, window.startedAt, window.endedAt, window.startedAt === null ? 1 : 1000);
   const timeline = [...core, ...outside].sort((x, y) => x.occurredAt.getTime() - y.occurredAt.getTime() || x.seq - y.seq);
-  const state = replaySession(timeline);
+  const replayed = replaySession(timeline);
+  // Who owns the session is decided by source and log order, not by the replay: a disagreeing statement is flagged too.
+  const owner = resolveOwnership(core);
+  const state = { ...replayed, violations: [...replayed.violations, ...owner.conflicts] };
   let appended = 0;
   if (state.violations.length > 0) {
     const fresh = await tx<{ eventId: string; rule: string }[]>`
@@ -86,14 +89,14 @@ export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b
       appended++;
     }
   }
-  const agent = (state.start as { agent?: { id?: unknown } } | null)?.agent?.id;
   const auth = [...core].reverse().find((t) => t.type === 'duo_flow_authorization_verified' || t.type === 'duo_flow_authorization_unverified');
   await saveSessionProjection(tx, sessionId, state, {
     eventsCount: (totals?.eventsCount ?? 0) + b.count + appended,
     firstOccurredAt: totals === null || b.first < totals.firstOccurredAt ? b.first : totals.firstOccurredAt,
     lastOccurredAt: totals === null || b.last > totals.lastOccurredAt ? b.last : totals.lastOccurredAt,
     source: b.source,
-    agentUsername: await agentUsername(tx, typeof agent === 'string' || typeof agent === 'number' ? String(agent) : null),
+    agentUsername: await agentUsername(tx, owner.agent.id ?? null),
     authorizationVerified: auth === undefined ? null : { status: auth.type.endsWith('_unverified') ? 'unverified' : 'verified', ...auth.data },
+    owner,
   });
 }

@@ -17,6 +17,11 @@ export async function rememberAgentAccount(sql: Sql, a: { userId: string; userna
       email = coalesce(excluded.email, agent_accounts.email)`;
 }
 
+export async function isAgentAccount(sql: Sql, userId: string): Promise<boolean> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from agent_accounts where user_id = ${userId}`;
+  return (row?.n ?? 0) > 0;
+}
+
 export async function agentUsername(sql: Sql, userId: string | null): Promise<string | null> {
   if (userId === null) return null;
   const [row] = await sql<{ username: string | null }[]>`select username from agent_accounts where user_id = ${userId}`;

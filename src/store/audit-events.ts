@@ -41,7 +41,7 @@ export const PROJECTION_DATA_TYPES = [
   'duo_flow_authorization_verified', 'duo_flow_authorization_unverified',
 ];
 
-type EntryRow = { seq: number; eventId: string; type: string; occurredAt: Date; leaf: string | null };
+type EntryRow = { seq: number; eventId: string; type: string; occurredAt: Date; source: string; leaf: string | null };
 
 function toEntries(rows: EntryRow[]): TimelineEntry[] {
   return rows.map((r) => ({
@@ -49,6 +49,7 @@ function toEntries(rows: EntryRow[]): TimelineEntry[] {
     eventId: r.eventId,
     type: r.type,
     occurredAt: r.occurredAt,
+    source: r.source,
     data: r.leaf === null ? undefined : (JSON.parse(r.leaf) as { data: Record<string, unknown> }).data,
   }));
 }
@@ -56,7 +57,7 @@ function toEntries(rows: EntryRow[]): TimelineEntry[] {
 /** A session's events of the given types in occurred_at order, with leaf data where the projection needs it. */
 export async function sessionEventsOfTypes(sql: Sql, sessionId: string, types: readonly string[]): Promise<TimelineEntry[]> {
   return toEntries(await sql<EntryRow[]>`
-    select seq, event_id, type, occurred_at,
+    select seq, event_id, type, occurred_at, source,
       case when type = any(${PROJECTION_DATA_TYPES}::text[]) then leaf end as leaf
     from audit_events where session_id = ${sessionId} and type = any(${types as string[]}::text[])
     order by occurred_at, seq`);
@@ -68,7 +69,7 @@ export async function sessionEventsOfTypes(sql: Sql, sessionId: string, types: r
  */
 export async function eventsOutsideWindow(sql: Sql, sessionId: string, types: readonly string[], start: Date | null, end: Date | null, limit: number): Promise<TimelineEntry[]> {
   return toEntries(await sql<EntryRow[]>`
-    select seq, event_id, type, occurred_at, null as leaf
+    select seq, event_id, type, occurred_at, source, null as leaf
     from audit_events where session_id = ${sessionId} and type = any(${types as string[]}::text[])
       and (${start}::timestamptz is null or occurred_at < ${start}::timestamptz or occurred_at > ${end}::timestamptz)
     order by occurred_at, seq limit ${limit}`);

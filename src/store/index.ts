@@ -7,11 +7,12 @@ export { readLogState, writeLogState, resolveLogOrigin, splitHashes, type LogSta
 export { insertCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointRow } from './checkpoints.js';
 export { insertAuditRows, sessionEventsOfTypes, eventsOutsideWindow, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
 export { replaySession, type SessionState, type TimelineEntry, type Violation } from './replay-session.js';
+export { resolveOwnership, GITLAB_SOURCES, type Ownership } from './resolve-ownership.js';
 export {
-  saveSessionProjection, sessionTotals, addSessionActivity, getSession, listSessions, findRunningSession, sessionsByIds,
+  saveSessionProjection, sessionTotals, addSessionActivity, getSession, listSessions, findRunningSession, sessionsByIds, sessionProjects,
   type SessionRow, type SessionFilters, type SessionCursor, type SessionTotals,
 } from './sessions.js';
-export { rememberAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
+export { rememberAgentAccount, isAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionEvents, eventsOfSessions, leafBatches, textBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';

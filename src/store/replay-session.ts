@@ -7,6 +7,8 @@ export interface TimelineEntry {
   eventId: string;
   type: string;
   occurredAt: Date;
+  /** Where the event came from (flow_api, gitlab_audit_stream, ...): ranks who may say who owns the session. */
+  source?: string;
   /** Leaf data, needed only for start/create/terminal/delete entries. */
   data?: Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import type { Sql } from './database.js';
 import type { SessionState, Violation } from './replay-session.js';
+import type { Ownership } from './resolve-ownership.js';
 import type { SessionStatus } from '../events.js';
 
 export interface SessionRow {
@@ -32,22 +33,17 @@ export interface SessionRow {
 
 type Obj = Record<string, unknown>;
 const json = (sql: Sql, v: unknown) => sql.json(v as postgres.JSONValue);
-const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
-const str = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
 
 /** Writes the projection of one session after its events were appended. */
 export async function saveSessionProjection(
   tx: Sql,
   sessionId: string,
   state: SessionState,
-  extra: { eventsCount: number; firstOccurredAt: Date; lastOccurredAt: Date; source: string; authorizationVerified: Obj | null; agentUsername: string | null },
+  extra: { eventsCount: number; firstOccurredAt: Date; lastOccurredAt: Date; source: string; authorizationVerified: Obj | null; agentUsername: string | null; owner: Ownership },
 ): Promise<void> {
   const start = state.start ?? {};
-  const create = state.create ?? {};
-  const user = obj(start.user) ?? obj(create.user) ?? {};
-  const agent = obj(start.agent) ?? {};
-  const project = obj(start.project) ?? obj(create.project) ?? {};
-  const flowType = str(start.flow_type) ?? str(create.flow_type);
+  // Who, where and through which agent: by source and log order (resolveOwnership), never by the replay's clock.
+  const { user, agent, project, flowType } = extra.owner;
   const terminal = state.terminal?.data ?? {};
   const details: Obj = {};
   if (start.model !== undefined) details.model = start.model;
@@ -61,12 +57,12 @@ export async function saveSessionProjection(
     status: state.status,
     deleted: state.deleted,
     flowType,
-    projectId: str(project.id),
-    projectPath: str(project.path),
-    userId: str(user.id),
-    username: str(user.username),
-    agentId: str(agent.id),
-    agentUsername: str(agent.username) ?? extra.agentUsername,
+    projectId: project.id ?? null,
+    projectPath: project.path ?? null,
+    userId: user.id ?? null,
+    username: user.username ?? null,
+    agentId: agent.id ?? null,
+    agentUsername: agent.username ?? extra.agentUsername,
     startedAt: state.startedAt,
     endedAt: state.endedAt,
     firstOccurredAt: extra.firstOccurredAt,
@@ -181,4 +177,12 @@ export async function sessionsByIds(sql: Sql, ids: readonly string[]): Promise<{
 /** A project by path ("group/project": always a slash) or by GitLab's numeric id: one indexed column either way. */
 export function projectFilter(sql: Sql, project: string) {
   return project.includes('/') ? sql`and project_path = ${project}` : sql`and project_id = ${project}`;
+}
+
+/** The project of each of these sessions that exists (as its projection resolved it). */
+export async function sessionProjects(sql: Sql, ids: readonly string[]): Promise<Map<string, { id: string | null; path: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await sql<{ sessionId: string; projectId: string | null; projectPath: string | null }[]>`
+    select session_id, project_id, project_path from sessions where session_id = any(${ids as string[]}::text[])`;
+  return new Map(rows.map((r) => [r.sessionId, { id: r.projectId, path: r.projectPath }]));
 }
