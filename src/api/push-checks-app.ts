@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app-env.js';
+import { tokenAllowsProject } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import { createAgentMatcher } from '../gitlab/index.js';
 import { checkPush, type PushCheckRequest, type PushCheckResult, type UncheckedPush } from '../hooks/index.js';
@@ -64,6 +65,11 @@ export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
       throw new AppError('invalid', `${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const req: PushCheckRequest = parsed.data;
+    // A token limited to projects checks (and records) pushes of those only; GL_REPOSITORY "project-<id>" gives the id.
+    const limit = c.get('principal').projects;
+    if (!tokenAllowsProject(limit, { path: req.project_path, id: /^project-(\d+)$/.exec(req.gl_repository ?? '')?.[1] ?? null })) {
+      throw new AppError('forbidden', `this token may check pushes only for ${limit!.join(', ').slice(0, 512)}; nothing about ${req.project_path.slice(0, 256)} was recorded`);
+    }
     if (req.unchecked !== undefined) return c.json(await recordUnchecked(deps, req, req.unchecked), 200);
     const isAgent = createAgentMatcher({ patterns: deps.config.gitlab.agentUsernames, known: await listAgentAccounts(deps.sql) });
     const result: PushCheckResult = await checkPush(req, {

@@ -11,6 +11,8 @@ export const tokenCreateSchema = z.strictObject({
   role: z.string().describe('ingest, user, auditor or admin'),
   user: z.string().min(1).max(255).optional().describe('The GitLab username a user token is bound to (required for role user).'),
   name: z.string().min(1).max(255).optional(),
+  projects: z.array(z.string().min(1).max(1024)).min(1).max(100).optional()
+    .describe('Limits an ingest token to these projects: full paths (group/project) or numeric GitLab project ids.'),
 });
 
 /** POST/GET /api/v1/tokens and DELETE /api/v1/tokens/:id (admin only); every change is audited. */
@@ -22,7 +24,7 @@ export function createTokensApp(deps: AppDeps): Hono<AppEnv> {
     try {
       body = await c.req.json();
     } catch {
-      throw new AppError('invalid', 'the body must be JSON: {"role": ..., "user"?: ..., "name"?: ...}');
+      throw new AppError('invalid', 'the body must be JSON: {"role": ..., "user"?: ..., "name"?: ..., "projects"?: [...]}');
     }
     const r = tokenCreateSchema.safeParse(body);
     if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
@@ -35,7 +37,7 @@ export function createTokensApp(deps: AppDeps): Hono<AppEnv> {
     const rows = await listApiTokens(deps.sql);
     return c.json({
       tokens: rows.map((t) => ({
-        id: t.id, name: t.name, role: t.role, user: t.username, created_at: t.createdAt.toISOString(), created_by: t.createdBy,
+        id: t.id, name: t.name, role: t.role, user: t.username, projects: t.projects, created_at: t.createdAt.toISOString(), created_by: t.createdBy,
         revoked_at: t.revokedAt?.toISOString() ?? null, last_used_at: t.lastUsedAt?.toISOString() ?? null,
       })),
     });

@@ -4,6 +4,9 @@ import { TOKEN_PATTERN } from '../config.js';
 import { insertToken, listTokens, recordEvents, revokeToken, ROLES, type Role, type Sql, type TokenRow } from '../store/index.js';
 
 const USERNAME_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}$/;
+/** A GitLab project: its numeric id, or its full path (group/subgroup/project). */
+const PROJECT_PATTERN = /^(?:[1-9][0-9]{0,18}|[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+)$/;
+const MAX_PROJECTS = 100;
 
 /** `ftk_` + 40 url-safe random characters (240 bits). */
 export function generateToken(): string {
@@ -24,6 +27,8 @@ export interface CreateTokenInput {
   role: string;
   user?: string | null;
   name?: string | null;
+  /** Limits an ingest token to these projects (full paths or numeric ids). */
+  projects?: readonly string[] | null;
   /** Use this value instead of a random one (FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN). */
   token?: string;
 }
@@ -37,13 +42,20 @@ export async function createApiToken(sql: Sql, input: CreateTokenInput, actor: A
   const username = input.user ?? null;
   if (role === 'user' && username === null) throw new AppError('invalid', 'a user token needs the GitLab username it is bound to (user)');
   if (username !== null && !USERNAME_PATTERN.test(username)) throw new AppError('invalid', 'user must be a GitLab username');
+  const projects = input.projects === undefined || input.projects === null || input.projects.length === 0 ? null : [...new Set(input.projects)];
+  if (projects !== null) {
+    if (role !== 'ingest') throw new AppError('invalid', 'only ingest tokens can be limited to projects');
+    if (projects.length > MAX_PROJECTS) throw new AppError('invalid', `a token can be limited to at most ${MAX_PROJECTS} projects`);
+    const bad = projects.find((p) => p.length > 1024 || !PROJECT_PATTERN.test(p));
+    if (bad !== undefined) throw new AppError('invalid', `project "${bad.slice(0, 64)}" is neither a full project path (group/project) nor a numeric project id`);
+  }
   const name = (input.name ?? `${role} token`).slice(0, 255);
   const token = input.token ?? generateToken();
   if (!TOKEN_PATTERN.test(token)) throw new AppError('invalid', 'a token must be "ftk_" followed by 40 url-safe characters');
   const id = `tk_${randomBytes(8).toString('hex')}`;
-  const inserted = await insertToken(sql, { id, name, role, username, tokenHash: hashToken(token), createdBy: actor.id });
+  const inserted = await insertToken(sql, { id, name, role, username, projects, tokenHash: hashToken(token), createdBy: actor.id });
   if (!inserted) throw new AppError('conflict', 'a token with this value already exists');
-  await recordTokenEvent(sql, 'api_token_created', { token_id: id, role, name, user: username, actor: actor.id });
+  await recordTokenEvent(sql, 'api_token_created', { token_id: id, role, name, user: username, ...(projects === null ? {} : { projects }), actor: actor.id });
   return { id, token, role };
 }
 

@@ -7,6 +7,8 @@ export interface Principal {
   role: Role;
   /** Set for `user` tokens: the GitLab username whose sessions it may read. */
   username: string | null;
+  /** Set for ingest tokens limited to projects (full paths or numeric ids); absent or null: any project. */
+  projects?: readonly string[] | null;
 }
 
 export interface Authenticator {
@@ -34,7 +36,7 @@ export function createAuthenticator(sql: Sql, now: () => number = Date.now): Aut
       if (hit !== undefined && hit.until > now()) return hit.principal;
       const row = await findTokenByHash(sql, hash);
       const valid = row !== null && row.revokedAt === null && row.tokenHash.length === hash.length && timingSafeEqual(row.tokenHash, hash);
-      const principal = valid ? { tokenId: row.id, role: row.role, username: row.username } : null;
+      const principal = valid ? { tokenId: row.id, role: row.role, username: row.username, projects: row.projects } : null;
       if (cache.size > 10_000) cache.clear();
       cache.set(key, { principal, until: now() + CACHE_MS });
       if (principal !== null) await touchToken(sql, principal.tokenId);

@@ -6,11 +6,14 @@ import { withLocalDatabase } from './local-context.js';
 import { findRunningService } from './service-client.js';
 
 export const tokenUsage = `Usage:
-  flowtrail token create --role ROLE [--user USERNAME] [--name NAME]
+  flowtrail token create --role ROLE [--user USERNAME] [--name NAME] [--project P]...
   flowtrail token list
   flowtrail token revoke ID
 
-Roles: ingest, user (needs --user), auditor, admin. The token is printed once;
+Roles: ingest, user (needs --user), auditor, admin. --project (repeatable; a
+full path like group/project or a numeric GitLab project id) limits an ingest
+token to those projects: its flow events and push checks for any other project,
+or naming none, are refused. The token is printed once;
 only its hash is stored. Every change is recorded in the audit log.`;
 
 interface TokenListing {
@@ -18,6 +21,7 @@ interface TokenListing {
   name: string;
   role: string;
   user: string | null;
+  projects: string[] | null;
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
@@ -31,13 +35,13 @@ export async function tokenCommand(argv: string[], config: Config, out: (s: stri
   }
   const remote = await findRunningService(config);
   if (sub === 'create') {
-    const { values } = parseCommandArgs(rest, { role: { type: 'string' }, user: { type: 'string' }, name: { type: 'string' } });
+    const { values } = parseCommandArgs(rest, { role: { type: 'string' }, user: { type: 'string' }, name: { type: 'string' }, project: { type: 'string', multiple: true } });
     if (values.help === true) {
       out(tokenUsage);
       return 0;
     }
     if (values.role === undefined) throw new UsageError('--role is required');
-    const input = { role: values.role, user: values.user, name: values.name };
+    const input = { role: values.role, user: values.user, name: values.name, projects: values.project };
     const created = remote !== null
       ? await remote.json<{ id: string; token: string; role: string }>('POST', '/api/v1/tokens', input)
       : await withLocalDatabase(config, (ctx) => createApiToken(ctx.sql, input, { id: 'cli' }));
@@ -53,10 +57,10 @@ export async function tokenCommand(argv: string[], config: Config, out: (s: stri
     const tokens: TokenListing[] = remote !== null
       ? (await remote.json<{ tokens: TokenListing[] }>('GET', '/api/v1/tokens')).tokens
       : (await withLocalDatabase(config, (ctx) => listApiTokens(ctx.sql))).map((t) => ({
-          id: t.id, name: t.name, role: t.role, user: t.username, created_at: t.createdAt.toISOString(),
+          id: t.id, name: t.name, role: t.role, user: t.username, projects: t.projects, created_at: t.createdAt.toISOString(),
           revoked_at: t.revokedAt?.toISOString() ?? null, last_used_at: t.lastUsedAt?.toISOString() ?? null,
         }));
-    out(['ID\tROLE\tUSER\tCREATED\tSTATE\tNAME', ...tokens.map((t) => `${t.id}\t${t.role}\t${t.user ?? '-'}\t${t.created_at}\t${t.revoked_at === null ? 'active' : `revoked ${t.revoked_at}`}\t${t.name}`)].join('\n'));
+    out(['ID\tROLE\tUSER\tPROJECTS\tCREATED\tSTATE\tNAME', ...tokens.map((t) => `${t.id}\t${t.role}\t${t.user ?? '-'}\t${t.projects?.join(',') ?? '-'}\t${t.created_at}\t${t.revoked_at === null ? 'active' : `revoked ${t.revoked_at}`}\t${t.name}`)].join('\n'));
     return 0;
   }
   if (sub === 'revoke') {

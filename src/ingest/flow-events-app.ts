@@ -4,6 +4,7 @@ import { requirePermission } from '../api/require-permission.js';
 import type { NewEvent } from '../events.js';
 import { SanitizerInputError } from '../sanitize/index.js';
 import { limitBody } from './body-limit.js';
+import { checkTokenProjects } from './check-token-projects.js';
 import { parseEventBody } from './parse-body.js';
 import { sanitizeEvent } from './sanitize-event.js';
 import { validateFlowEvent } from './validate-flow-event.js';
@@ -51,6 +52,8 @@ export function createFlowEventsApp(deps: AppDeps): Hono<AppEnv> {
       }
       valid.push(event);
     }
+    // A token limited to projects posts for them only; otherwise the whole request is refused (403), nothing stored.
+    await checkTokenProjects(deps.sql, c.get('principal').projects, valid);
     // Committed into the log (sequenced, hashed, projected) before the answer;
     // concurrent requests share one transaction.
     const { accepted, duplicates } = await deps.integrator.append(valid);

@@ -8,35 +8,38 @@ export interface TokenRow {
   name: string;
   role: Role;
   username: string | null;
+  /** For ingest tokens limited to projects: full paths or numeric GitLab project ids; null when not limited. */
+  projects: string[] | null;
   createdAt: Date;
   createdBy: string | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
 }
 
-export async function insertToken(sql: Sql, t: { id: string; name: string; role: Role; username: string | null; tokenHash: Buffer; createdBy: string | null }): Promise<boolean> {
-  const rows = await sql`insert into api_tokens (id, name, role, username, token_hash, created_by)
-    values (${t.id}, ${t.name}, ${t.role}, ${t.username}, ${t.tokenHash}, ${t.createdBy})
+export async function insertToken(sql: Sql, t: { id: string; name: string; role: Role; username: string | null; projects?: readonly string[] | null; tokenHash: Buffer; createdBy: string | null }): Promise<boolean> {
+  const projects = t.projects === undefined || t.projects === null ? null : [...t.projects];
+  const rows = await sql`insert into api_tokens (id, name, role, username, projects, token_hash, created_by)
+    values (${t.id}, ${t.name}, ${t.role}, ${t.username}, ${projects}::text[], ${t.tokenHash}, ${t.createdBy})
     on conflict (token_hash) do nothing returning id`;
   return rows.length > 0;
 }
 
 export async function findTokenByHash(sql: Sql, hash: Buffer): Promise<(TokenRow & { tokenHash: Buffer }) | null> {
   const [row] = await sql<(TokenRow & { tokenHash: Buffer })[]>`
-    select id, name, role, username, token_hash, created_at, created_by, revoked_at, last_used_at
+    select id, name, role, username, projects, token_hash, created_at, created_by, revoked_at, last_used_at
     from api_tokens where token_hash = ${hash}`;
   return row ?? null;
 }
 
 export async function listTokens(sql: Sql): Promise<TokenRow[]> {
-  return sql<TokenRow[]>`select id, name, role, username, created_at, created_by, revoked_at, last_used_at
+  return sql<TokenRow[]>`select id, name, role, username, projects, created_at, created_by, revoked_at, last_used_at
     from api_tokens order by created_at, id`;
 }
 
 /** Returns the token as it was before revoking, or null if there is no such token. */
 export async function revokeToken(sql: Sql, id: string): Promise<TokenRow | null> {
   const [row] = await sql<TokenRow[]>`update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = ${id}
-    returning id, name, role, username, created_at, created_by, revoked_at, last_used_at`;
+    returning id, name, role, username, projects, created_at, created_by, revoked_at, last_used_at`;
   return row ?? null;
 }
 
