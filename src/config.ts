@@ -1,8 +1,12 @@
 // loadConfig is the only place that reads the environment. It is pure: it
 // takes the variables as an argument, collects every problem, and throws them
 // as one line so that a bad start-up names each variable at once.
+import { userInfo } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+
 export type HookMode = 'enforce' | 'warn' | 'off';
 export type HookOnError = 'reject' | 'allow';
+export type HookUnknownPusher = 'reject' | 'authors';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface CustomPattern {
@@ -12,7 +16,12 @@ export interface CustomPattern {
 }
 
 export interface Config {
-  readonly db: { readonly url?: string; readonly dataDir: string };
+  readonly db: {
+    readonly url?: string;
+    /** The tables' owner, for `flowtrail migrate` only; when set, `url` is the service's insert-and-read role. */
+    readonly migrationUrl?: string;
+    readonly dataDir: string;
+  };
   readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string; readonly maxBodyBytes: number };
   readonly auth: {
     readonly bootstrapAdminToken?: string;
@@ -48,10 +57,14 @@ export interface Config {
   };
   readonly hook: {
     readonly url?: string; readonly token?: string; readonly mode: HookMode; readonly onError: HookOnError; readonly timeoutMs: number;
-    /** Where the pre-receive hook keeps decisions it could not report (default: a directory in the system's temp dir). */
+    /** Where the pre-receive hook keeps decisions it could not report (default: $XDG_STATE_HOME/flowtrail/hook-spool, else ~/.local/state/...; undefined for a user without a home). */
     readonly spoolDir?: string;
+    /** A push without GL_USERNAME and GL_ID (not through Gitaly): refuse it, or judge its commits by their authors only. */
+    readonly unknownPusher: HookUnknownPusher;
   };
   readonly log: { readonly level: LogLevel };
+  /** Who may read /metrics: FLOWTRAIL_METRICS_TOKEN and/or its own listen address; with neither, an admin or auditor API token. */
+  readonly metrics: { readonly token?: string; readonly port?: number; readonly host: string };
 }
 
 export class ConfigError extends Error {
@@ -155,10 +168,18 @@ export function loadConfig(env: Env = {}): Config {
     problems.push('FLOWTRAIL_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM');
   }
   const databaseUrl = url('FLOWTRAIL_DATABASE_URL', ['postgres:', 'postgresql:']);
+  const migrationUrl = url('FLOWTRAIL_MIGRATION_DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (migrationUrl !== undefined && databaseUrl === undefined) problems.push('FLOWTRAIL_MIGRATION_DATABASE_URL needs FLOWTRAIL_DATABASE_URL (the role the service connects as)');
+  if (migrationUrl !== undefined && databaseUrl !== undefined && roleOf(migrationUrl) === roleOf(databaseUrl)) {
+    problems.push('FLOWTRAIL_MIGRATION_DATABASE_URL and FLOWTRAIL_DATABASE_URL name the same role; the service must connect as another role than the owner');
+  }
   const publicUrl = url('FLOWTRAIL_PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const metricsPort = get('FLOWTRAIL_METRICS_PORT') === undefined ? undefined : int('FLOWTRAIL_METRICS_PORT', 0, 0, 65535);
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) problems.push('FLOWTRAIL_METRICS_PORT must differ from FLOWTRAIL_PORT');
+  if (get('FLOWTRAIL_METRICS_HOST') !== undefined && metricsPort === undefined) problems.push('FLOWTRAIL_METRICS_HOST needs FLOWTRAIL_METRICS_PORT');
 
   const config: Config = {
-    db: { url: databaseUrl, dataDir: get('FLOWTRAIL_DATA_DIR') ?? './flowtrail-data' },
+    db: { url: databaseUrl, migrationUrl, dataDir: get('FLOWTRAIL_DATA_DIR') ?? './flowtrail-data' },
     http: { host, port, publicUrl, maxBodyBytes: int('FLOWTRAIL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) },
     auth: { bootstrapAdminToken, oauth, auditorGroup, webSessionHours: int('FLOWTRAIL_WEB_SESSION_HOURS', 8, 1, 720) },
     ingest: {
@@ -188,16 +209,50 @@ export function loadConfig(env: Env = {}): Config {
       mode: oneOf<HookMode>('FLOWTRAIL_HOOK_MODE', ['enforce', 'warn', 'off'], 'enforce'),
       onError: oneOf<HookOnError>('FLOWTRAIL_HOOK_ON_ERROR', ['reject', 'allow'], 'reject'),
       timeoutMs: int('FLOWTRAIL_HOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
-      spoolDir: get('FLOWTRAIL_HOOK_SPOOL_DIR'),
+      spoolDir: hookSpoolDir(get, problems),
+      unknownPusher: oneOf<HookUnknownPusher>('FLOWTRAIL_HOOK_UNKNOWN_PUSHER', ['reject', 'authors'], 'reject'),
     },
     log: { level: oneOf<LogLevel>('FLOWTRAIL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
+    metrics: { token: secret('FLOWTRAIL_METRICS_TOKEN', 16), port: metricsPort, host: get('FLOWTRAIL_METRICS_HOST') ?? host },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * FLOWTRAIL_HOOK_SPOOL_DIR (absolute), else the hook user's own state
+ * directory, never a shared one such as the temp dir: $XDG_STATE_HOME, else
+ * $HOME/.local/state, else the home directory in the password database.
+ */
+function hookSpoolDir(get: (name: string) => string | undefined, problems: string[]): string | undefined {
+  const configured = get('FLOWTRAIL_HOOK_SPOOL_DIR');
+  if (configured !== undefined) {
+    if (!isAbsolute(configured)) problems.push('FLOWTRAIL_HOOK_SPOOL_DIR must be an absolute path');
+    return configured;
+  }
+  const xdg = get('XDG_STATE_HOME');
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'flowtrail', 'hook-spool');
+  const home = get('HOME') ?? passwdHome();
+  return home === undefined || !isAbsolute(home) ? undefined : join(home, '.local', 'state', 'flowtrail', 'hook-spool');
+}
+
+/** The home directory in the password database; undefined for a uid without an entry (containers). */
+function passwdHome(): string | undefined {
+  try {
+    return userInfo().homedir;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as { code?: string }).code === 'ERR_SYSTEM_ERROR') return undefined;
+    throw e;
+  }
 }
 
 function isCustomPattern(v: unknown): v is CustomPattern {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
   return typeof o.kind === 'string' && typeof o.pattern === 'string' && (o.flags === undefined || typeof o.flags === 'string');
+}
+
+/** The database role a PostgreSQL URL connects as. */
+export function roleOf(url: string): string {
+  return decodeURIComponent(new URL(url).username) || 'postgres';
 }

@@ -11,14 +11,19 @@ import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys } from './load-keys.js';
 import { openLog, type OpenLog } from './open-log.js';
 import { parseVerifierKey } from './integrity/index.js';
-import { createMetrics } from './ops/index.js';
+import { createMetrics, createMetricsApp } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { scheduleRetention } from './jobs/schedule-retention.js';
 import { scheduleSweep } from './jobs/schedule-sweep.js';
-import { countJobs, countPending, findTokenByHash, logSize, migrate, openDatabase, type Database } from './store/index.js';
+import { AppError } from './errors.js';
+import {
+  countJobs, countPending, findTokenByHash, logSize, migrate, openDatabase, pendingMigrations, retentionFloor, serviceRoleGuarantees, type Database,
+} from './store/index.js';
 
 export interface Service {
   url: string;
+  /** Where /metrics is served when FLOWTRAIL_METRICS_PORT is set. */
+  metricsUrl?: string;
   deps: AppDeps;
   db: Database;
   integrator: Integrator;
@@ -37,7 +42,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   const metrics = createMetrics();
   let opened: OpenLog;
   try {
-    await migrate(db.sql);
+    await prepareSchema(config, db, log);
     opened = await openLog(config, db.sql, keys, {
       log,
       onSinkFailure: () => metrics.inc('flowtrail_checkpoint_sink_failures_total'),
@@ -79,6 +84,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   let server: ServerType | undefined;
   let url = config.http.publicUrl;
   let bridge: { id: string; file: string } | undefined;
+  let metricsServer: { server: ServerType; url: string } | undefined;
   if (options.listen !== false) {
     const app = createApp(deps);
     server = await new Promise<ServerType>((resolve, reject) => {
@@ -89,11 +95,13 @@ export async function startService(config: Config, log: Logger, options: { liste
     const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
     url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     if (db.kind === 'pglite') bridge = await openCliBridge(deps, url);
+    if (config.metrics.port !== undefined) metricsServer = await listenMetrics(deps, config.metrics.host, config.metrics.port);
   }
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    metricsUrl: metricsServer?.url,
     deps,
     db,
     integrator,
@@ -103,6 +111,7 @@ export async function startService(config: Config, log: Logger, options: { liste
         sweep.stop();
         await jobRunner.stop();
         if (server !== undefined) await new Promise<void>((r) => server!.close(() => r()));
+        if (metricsServer !== undefined) await new Promise<void>((r) => metricsServer!.server.close(() => r()));
         if (bridge !== undefined) {
           await unlink(bridge.file).catch(() => undefined);
           await revokeApiToken(db.sql, bridge.id, { id: 'system' }).catch(() => undefined);
@@ -116,6 +125,32 @@ export async function startService(config: Config, log: Logger, options: { liste
 }
 
 /**
+ * With a separate owner (FLOWTRAIL_MIGRATION_DATABASE_URL) the service never
+ * migrates: `flowtrail migrate` does, as the owner. With one role it migrates
+ * itself, and says which guarantees that costs.
+ */
+async function prepareSchema(config: Config, db: Database, log: Logger): Promise<void> {
+  if (config.db.migrationUrl === undefined) await migrate(db.sql);
+  const pending = await pendingMigrations(db.sql);
+  if (pending.length > 0) {
+    throw new AppError('unavailable', `the database lacks migrations ${pending.join(', ')}: run \`flowtrail migrate\` (it connects as FLOWTRAIL_MIGRATION_DATABASE_URL)`);
+  }
+  if (db.kind === 'pglite') {
+    log.info('embedded database: reachable only through a Unix socket in a directory only this user can enter; it has one role, so the split of FLOWTRAIL_MIGRATION_DATABASE_URL does not apply (docs/security.md)');
+    return;
+  }
+  const { role, couldRewriteLog } = await serviceRoleGuarantees(db.sql);
+  if (couldRewriteLog.length > 0) {
+    log.warn({ role, couldRewriteLog }, `the database role "${role}" could change the log, not only append to it: ${couldRewriteLog.join('; ')}. `
+      + 'Changes stay detectable by flowtrail verify, but are not prevented; set FLOWTRAIL_MIGRATION_DATABASE_URL to an owner role and run flowtrail migrate (docs/security.md)');
+  }
+  const floor = await retentionFloor(db.sql);
+  if (config.retention.days < floor) {
+    log.warn({ days: config.retention.days, floor }, `FLOWTRAIL_RETENTION_DAYS=${config.retention.days} is shorter than the ${floor} days the database owner allows: retention runs will be refused until flowtrail migrate is run with the new value`);
+  }
+}
+
+/**
  * PGlite admits one process: while `serve` holds the embedded database, the
  * CLI talks to the service instead. The service leaves its URL and a token
  * only it and the data directory's owner can read (mode 0600) in serve.json.
@@ -126,4 +161,16 @@ async function openCliBridge(deps: AppDeps, url: string): Promise<{ id: string; 
   await mkdir(deps.config.db.dataDir, { recursive: true, mode: 0o700 });
   await writeFile(file, JSON.stringify({ pid: process.pid, url, token }), { mode: 0o600 });
   return { id, file };
+}
+
+/** FLOWTRAIL_METRICS_PORT: /metrics alone on its own address (FLOWTRAIL_METRICS_HOST, else FLOWTRAIL_HOST). */
+async function listenMetrics(deps: AppDeps, host: string, port: number): Promise<{ server: ServerType; url: string }> {
+  const app = createMetricsApp(deps);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
 }

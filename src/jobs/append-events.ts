@@ -17,6 +17,8 @@ export interface CheckpointPolicy {
   origin: string;
   /** Sign when this many events were appended since the last checkpoint. */
   every: number;
+  /** The log's clock: every event's recorded_at, which retention goes by (tests move it; default the system clock). */
+  now?: () => Date;
 }
 
 export interface AppendResult {
@@ -49,7 +51,7 @@ export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy:
     readLogState(tx),
     sessionTotals(tx, sessionIds),
   ]);
-  const w = createLogWriter(state, new Date().toISOString());
+  const w = createLogWriter(state, (policy.now?.() ?? new Date()).toISOString());
   const touched = new Map<string, SessionBatch>();
   let duplicates = 0;
   const appendedFlags: boolean[] = [];
@@ -97,6 +99,6 @@ function checkpointIfDue(w: LogWriter, lastSize: number | null, policy: Checkpoi
   const frontier = [...w.frontier];
   const root = frontierRoot(frontier);
   const note = signCheckpoint({ origin: policy.origin, size, rootHash: root }, policy.signer);
-  w.append(systemEvent('integrity_checkpoint', null, new Date().toISOString(), { tree_size: size, root_hash: root.toString('base64') }));
+  w.append(systemEvent('integrity_checkpoint', null, (policy.now?.() ?? new Date()).toISOString(), { tree_size: size, root_hash: root.toString('base64') }));
   return { row: { treeSize: size, rootHash: root, note, frontier } };
 }

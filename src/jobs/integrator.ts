@@ -21,6 +21,8 @@ export interface IntegratorOptions {
   onCheckpoint?: (note: string, treeSize: number) => Promise<void>;
   /** Called after commit with how many events were appended. */
   onAppended?: (count: number) => void;
+  /** The log's clock (recorded_at); tests move it to make data old. */
+  now?: () => Date;
 }
 
 export interface Integrator {
@@ -52,7 +54,7 @@ export interface Integrator {
  * in the intake and kick it; it sequences them in batches.
  */
 export function createIntegrator(o: IntegratorOptions): Integrator {
-  const policy: CheckpointPolicy = { signer: o.signer, origin: o.origin, every: o.checkpointEvents };
+  const policy: CheckpointPolicy = { signer: o.signer, origin: o.origin, every: o.checkpointEvents, now: o.now };
   let chain: Promise<unknown> = Promise.resolve();
   let kicked = false;
   let timers: NodeJS.Timeout[] = [];

@@ -1,6 +1,6 @@
 export { connect, openDatabase, MEMORY, type Database, type DatabaseKind, type Sql, type Pool } from './database.js';
 export { acquireDirLock, isAlive, type DirLock } from './dir-lock.js';
-export { migrate, listMigrations, MIGRATION_LOCK } from './migrate.js';
+export { migrate, listMigrations, pendingMigrations, MIGRATION_LOCK } from './migrate.js';
 export { insertToken, findTokenByHash, listTokens, revokeToken, touchToken, ROLES, type Role, type TokenRow } from './tokens.js';
 export { saveIntake, recordEvents, claimPending, deleteIntegrated, existingEventIds, countPending, type IntakeItem, type PendingIntake } from './intake.js';
 export { readLogState, writeLogState, resolveLogOrigin, splitHashes, type LogState } from './log-state.js';
@@ -13,9 +13,12 @@ export {
   type SessionRow, type SessionFilters, type SessionCursor, type SessionTotals,
 } from './sessions.js';
 export { rememberAgentAccount, isAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
-export { listEvents, sessionEvents, eventsOfSessions, leafBatches, textBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
+export { listEvents, sessionEvents, eventsOfSessions, leafBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
+export { verifyRowBatches, textsOf, recordedRanges, type VerifyRow, type VerifyRowOptions } from './verify-row-batches.js';
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
 export { insertWebSession, findWebSession, deleteWebSession, deleteExpiredWebSessions, type WebSessionRow } from './web-sessions.js';
 export { sessionsPerDay, alertCounts, recentAlerts, dashboardEvents, type DashboardEventFilters, type EventCursor } from './dashboard.js';
+export { purgeExpired, eraseSessionTexts, retentionFloor, setRetentionFloor, type PurgeResult, type EraseResult } from './purges.js';
+export { grantServiceRole, SERVICE_PRIVILEGES, serviceRoleGuarantees, type RoleGuarantees } from './grant-service-role.js';

@@ -48,6 +48,15 @@ export async function migrate(sql: Pool, dir = resolveMigrationsDir()): Promise<
   });
 }
 
+/** Migrations this version has that the database has not applied (read-only: what the service's role may ask). */
+export async function pendingMigrations(sql: Pool, dir = resolveMigrationsDir()): Promise<number[]> {
+  const files = await listMigrations(dir);
+  const [exists] = await sql<{ t: string | null }[]>`select to_regclass('schema_migrations')::text as t`;
+  if (exists?.t === null || exists === undefined) return files.map((f) => f.id);
+  const applied = new Set((await sql<{ id: number }[]>`select id from schema_migrations`).map((r) => r.id));
+  return files.filter((f) => !applied.has(f.id)).map((f) => f.id);
+}
+
 function resolveMigrationsDir(): string {
   // Works from src/ (vitest) and from dist/src/ (compiled): migrations/ sits at the package root.
   const here = fileURLToPath(import.meta.url);

@@ -44,6 +44,8 @@ export interface TestApp {
   /** POSTs flow events as an ingest token and integrates them into the log. */
   ingest(events: unknown, contentType?: string): Promise<Response>;
   get(path: string, token: string): Promise<Response>;
+  /** Sets the log's clock (events' recorded_at) until the next test, or back to the system clock with null. */
+  setLogClock(at: Date | null): void;
   /** The worker as the service builds it, with GitLab played by msw (or absent). */
   jobRunner(gitlab: GitlabClient | null, options?: Partial<JobRunnerOptions>): JobRunner;
 }
@@ -54,6 +56,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
   let deps: AppDeps | undefined;
   let app: Hono<AppEnv> | undefined;
   let ingestToken = '';
+  let logClock: Date | null = null;
   const signer = createNoteSigner(signingKey.privateKeyPem, 'flowtrail/test');
   beforeAll(() => {
     const config = testConfig(env);
@@ -63,7 +66,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       sql: t.sql,
       dbKind: t.db.kind,
       sanitizer: createSanitizer({ key: Buffer.from(SANITIZER_KEY), customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] }),
-      integrator: createIntegrator({ sql: t.sql, signer, origin: config.integrity.origin, checkpointEvents: config.integrity.checkpointEvents, checkpointIntervalMs: 60_000, log }),
+      integrator: createIntegrator({ sql: t.sql, signer, origin: config.integrity.origin, checkpointEvents: config.integrity.checkpointEvents, checkpointIntervalMs: 60_000, log, now: () => logClock ?? new Date() }),
       authenticator: createAuthenticator(t.sql),
       webSessions: createWebSessions({ sql: t.sql, key: deriveCookieKey(Buffer.from(SANITIZER_KEY)), publicUrl: config.http.publicUrl, hours: config.auth.webSessionHours }),
       metrics: createMetrics(),
@@ -75,6 +78,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
   });
   beforeEach(async () => {
     deps!.authenticator.forget();
+    logClock = null;
     ingestToken = await token('ingest');
   });
   async function token(role: Role, user?: string): Promise<string> {
@@ -97,6 +101,9 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       const res = await app!.request('/api/v1/flow-events', { method: 'POST', headers: { authorization: `Bearer ${ingestToken}`, 'content-type': contentType }, body });
       await deps!.integrator.integrate();
       return res;
+    },
+    setLogClock(at) {
+      logClock = at;
     },
     get(path, tok) {
       return app!.request(path, { headers: { authorization: `Bearer ${tok}` } });
