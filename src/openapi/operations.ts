@@ -61,7 +61,7 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post', path: '/webhooks/gitlab', tag: 'Ingest', summary: 'GitLab project, group and system webhooks; Duo flow callbacks', guard: { webhook: 'gitlab' },
     description: 'Stored durably before the answer and processed by the worker. Deduplicated on Idempotency-Key, else webhook-id, else X-Gitlab-Event-UUID, each with its header name, X-Gitlab-Event and a hash of the body (a reused id with another body is a delivery of its own).',
     body: { schema: z.unknown(), types: JSON_TYPE },
-    responses: { 200: ok('{status: stored | duplicate}'), 401: err('X-Gitlab-Token (or webhook-signature) missing or wrong.'), 413: err('The body is over the limit.'), 503: err('The delivery could not be sanitized; GitLab retries.') },
+    responses: { 200: ok('{status: stored | duplicate}'), 401: err('X-Gitlab-Token (or webhook-signature) missing or wrong.'), 413: err('The body is over the limit.'), 400: err('The body is nested deeper than 64 levels.'), 503: err('The delivery could not be sanitized; GitLab retries.') },
   },
   {
     method: 'post', path: '/api/v1/push-checks', tag: 'Ingest', summary: "The pre-receive hook's check of one push", guard: { permission: 'ingest' },
@@ -125,5 +125,9 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/api/v1/docs', tag: 'Meta', summary: 'This document as an HTML page', guard: { public: true }, responses: { 200: ok('HTML.', ['text/html']) } },
   { method: 'get', path: '/-/health', tag: 'Operations', summary: 'The process answers', guard: { public: true }, responses: { 200: ok('{status: ok}') } },
   { method: 'get', path: '/-/readiness', tag: 'Operations', summary: 'The database answers', guard: { public: true }, responses: { 200: ok('{status: ok, database}'), 503: err('{status: unavailable, database}') } },
-  { method: 'get', path: '/metrics', tag: 'Operations', summary: 'Prometheus metrics', guard: { public: true }, responses: { 200: ok('Prometheus text format.', ['text/plain']) } },
+  {
+    method: 'get', path: '/metrics', tag: 'Operations', summary: 'Prometheus metrics', guard: { permission: 'read_all' },
+    description: 'An admin or auditor API token (never a browser session). With FLOWTRAIL_METRICS_TOKEN set, only `Authorization: Bearer <that token>`. With FLOWTRAIL_METRICS_PORT set, served only on that port (without a token unless FLOWTRAIL_METRICS_TOKEN is set) and 404 here.',
+    responses: { 200: ok('Prometheus text format.', ['text/plain']), ...auth, 404: err('FLOWTRAIL_METRICS_PORT serves it on another port.') },
+  },
 ];

@@ -1,2 +1,2 @@
 export { createMetrics, type Metrics } from './metrics.js';
-export { createOpsApp } from './ops-app.js';
+export { createMetricsApp, createOpsApp } from './ops-app.js';

@@ -17,11 +17,19 @@ describe('operations endpoints', () => {
   it('exposes ingest counters and latencies in Prometheus text', async () => {
     await t.ingest(startedEvent('m1', at(0)));
     await t.ingest([{ type: 'nope' }, startedEvent('m2', at(1))]);
-    const text = await (await t.app.request('/metrics')).text();
+    const text = await (await t.get('/metrics', await t.token('auditor'))).text();
     expect(text).toMatch(/^flowtrail_events_accepted_total\{source="flow_api"\} 2$/m);
     expect(text).toMatch(/^flowtrail_events_rejected_total\{source="flow_api"\} 1$/m);
     expect(text).toMatch(/^flowtrail_ingest_duration_seconds_count\{source="flow_api"\} 2$/m);
     expect(text).toMatch(/^flowtrail_http_requests_total\{method="POST",route="\/api\/v1\/flow-events",status="202"\} 2$/m);
+  });
+
+  it('answers /-/health and /-/readiness without a token but /metrics only with one (401)', async () => {
+    expect((await t.app.request('/-/health')).status).toBe(200);
+    expect((await t.app.request('/-/readiness')).status).toBe(200);
+    const res = await t.app.request('/metrics');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'unauthorized' });
   });
 
   it('answers unknown routes with 404 JSON', async () => {
