@@ -170,7 +170,7 @@ export const catalog = {
     schema: fields({ merge_request_iid: id }), ingestable: false, textFields: [],
   }),
   duo_flow_lifecycle_violation: entry({
-    description: 'An event broke the session lifecycle (resumed without pause, after a terminal event, before start); the event itself is stored too.',
+    description: 'An event broke the session lifecycle (resumed without pause, after a terminal event, before start), or named another initiator or project than the session has (initiator_conflict, project_conflict; *_overridden when GitLab later said otherwise); the event itself is stored too.',
     schema: fields({ violating_event_id: z.string(), violating_type: z.string(), rule: z.string() }),
     alert: true, ingestable: false, textFields: [],
   }),
