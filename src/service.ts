@@ -1,4 +1,4 @@
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
@@ -15,9 +15,9 @@ import { createMetrics, createMetricsApp } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { scheduleRetention } from './jobs/schedule-retention.js';
 import { scheduleSweep } from './jobs/schedule-sweep.js';
-import { AppError } from './errors.js';
+import { AppError, coerceError } from './errors.js';
 import {
-  countJobs, countPending, findTokenByHash, logSize, migrate, openDatabase, pendingMigrations, retentionFloor, serviceRoleGuarantees, type Database,
+  countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, retentionFloor, serviceRoleGuarantees, type Database,
 } from './store/index.js';
 
 export interface Service {
@@ -83,7 +83,7 @@ export async function startService(config: Config, log: Logger, options: { liste
 
   let server: ServerType | undefined;
   let url = config.http.publicUrl;
-  let bridge: { id: string; file: string } | undefined;
+  let bridge: CliBridge | undefined;
   let metricsServer: { server: ServerType; url: string } | undefined;
   if (options.listen !== false) {
     const app = createApp(deps);
@@ -112,10 +112,7 @@ export async function startService(config: Config, log: Logger, options: { liste
         await jobRunner.stop();
         if (server !== undefined) await new Promise<void>((r) => server!.close(() => r()));
         if (metricsServer !== undefined) await new Promise<void>((r) => metricsServer!.server.close(() => r()));
-        if (bridge !== undefined) {
-          await unlink(bridge.file).catch(() => undefined);
-          await revokeApiToken(db.sql, bridge.id, { id: 'system' }).catch(() => undefined);
-        }
+        await bridge?.close();
         await integrator.stop();
         await db.close();
       })();
@@ -150,17 +147,56 @@ async function prepareSchema(config: Config, db: Database, log: Logger): Promise
   }
 }
 
+/** How long the CLI bridge token lives; serve renews it at a third of that. */
+export const CLI_BRIDGE_TTL_MS = 60 * 60_000;
+
+interface CliBridge {
+  file: string;
+  close(): Promise<void>;
+}
+
 /**
  * PGlite admits one process: while `serve` holds the embedded database, the
- * CLI talks to the service instead. The service leaves its URL and a token
- * only it and the data directory's owner can read (mode 0600) in serve.json.
+ * CLI talks to the service instead. The service leaves its URL and an admin
+ * token only it and the data directory's owner can read (mode 0600, written
+ * whole and renamed into place) in serve.json. The token expires after an
+ * hour and is replaced every 20 minutes while serve runs; at shutdown it is
+ * revoked, and any a crashed serve left are revoked at the next start.
  */
-async function openCliBridge(deps: AppDeps, url: string): Promise<{ id: string; file: string }> {
-  const { id, token } = await createApiToken(deps.sql, { role: 'admin', name: 'local CLI bridge (serve.json)' }, { id: 'system' });
+async function openCliBridge(deps: AppDeps, url: string): Promise<CliBridge> {
+  for (const stale of await liveTokensOfPurpose(deps.sql, 'cli_bridge')) {
+    await revokeApiToken(deps.sql, stale, { id: 'system' }, 'left by a serve that did not shut down');
+  }
   const file = join(deps.config.db.dataDir, 'serve.json');
   await mkdir(deps.config.db.dataDir, { recursive: true, mode: 0o700 });
-  await writeFile(file, JSON.stringify({ pid: process.pid, url, token }), { mode: 0o600 });
-  return { id, file };
+  const issue = async (): Promise<string> => {
+    const { id, token } = await createApiToken(deps.sql, {
+      role: 'admin', name: 'local CLI bridge (serve.json)', purpose: 'cli_bridge', expiresAt: new Date(Date.now() + CLI_BRIDGE_TTL_MS),
+    }, { id: 'system' });
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify({ pid: process.pid, url, token }), { mode: 0o600, flag: 'w' });
+    await rename(temp, file);
+    return id;
+  };
+  let current = await issue();
+  let renewing = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = (async () => {
+      const previous = current;
+      current = await issue();
+      await revokeApiToken(deps.sql, previous, { id: 'system' }, 'renewed');
+    })().catch((err: unknown) => deps.log.error({ err: coerceError(err) }, 'could not renew the CLI bridge token'));
+  }, CLI_BRIDGE_TTL_MS / 3);
+  timer.unref();
+  return {
+    file,
+    async close() {
+      clearInterval(timer);
+      await renewing;
+      await unlink(file).catch(() => undefined);
+      await revokeApiToken(deps.sql, current, { id: 'system' }, 'serve stopped').catch(() => undefined);
+    },
+  };
 }
 
 /** FLOWTRAIL_METRICS_PORT: /metrics alone on its own address (FLOWTRAIL_METRICS_HOST, else FLOWTRAIL_HOST). */

@@ -38,7 +38,7 @@ export function createTokensApp(deps: AppDeps): Hono<AppEnv> {
     return c.json({
       tokens: rows.map((t) => ({
         id: t.id, name: t.name, role: t.role, user: t.username, projects: t.projects, created_at: t.createdAt.toISOString(), created_by: t.createdBy,
-        revoked_at: t.revokedAt?.toISOString() ?? null, last_used_at: t.lastUsedAt?.toISOString() ?? null,
+        revoked_at: t.revokedAt?.toISOString() ?? null, last_used_at: t.lastUsedAt?.toISOString() ?? null, expires_at: t.expiresAt?.toISOString() ?? null,
       })),
     });
   });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { TOKEN_PATTERN } from '../config.js';
-import { insertToken, listTokens, recordEvents, revokeToken, ROLES, type Role, type Sql, type TokenRow } from '../store/index.js';
+import { insertToken, listTokens, recordEvents, revokeToken, ROLES, type Role, type Sql, type TokenPurpose, type TokenRow } from '../store/index.js';
 
 const USERNAME_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}$/;
 /** A GitLab project: its numeric id, or its full path (group/subgroup/project). */
@@ -31,6 +31,10 @@ export interface CreateTokenInput {
   projects?: readonly string[] | null;
   /** Use this value instead of a random one (FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN). */
   token?: string;
+  /** The token stops working at this time by itself. */
+  expiresAt?: Date;
+  /** A token flowtrail makes for its own use. */
+  purpose?: TokenPurpose;
 }
 
 /** Creates a token, stores only its hash, and records api_token_created. The token is returned once. */
@@ -53,16 +57,19 @@ export async function createApiToken(sql: Sql, input: CreateTokenInput, actor: A
   const token = input.token ?? generateToken();
   if (!TOKEN_PATTERN.test(token)) throw new AppError('invalid', 'a token must be "ftk_" followed by 40 url-safe characters');
   const id = `tk_${randomBytes(8).toString('hex')}`;
-  const inserted = await insertToken(sql, { id, name, role, username, projects, tokenHash: hashToken(token), createdBy: actor.id });
+  const inserted = await insertToken(sql, { id, name, role, username, projects, tokenHash: hashToken(token), createdBy: actor.id, expiresAt: input.expiresAt, purpose: input.purpose });
   if (!inserted) throw new AppError('conflict', 'a token with this value already exists');
-  await recordTokenEvent(sql, 'api_token_created', { token_id: id, role, name, user: username, ...(projects === null ? {} : { projects }), actor: actor.id });
+  await recordTokenEvent(sql, 'api_token_created', {
+    token_id: id, role, name, user: username, ...(projects === null ? {} : { projects }),
+    ...(input.expiresAt === undefined ? {} : { expires_at: input.expiresAt.toISOString() }), actor: actor.id,
+  });
   return { id, token, role };
 }
 
-export async function revokeApiToken(sql: Sql, id: string, actor: Actor): Promise<TokenRow> {
+export async function revokeApiToken(sql: Sql, id: string, actor: Actor, reason?: string): Promise<TokenRow> {
   const row = await revokeToken(sql, id);
   if (row === null) throw new AppError('not_found', `no token with id ${id}`);
-  await recordTokenEvent(sql, 'api_token_revoked', { token_id: id, role: row.role, actor: actor.id });
+  await recordTokenEvent(sql, 'api_token_revoked', { token_id: id, role: row.role, actor: actor.id, ...(reason === undefined ? {} : { reason }) });
   return row;
 }
 

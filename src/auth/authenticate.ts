@@ -35,10 +35,11 @@ export function createAuthenticator(sql: Sql, now: () => number = Date.now): Aut
       const hit = cache.get(key);
       if (hit !== undefined && hit.until > now()) return hit.principal;
       const row = await findTokenByHash(sql, hash);
-      const valid = row !== null && row.revokedAt === null && row.tokenHash.length === hash.length && timingSafeEqual(row.tokenHash, hash);
+      const valid = row !== null && row.revokedAt === null && (row.expiresAt === null || row.expiresAt.getTime() > now())
+        && row.tokenHash.length === hash.length && timingSafeEqual(row.tokenHash, hash);
       const principal = valid ? { tokenId: row.id, role: row.role, username: row.username, projects: row.projects } : null;
       if (cache.size > 10_000) cache.clear();
-      cache.set(key, { principal, until: now() + CACHE_MS });
+      cache.set(key, { principal, until: Math.min(now() + CACHE_MS, row?.expiresAt?.getTime() ?? Infinity) });
       if (principal !== null) await touchToken(sql, principal.tokenId);
       return principal;
     },

@@ -24,6 +24,7 @@ interface TokenListing {
   projects: string[] | null;
   created_at: string;
   revoked_at: string | null;
+  expires_at?: string | null;
   last_used_at: string | null;
 }
 
@@ -58,9 +59,9 @@ export async function tokenCommand(argv: string[], config: Config, out: (s: stri
       ? (await remote.json<{ tokens: TokenListing[] }>('GET', '/api/v1/tokens')).tokens
       : (await withLocalDatabase(config, (ctx) => listApiTokens(ctx.sql))).map((t) => ({
           id: t.id, name: t.name, role: t.role, user: t.username, projects: t.projects, created_at: t.createdAt.toISOString(),
-          revoked_at: t.revokedAt?.toISOString() ?? null, last_used_at: t.lastUsedAt?.toISOString() ?? null,
+          revoked_at: t.revokedAt?.toISOString() ?? null, last_used_at: t.lastUsedAt?.toISOString() ?? null, expires_at: t.expiresAt?.toISOString() ?? null,
         }));
-    out(['ID\tROLE\tUSER\tPROJECTS\tCREATED\tSTATE\tNAME', ...tokens.map((t) => `${t.id}\t${t.role}\t${t.user ?? '-'}\t${t.projects?.join(',') ?? '-'}\t${t.created_at}\t${t.revoked_at === null ? 'active' : `revoked ${t.revoked_at}`}\t${t.name}`)].join('\n'));
+    out(['ID\tROLE\tUSER\tPROJECTS\tCREATED\tSTATE\tNAME', ...tokens.map((t) => `${t.id}\t${t.role}\t${t.user ?? '-'}\t${t.projects?.join(',') ?? '-'}\t${t.created_at}\t${tokenState(t)}\t${t.name}`)].join('\n'));
     return 0;
   }
   if (sub === 'revoke') {
@@ -77,4 +78,10 @@ export async function tokenCommand(argv: string[], config: Config, out: (s: stri
     return 0;
   }
   throw new UsageError(`unknown token command "${sub}"\n${tokenUsage}`);
+}
+
+function tokenState(t: { revoked_at: string | null; expires_at?: string | null }): string {
+  if (t.revoked_at !== null) return `revoked ${t.revoked_at}`;
+  if (t.expires_at !== undefined && t.expires_at !== null) return Date.parse(t.expires_at) <= Date.now() ? `expired ${t.expires_at}` : `active until ${t.expires_at}`;
+  return 'active';
 }

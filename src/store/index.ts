@@ -1,7 +1,7 @@
 export { connect, openDatabase, MEMORY, type Database, type DatabaseKind, type Sql, type Pool } from './database.js';
 export { acquireDirLock, isAlive, type DirLock } from './dir-lock.js';
 export { migrate, listMigrations, pendingMigrations, MIGRATION_LOCK } from './migrate.js';
-export { insertToken, findTokenByHash, listTokens, revokeToken, touchToken, ROLES, type Role, type TokenRow } from './tokens.js';
+export { insertToken, findTokenByHash, listTokens, revokeToken, touchToken, ROLES, type Role, type TokenRow, liveTokensOfPurpose, type TokenPurpose } from './tokens.js';
 export { saveIntake, recordEvents, claimPending, deleteIntegrated, existingEventIds, countPending, type IntakeItem, type PendingIntake } from './intake.js';
 export { readLogState, writeLogState, resolveLogOrigin, splitHashes, type LogState } from './log-state.js';
 export { insertCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointRow } from './checkpoints.js';
@@ -14,7 +14,7 @@ export {
 } from './sessions.js';
 export { rememberAgentAccount, isAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionEvents, eventsOfSessions, leafBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
-export { verifyRowBatches, textsOf, recordedRanges, type VerifyRow, type VerifyRowOptions } from './verify-row-batches.js';
+export { verifyRowBatches, recordedRanges, type VerifyRow } from './verify-row-batches.js';
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
