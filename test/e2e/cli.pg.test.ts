@@ -53,6 +53,16 @@ describe('flowtrail CLI', () => {
     for (const c of ['serve', 'migrate', 'token', 'verify', 'export', 'retention', 'erase']) expect((await run(c, '--help')).code, c).toBe(0);
   });
 
+  it('limits an ingest token to projects with a repeated --project, and lists them', async () => {
+    const created = await run('token', 'create', '--role', 'ingest', '--project', 'acme-platform/payments-api', '--project', '4821');
+    expect(created.code).toBe(0);
+    const id = /id: (tk_[0-9a-f]+)/.exec(created.out)![1]!;
+    expect((await run('token', 'list')).out).toMatch(new RegExp(`${id}\\tingest\\t-\\tacme-platform/payments-api,4821\\t`));
+    const refused = await run('token', 'create', '--role', 'auditor', '--project', 'acme-platform/payments-api');
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toMatch(/only ingest tokens can be limited to projects/);
+  });
+
   it('creates, lists and revokes tokens, verifies and exports, on its own database', async () => {
     const created = await run('token', 'create', '--role', 'auditor', '--name', 'for the auditors');
     expect(created.code).toBe(0);
