@@ -165,6 +165,20 @@ export const catalog = {
     description: 'The pre-receive hook refused a push (or, in warn mode, would have and let it pass): the findings per commit, as the pusher read them.',
     schema: pushDecision(), alert: true, ingestable: false, textFields: [],
   }),
+  duo_flow_push_dry_run: entry({
+    description: 'Someone asked the push-check service about commits without pushing them (`flowtrail verify-repo`): who asked (token id and role), the project, and what the service found. Nothing was accepted or refused.',
+    schema: fields({
+      dry_run: z.literal(true),
+      asked_by: z.looseObject({ token_id: z.string(), role: z.string() }),
+      commits: z.number().int().nonnegative(),
+      agent_commits: z.number().int().nonnegative(),
+      sessions: z.record(z.string(), z.number().int()),
+      /** The first 1,000; `findings_total` and `findings_by_code` count them all. */
+      findings: z.array(z.looseObject({ sha: z.string(), code: z.string(), reason: z.string() })),
+      findings_total: z.number().int().nonnegative(),
+    }),
+    ingestable: false, textFields: [],
+  }),
   duo_flow_footer_restored: entry({
     description: 'flowtrail restored the session footer a person removed from a merge request description.',
     schema: fields({ merge_request_iid: id }), ingestable: false, textFields: [],

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { tokenAllowsProject } from '../auth/index.js';
 import { AppError } from '../errors.js';
-import { createAgentMatcher } from '../gitlab/index.js';
+import { createAgentMatcher, createAgentPusherMatcher } from '../gitlab/index.js';
 import { checkPush, type PushCheckRequest, type PushCheckResult, type UncheckedPush } from '../hooks/index.js';
 import { limitBody } from '../ingest/body-limit.js';
 import { sanitizeEvent } from '../ingest/sanitize-event.js';
@@ -38,6 +38,8 @@ export const pushCheckRequestSchema = z.object({
     short_sha: z.string().regex(/^[0-9a-f]{4,64}$/),
     author_name: z.string().max(1024),
     author_email: z.string().max(1024),
+    committer_name: z.string().max(1024).optional(),
+    committer_email: z.string().max(1024).optional(),
     committed_at: z.iso.datetime({ offset: true }),
     references: z.array(z.object({ key: z.string().max(256), reference: z.string().max(4096), session_id: z.string().max(4096).nullable() })).max(100),
   })).max(1_000_000),
@@ -48,7 +50,8 @@ export const pushCheckRequestSchema = z.object({
  * per push. The service decides with what it knows (agent accounts, sessions)
  * and records the decision as duo_flow_push_checked or duo_flow_push_rejected
  * before it answers, so that no refusal or acceptance goes unaudited. A dry
- * run (verify-repo) records nothing.
+ * run (verify-repo) decides nothing and is recorded as duo_flow_push_dry_run:
+ * every question asked of the service leaves a record.
  */
 export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -71,12 +74,18 @@ export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
       throw new AppError('forbidden', `this token may check pushes only for ${limit!.join(', ').slice(0, 512)}; nothing about ${req.project_path.slice(0, 256)} was recorded`);
     }
     if (req.unchecked !== undefined) return c.json(await recordUnchecked(deps, req, req.unchecked), 200);
-    const isAgent = createAgentMatcher({ patterns: deps.config.gitlab.agentUsernames, known: await listAgentAccounts(deps.sql) });
+    const agents = await listAgentAccounts(deps.sql);
+    const isAgent = createAgentMatcher({ patterns: deps.config.gitlab.agentUsernames, known: agents });
     const result: PushCheckResult = await checkPush(req, {
-      isAgent,
+      isAgent: (identity) => isAgent(identity),
+      isAgentPusher: createAgentPusherMatcher({ patterns: deps.config.gitlab.agentUsernames, known: agents }),
       sessions: async (ids) => new Map((await sessionsByIds(deps.sql, ids)).map((s) => [s.sessionId, s])),
+      now: new Date(),
     });
-    if (req.dry_run !== true) {
+    if (req.dry_run === true) {
+      const p = c.get('principal');
+      result.event_id = await recordDryRun(deps, req, result, { token_id: p.tokenId, role: p.role });
+    } else {
       const sessionIds = Object.keys(result.sessions);
       result.event_id = await recordDecision(deps, req, {
         eventId: randomUUID(),
@@ -93,17 +102,17 @@ export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
         },
       });
     }
-    deps.metrics.inc('flowtrail_push_checks_total', { decision: result.decision, mode: req.mode });
+    deps.metrics.inc('flowtrail_push_checks_total', { decision: req.dry_run === true ? 'dry_run' : result.decision, mode: req.mode });
     return c.json(result, 200);
   });
   return app;
 }
 
 /** The audit event of a push decision, sanitized (trailers and names are the pusher's input). */
-async function recordDecision(deps: AppDeps, req: PushCheckRequest, d: { eventId: string; rejected: boolean; sessionId: string | null; occurredAt: string; data: Record<string, unknown> }): Promise<string> {
+async function recordDecision(deps: AppDeps, req: PushCheckRequest, d: { eventId: string; rejected: boolean; dryRun?: true; sessionId: string | null; occurredAt: string; data: Record<string, unknown> }): Promise<string> {
   const event = sanitizeEvent(deps.sanitizer, {
     eventId: d.eventId,
-    type: d.rejected ? 'duo_flow_push_rejected' : 'duo_flow_push_checked',
+    type: d.dryRun === true ? 'duo_flow_push_dry_run' : d.rejected ? 'duo_flow_push_rejected' : 'duo_flow_push_checked',
     sessionId: d.sessionId,
     occurredAt: d.occurredAt,
     source: 'git_hook',
@@ -140,4 +149,31 @@ async function recordUnchecked(deps: AppDeps, req: PushCheckRequest, u: Unchecke
   });
   deps.metrics.inc('flowtrail_push_checks_total', { decision: u.accepted ? 'unchecked_accepted' : 'unchecked_rejected', mode: req.mode });
   return { decision: u.accepted ? 'accepted' : 'rejected', mode: req.mode, commits: req.commits.length, agent_commits: 0, sessions: {}, findings: [], event_id: eventId };
+}
+
+/** Findings kept in a dry run's record; a history walk may find many more (all are counted). */
+const MAX_DRY_RUN_FINDINGS = 1000;
+
+/** A question without a push (verify-repo): who asked and what the service found, recorded, never a decision. */
+async function recordDryRun(deps: AppDeps, req: PushCheckRequest, result: PushCheckResult, askedBy: { token_id: string; role: string }): Promise<string> {
+  const byCode: Record<string, number> = {};
+  for (const f of result.findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+  return recordDecision(deps, req, {
+    eventId: randomUUID(),
+    rejected: false,
+    dryRun: true,
+    sessionId: null,
+    occurredAt: new Date().toISOString(),
+    data: {
+      dry_run: true,
+      asked_by: askedBy,
+      references: req.references ?? 'agent',
+      commits: result.commits,
+      agent_commits: result.agent_commits,
+      sessions: result.sessions,
+      findings: result.findings.slice(0, MAX_DRY_RUN_FINDINGS),
+      findings_total: result.findings.length,
+      findings_by_code: byCode,
+    },
+  });
 }

@@ -7,9 +7,11 @@ export const verifyRepoUsage = `Usage: flowtrail verify-repo PATH [--since REV] 
 
 Walks a repository's history (from HEAD, or every branch and tag with --all;
 only commits not reachable from --since REV) and asks the service
-(FLOWTRAIL_URL, FLOWTRAIL_TOKEN; nothing is recorded) about them: agent commits
+(FLOWTRAIL_URL, FLOWTRAIL_TOKEN) about them in a dry run, which the service
+records as duo_flow_push_dry_run but decides nothing by: agent commits
 without a session trailer, trailers naming unknown sessions or sessions of
-another project, and how many commits each session made. The project is
+another project, sessions that had ended by the commit's (pusher-written)
+committer date, and how many commits each session made. The project is
 --project, else GL_PROJECT_PATH, else read from the "origin" remote's URL.
 Exit status: 0 no findings, 1 findings, 2 usage or configuration error.`;
 

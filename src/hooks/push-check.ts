@@ -25,7 +25,10 @@ export interface PushedCommit {
   short_sha: string;
   author_name: string;
   author_email: string;
-  /** The committer date, RFC 3339. */
+  /** Absent from hooks older than the committer check (then only the author is judged). */
+  committer_name?: string;
+  committer_email?: string;
+  /** The committer date, RFC 3339: the pusher writes it, so only verify-repo's dry runs judge by it. */
   committed_at: string;
   references: SessionReference[];
 }
@@ -44,7 +47,7 @@ export interface PushCheckRequest {
   mode: 'enforce' | 'warn';
   refs: RefUpdate[];
   commits: PushedCommit[];
-  /** Check without recording a decision (verify-repo). */
+  /** A question without a push (verify-repo): recorded as duo_flow_push_dry_run, never as a decision. */
   dry_run?: boolean;
   /** `all`: also check the trailers of human commits (verify-repo); the hook checks agent commits only. */
   references?: 'agent' | 'all';
@@ -82,6 +85,6 @@ export interface PushCheckResult {
   /** Valid session references per session id. */
   sessions: Record<string, number>;
   findings: Finding[];
-  /** The audit event that records the decision (absent on a dry run). */
+  /** The audit event that records the decision (or the dry run). */
   event_id?: string;
 }

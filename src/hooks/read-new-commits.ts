@@ -4,8 +4,8 @@ import { isNullId } from './read-updates.js';
 import { runGit } from './run-git.js';
 
 // Fields split by NUL; with -z each commit ends with NUL as well.
-const FORMAT = '--format=%H%x00%h%x00%an%x00%ae%x00%cI%x00%B';
-const FIELDS = 6;
+const FORMAT = '--format=%H%x00%h%x00%an%x00%ae%x00%cn%x00%ce%x00%cI%x00%B';
+const FIELDS = 8;
 
 /**
  * The commits a push brings that the repository does not have yet:
@@ -34,12 +34,14 @@ export function parseLog(out: string): PushedCommit[] {
   const parts = out.split('\0');
   const commits: PushedCommit[] = [];
   for (let i = 0; i + FIELDS <= parts.length; i += FIELDS) {
-    const [sha, short, name, email, date, message] = parts.slice(i, i + FIELDS) as [string, string, string, string, string, string];
+    const [sha, short, name, email, committerName, committerEmail, date, message] = parts.slice(i, i + FIELDS) as [string, string, string, string, string, string, string, string];
     commits.push({
       sha: sha.replace(/^\n/, ''),
       short_sha: short,
       author_name: name,
       author_email: email,
+      committer_name: committerName,
+      committer_email: committerEmail,
       committed_at: date,
       references: sessionReferences(message).map((r) => ({ key: r.key, reference: r.reference, session_id: r.sessionId })),
     });

@@ -65,6 +65,8 @@ export async function walkRepository(path: string, options: { since?: string; al
       short_sha: oid.slice(0, 8),
       author_name: commit.author.name,
       author_email: commit.author.email,
+      committer_name: commit.committer.name,
+      committer_email: commit.committer.email,
       committed_at: isoDate(commit.committer.timestamp, commit.committer.timezoneOffset),
       references: sessionReferences(commit.message).map((r) => ({ key: r.key, reference: r.reference, session_id: r.sessionId })),
     });

@@ -109,17 +109,23 @@ describe('pre-receive hook: real pushes into a bare repository with the hooks in
     expect(lines).toHaveLength(3);
     expect(res.stderr).toMatch(/session sess-forged \(X-GitLab-Duo-Session trailer\) is not known to flowtrail/);
     expect(res.stderr).toMatch(/session sess-other-project belongs to another project, not acme-platform\/payments-api/);
-    expect(res.stderr).toMatch(/session sess-ended ended at 2026-03-10T14:10:00.000Z, before this commit/);
+    expect(res.stderr).toMatch(/session sess-ended ended at 2026-03-10T14:10:00.000Z, before this push arrived/);
     expect(await r.remoteRef('refs/heads/main')).toBe(r.base);
     const [rejected] = (await decisions()).filter((e) => e.type === 'duo_flow_push_rejected');
     expect((rejected!.data.findings as { code: string }[]).map((f) => f.code).sort()).toEqual(['foreign_session', 'session_ended', 'unknown_session']);
   });
 
-  it('lets a commit made before its session ended land', async () => {
+  // Until issue 9 a commit dated before its session's end landed whenever it was pushed: the committer
+  // date is the pusher's to write. Now the push's arrival is the measure (test/security/push-identity).
+  it("judges a session's end by when the push arrives, not by the committer date", async () => {
     const r = await setup();
     await commit(r.clone, r.env, { message: 'Early\n\nX-GitLab-Duo-Session: sess-ended', author: AGENT, date: at(9) });
     const res = await r.push(['origin', 'main']);
-    expect(res.code, res.stderr).toBe(0);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/GL-HOOK-ERR: [0-9a-f]+: session sess-ended ended at 2026-03-10T14:10:00.000Z, before this push arrived \(20/);
+    await mustRun('git', ['commit', '-q', '--amend', '-m', `Late\n\nX-GitLab-Duo-Session: ${AGENT_SESSION}`], { cwd: r.clone, env: { ...r.env, GIT_COMMITTER_DATE: at(500) } });
+    const running = await r.push(['origin', 'main']);
+    expect(running.code, running.stderr).toBe(0);
   });
 
   it('lets human commits land, and a web merge by a person of an agent-authored squash', async () => {
