@@ -1,5 +1,7 @@
+import { catalog, isEventName } from '../events.js';
 import { commitmentOf, commitText, verifyLog, type CheckpointStatus, type NoteVerifier } from '../integrity/index.js';
-import { leafBatches, listCheckpoints, logSize, textBatches, type Sql } from '../store/index.js';
+import { listCheckpoints, logSize, recordedRanges, verifyRowBatches, type Sql, type VerifyRow } from '../store/index.js';
+import { isoMicros } from './iso-micros.js';
 
 export interface DatabaseVerification {
   ok: boolean;
@@ -12,85 +14,99 @@ export interface DatabaseVerification {
   problems: string[];
 }
 
+const TEXT_FIELDS = [...new Set(Object.values(catalog).flatMap((e) => e.textFields))];
+const MAX_PROBLEMS = 1000;
+type Data = Record<string, unknown>;
+
 /**
- * What `flowtrail verify` checks: each leaf against its hash and its position,
- * every root against its signed checkpoint (so consecutive checkpoints are
- * consistent), and the tree size. With `deep`, also the indexed columns
- * against the leaf they were copied from and every stored text against the
- * commitment its leaf holds (reads show a tampered text as such anyway).
+ * What `flowtrail verify` checks, in one pass over the log: each leaf against
+ * its hash and its position, every root against its signed checkpoint (so
+ * consecutive checkpoints are consistent), the tree size, every indexed column
+ * against the leaf it was copied from, every stored text against the
+ * commitment its leaf holds, and that texts and leaves are missing only where
+ * a recorded erasure or retention purge removed them: every byte a reader is
+ * shown. With `deep`, also that every leaf is canonical JSON byte for byte.
  */
 export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin: string, options: { deep?: boolean } = {}): Promise<DatabaseVerification> {
-  const purgedSeqs: number[] = [];
+  const [purgedAllowed, erased, checkpointRows] = await Promise.all([
+    recordedRanges(sql, 'retention_purged'), recordedRanges(sql, 'personal_data_erased'), listCheckpoints(sql),
+  ]);
+  const problems: string[] = [];
+  let omitted = 0;
+  const problem = (p: string) => (problems.length < MAX_PROBLEMS ? problems.push(p) : omitted++);
+  let purged = 0;
+  let strayPurged = 0;
+  let firstStray = -1;
+  let texts = 0;
+  const check = (r: VerifyRow) => {
+    if (r.leaf === null) {
+      purged++;
+      if (!inRanges(r.seq, purgedAllowed)) {
+        strayPurged++;
+        if (firstStray < 0) firstStray = r.seq;
+      }
+      return;
+    }
+    let leaf: Data;
+    try {
+      leaf = JSON.parse(r.leaf) as Data;
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      problem(`leaf of seq ${r.seq} is not JSON`);
+      return;
+    }
+    const differ = columnsDiffer(r, leaf);
+    if (differ.length > 0) problem(`indexed columns of seq ${r.seq} differ from its leaf (${differ.join(', ')})`);
+    const data = (typeof leaf.data === 'object' && leaf.data !== null ? leaf.data : {}) as Data;
+    const fields = typeof leaf.type === 'string' && isEventName(leaf.type) ? catalog[leaf.type].textFields : TEXT_FIELDS;
+    let missing = false;
+    for (const field of fields) {
+      if (commitmentOf(data[field]) !== null && (r.texts === null || !(field in r.texts))) missing = true;
+    }
+    if (missing && !inRanges(r.seq, erased)) problem(`texts of seq ${r.seq} are missing though its leaf commits to them`);
+    if (r.texts === null) return;
+    if (r.textSalt === null) {
+      problem(`texts of seq ${r.seq} have no salt`);
+      return;
+    }
+    for (const field in r.texts) {
+      texts++;
+      if (commitmentOf(data[field]) !== commitText(field, r.texts[field], r.textSalt)) problem(`text "${field}" of seq ${r.seq} does not match the commitment in its leaf`);
+    }
+  };
+
   async function* leaves() {
-    for await (const batch of leafBatches(sql, 20_000)) {
-      for (const r of batch) if (r.leaf === null) purgedSeqs.push(r.seq);
+    for await (const batch of verifyRowBatches(sql)) {
+      for (const r of batch) check(r);
       yield batch;
     }
   }
-  const checkpoints = (await listCheckpoints(sql)).map((c) => ({ treeSize: c.treeSize, note: c.note }));
-  const result = await verifyLog({ leaves: leaves(), checkpoints, verifiers, origin });
-  const problems = [...result.problems];
+  const result = await verifyLog({ leaves: leaves(), checkpoints: checkpointRows.map((c) => ({ treeSize: c.treeSize, note: c.note })), verifiers, origin, leafCheck: options.deep === true ? 'canonical' : 'seq' });
 
   const size = await logSize(sql);
-  if (size !== result.events) problems.push(`log_state says ${size} events, the table holds ${result.events}`);
+  if (size !== result.events) problem(`log_state says ${size} events, the table holds ${result.events}`);
   // A leaf without content is legitimate only where a recorded retention purge emptied it.
-  if (purgedSeqs.length > 0) {
-    const allowed = await recordedRanges(sql, 'retention_purged');
-    const stray = purgedSeqs.filter((s) => !inRanges(s, allowed));
-    if (stray.length > 0) problems.push(`${stray.length} leaves are empty without a retention purge that covers them (first at seq ${stray[0]})`);
-  }
-  const purged = purgedSeqs.length;
+  if (strayPurged > 0) problem(`${strayPurged} leaves are empty without a retention purge that covers them (first at seq ${firstStray})`);
+  if (omitted > 0) problems.push(`... and ${omitted} more problems`);
+  const all = [...result.problems, ...problems];
+  return { ok: all.length === 0, keys: verifiers.map((v) => v.verifierKey), events: result.events, purged, texts, checkpoints: result.checkpoints, problems: all };
+}
 
-  const keys = verifiers.map((v) => v.verifierKey);
-  if (options.deep !== true) return { ok: result.ok && problems.length === result.problems.length, keys, events: result.events, purged, texts: 0, checkpoints: result.checkpoints, problems };
-
-  const mismatched = await sql<{ seq: number }[]>`
-    select seq from audit_events a cross join lateral (select a.leaf::jsonb as j) l
-    where a.leaf is not null and (
-      (j->>'seq')::bigint <> seq or j->>'event_id' <> event_id::text or j->>'type' <> type
-      or j->>'session_id' is distinct from session_id or j->>'source' <> source
-      or j->>'project_path' is distinct from project_path or j->>'username' is distinct from username
-      or (j->>'occurred_at')::timestamptz <> occurred_at)
-    order by seq limit 20`;
-  for (const m of mismatched) problems.push(`indexed columns of seq ${m.seq} differ from its leaf`);
-
-  // Texts may be missing only where a recorded erasure removed them.
-  const erased = await recordedRanges(sql, 'personal_data_erased');
-  const missing = await sql<{ seq: number }[]>`
-    select seq from audit_events where leaf is not null and texts is null and strpos(leaf, '"$commitment"') > 0 order by seq`;
-  for (const m of missing.filter((x) => !inRanges(x.seq, erased)).slice(0, 20)) {
-    problems.push(`texts of seq ${m.seq} are missing though its leaf commits to them`);
-  }
-
-  let texts = 0;
-  let last = -1;
-  for (;;) {
-    const rows = await textBatches(sql, last, 5000);
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      for (const [field, value] of Object.entries(r.texts)) {
-        texts++;
-        if (commitmentOf(r.data?.[field]) !== commitText(field, value, r.textSalt) && problems.length < 1000) {
-          problems.push(`text "${field}" of seq ${r.seq} does not match the commitment in its leaf`);
-        }
-      }
-    }
-    last = rows[rows.length - 1]!.seq;
-    if (rows.length < 5000) break;
-  }
-  const ok = result.ok && problems.length === result.problems.length;
-  return { ok, keys, events: result.events, purged, texts, checkpoints: result.checkpoints, problems };
+/** The names of the indexed columns whose value is not the one in the leaf (as readers parse it). */
+function columnsDiffer(r: VerifyRow, leaf: Data): string[] {
+  const differ: string[] = [];
+  if (leaf.seq !== r.seq) differ.push('seq');
+  if (leaf.event_id !== r.eventId) differ.push('event_id');
+  if (leaf.type !== r.type) differ.push('type');
+  if (leaf.session_id !== r.sessionId) differ.push('session_id');
+  if (leaf.source !== r.source) differ.push('source');
+  if (leaf.project_path !== r.projectPath) differ.push('project_path');
+  if (leaf.username !== r.username) differ.push('username');
+  if (isoMicros(leaf.occurred_at) !== r.occurredUs) differ.push('occurred_at');
+  if (isoMicros(leaf.recorded_at) !== r.recordedUs) differ.push('recorded_at');
+  return differ;
 }
 
 function inRanges(seq: number, ranges: readonly [number, number][]): boolean {
   return ranges.some(([a, b]) => seq >= a && seq <= b);
-}
-
-/** The seq ranges that recorded purges or erasures say they emptied. */
-async function recordedRanges(sql: Sql, type: 'retention_purged' | 'personal_data_erased'): Promise<[number, number][]> {
-  const rows = await sql<{ leaf: string }[]>`select leaf from audit_events where type = ${type} and leaf is not null`;
-  return rows.flatMap((r) => {
-    const ranges = (JSON.parse(r.leaf) as { data?: { seq_ranges?: unknown } }).data?.seq_ranges;
-    return Array.isArray(ranges) ? ranges.filter((x): x is [number, number] => Array.isArray(x) && x.length === 2) : [];
-  });
 }

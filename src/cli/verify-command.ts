@@ -11,12 +11,14 @@ import { findRunningService } from './service-client.js';
 export const verifyUsage = `Usage: flowtrail verify [--deep] [--key VERIFIER_KEY ...] [--bundle FILE]
 
 Recomputes every leaf and root of the Merkle log, checks each signed
-checkpoint (signature, origin, root) and that the log has no gap, and prints a
-status per checkpoint. --deep also checks the indexed columns and every stored
-text against the leaf and commitment they belong to. With --bundle, checks an
-exported bundle offline against a signed checkpoint. --key names the verifier
-key(s) to trust (as GET /api/v1/integrity shows them; repeat for rotated
-keys); without it, this installation's own signing key is used.
+checkpoint (signature, origin, root) and that the log has no gap, checks every
+indexed column against its leaf and every stored text against the commitment
+its leaf holds, and that texts and leaves are missing only where a recorded
+erasure or retention purge removed them; prints a status per checkpoint.
+--deep also requires every leaf to be canonical JSON byte for byte (slower).
+With --bundle, checks an exported bundle offline against a signed checkpoint.
+--key names the verifier key(s) to trust (as GET /api/v1/integrity shows them;
+repeat for rotated keys); without it, this installation's own signing key is used.
 Exit status: 0 all valid, 1 anything invalid, 2 usage or configuration error.`;
 
 export async function verifyCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
@@ -46,8 +48,7 @@ export async function verifyCommand(argv: string[], config: Config, out: (s: str
   for (const k of result.keys) out(`verifier key: ${k}`);
   for (const c of result.checkpoints) out(`checkpoint ${c.treeSize}: ${c.status}`);
   for (const p of result.problems) out(`INVALID: ${p}`);
-  const texts = values.deep === true ? `, ${result.texts} texts` : '';
-  out(`${result.events} events (${result.purged} purged by retention)${texts}, ${result.checkpoints.length} checkpoints: ${result.ok ? 'valid' : 'INVALID'}`);
+  out(`${result.events} events (${result.purged} purged by retention), ${result.texts} texts, ${result.checkpoints.length} checkpoints: ${result.ok ? 'valid' : 'INVALID'}`);
   return result.ok ? 0 : 1;
 }
 

@@ -8,6 +8,8 @@ import { canonicalJson } from './canonical-json.js';
 // every proof over the leaf still verifies, and without the salt nobody can
 // confirm a guess against a commitment.
 const DOMAIN = Buffer.from('\x02flowtrail-text-v1\n', 'latin1');
+/** The bytes every commitment's input starts with (for verification done by the database). */
+export const TEXT_DOMAIN = DOMAIN;
 export const COMMITMENT_KEY = '$commitment';
 
 const NUL = Buffer.from([0]);

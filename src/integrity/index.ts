@@ -49,5 +49,5 @@ export {
   type BundleVerification,
   type EventStatus,
 } from './verify-bundle.js';
-export { COMMITMENT_KEY, commitText, commitmentOf, newSalt } from './commit-text.js';
+export { COMMITMENT_KEY, TEXT_DOMAIN, commitText, commitmentOf, newSalt } from './commit-text.js';
 export { LEAF_VERSION, buildLeaf, encodeLeaf, type Leaf } from './leaf.js';

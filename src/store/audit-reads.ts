@@ -81,9 +81,3 @@ export async function logSize(sql: Sql): Promise<number> {
   const [row] = await sql<{ size: number }[]>`select size from log_state where id = 1`;
   return row?.size ?? 0;
 }
-
-/** Stored texts with the leaf data holding their commitments, in seq order, for verification. */
-export async function textBatches(sql: Sql, after: number, limit: number): Promise<{ seq: number; textSalt: Buffer; texts: Record<string, unknown>; data: Record<string, unknown> | null }[]> {
-  return sql`select seq, text_salt, texts, leaf::jsonb->'data' as data from audit_events
-    where texts is not null and seq > ${after} order by seq limit ${limit}` as never;
-}
