@@ -1,6 +1,6 @@
 import { buildSchema, getOperationAST, Kind, parse, type FragmentDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { measureOperation } from './measure-operation.js';
+import { COST_CEILING, measureOperation } from './measure-operation.js';
 import { schema } from './schema.js';
 
 // A recursive schema: deeper than flowtrail's own, to show the depth limit at work.
@@ -39,5 +39,19 @@ describe('measureOperation', () => {
   it("prices the seed query within flowtrail's limit at a page of 100", () => {
     const seed = `{ duoFlowSessions(first: 100) { nodes { sessionId user { username } resourcesCreated { webUrl } decisionsLog { step } } pageInfo { endCursor } } }`;
     expect(measure(seed, {}, schema)).toEqual({ depth: 4, cost: 1 + 100 * (1 + 1 + 10 + 10) + 1 });
+  });
+
+  it('measures each fragment once per page size: 60 levels of doubling fragments saturate at the ceiling at once', () => {
+    const lines = ['{ ...F1 }'];
+    for (let i = 1; i < 60; i++) lines.push(`fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`);
+    lines.push('fragment F60 on Query { nodes(first: 1) { id } }');
+    const started = performance.now();
+    expect(measure(lines.join('\n'))).toEqual({ depth: 2, cost: COST_CEILING });
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(measure('fragment C on Node { children { id } } { nodes(first: 7) { ...C } }').cost).toBe(7 * (1 + 5));
+  });
+
+  it('refuses a fragment that spreads itself (validation refuses it first; the walk must not loop either)', () => {
+    expect(() => measure('fragment A on Query { node { id } ...B } fragment B on Query { ...A } { ...A }')).toThrow('spreads itself');
   });
 });

@@ -5,7 +5,8 @@ import {
 import type { Logger } from 'pino';
 import { isAppError } from '../errors.js';
 import type { GraphqlContext } from './graphql-context.js';
-import { MAX_COST, MAX_DEPTH, measureOperation } from './measure-operation.js';
+import { checkNesting } from './check-nesting.js';
+import { COST_CEILING, MAX_COST, MAX_DEPTH, measureOperation } from './measure-operation.js';
 
 export interface GraphqlParams {
   query: string;
@@ -44,6 +45,8 @@ function formatFieldErrors(errors: readonly GraphQLError[], log: Logger): GraphQ
 
 /** Parses, validates, measures and executes one GraphQL-over-HTTP request (queries only over GET). */
 export async function runGraphqlRequest(schema: GraphQLSchema, params: GraphqlParams, method: 'GET' | 'POST', context: GraphqlContext): Promise<GraphqlOutcome> {
+  const shape = checkNesting(params.query, MAX_TOKENS);
+  if (shape !== null) return { kind: 'rejected', body: { errors: withCode([shape], 'GRAPHQL_PARSE_FAILED') } };
   let document;
   try {
     document = parse(params.query, { maxTokens: MAX_TOKENS });
@@ -78,7 +81,7 @@ export async function runGraphqlRequest(schema: GraphQLSchema, params: GraphqlPa
   if (measure.cost > MAX_COST) {
     return {
       kind: 'rejected',
-      body: { errors: [{ message: `the query could cost ${measure.cost} (objects it may return); at most ${MAX_COST} are allowed: ask for fewer items (first) or fields`, extensions: { code: 'QUERY_TOO_COSTLY', cost: measure.cost, maxCost: MAX_COST } }] },
+      body: { errors: [{ message: `the query could cost ${measure.cost >= COST_CEILING ? `more than ${COST_CEILING}` : measure.cost} (objects it may return); at most ${MAX_COST} are allowed: ask for fewer items (first) or fields`, extensions: { code: 'QUERY_TOO_COSTLY', cost: measure.cost, maxCost: MAX_COST } }] },
     };
   }
   const result = (await execute({ schema, document, operationName: params.operationName, variableValues: params.variables, contextValue: context })) as ExecutionResult;
