@@ -142,7 +142,7 @@ describe('write-back to agent merge requests', () => {
     expect(whoAmI.n).toBeLessThanOrEqual(1);
     expect(mr.writes).toEqual(['description', 'note']);
     const jobs = await t.deps.sql`select j.state, j.result from jobs j join deliveries d on d.id = (j.payload->>'delivery_id')::bigint
-      where d.dedupe_key like 'bot-%' order by j.id`;
+      where d.headers->>'idempotency-key' like 'bot-%' order by j.id`;
     expect(jobs).toHaveLength(4);
     for (const j of jobs) expect(j).toEqual({ state: 'done', result: "skipped: caused by flowtrail's own GitLab user flowtrail-bot; not acted on" });
     await t.deps.integrator.integrate();
