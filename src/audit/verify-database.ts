@@ -1,7 +1,6 @@
-import { catalog, isEventName } from '../events.js';
-import { commitmentOf, commitText, verifyLog, type CheckpointStatus, type NoteVerifier } from '../integrity/index.js';
+import { verifyLog, type CheckpointStatus, type NoteVerifier } from '../integrity/index.js';
 import { listCheckpoints, logSize, recordedRanges, verifyRowBatches, type Sql, type VerifyRow } from '../store/index.js';
-import { isoMicros } from './iso-micros.js';
+import { checkStoredRow, inRanges } from './check-stored-row.js';
 
 export interface DatabaseVerification {
   ok: boolean;
@@ -14,9 +13,7 @@ export interface DatabaseVerification {
   problems: string[];
 }
 
-const TEXT_FIELDS = [...new Set(Object.values(catalog).flatMap((e) => e.textFields))];
 const MAX_PROBLEMS = 1000;
-type Data = Record<string, unknown>;
 
 /**
  * What `flowtrail verify` checks, in one pass over the log: each leaf against
@@ -47,32 +44,9 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
       }
       return;
     }
-    let leaf: Data;
-    try {
-      leaf = JSON.parse(r.leaf) as Data;
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
-      problem(`leaf of seq ${r.seq} is not JSON`);
-      return;
-    }
-    const differ = columnsDiffer(r, leaf);
-    if (differ.length > 0) problem(`indexed columns of seq ${r.seq} differ from its leaf (${differ.join(', ')})`);
-    const data = (typeof leaf.data === 'object' && leaf.data !== null ? leaf.data : {}) as Data;
-    const fields = typeof leaf.type === 'string' && isEventName(leaf.type) ? catalog[leaf.type].textFields : TEXT_FIELDS;
-    let missing = false;
-    for (const field of fields) {
-      if (commitmentOf(data[field]) !== null && (r.texts === null || !(field in r.texts))) missing = true;
-    }
-    if (missing && !inRanges(r.seq, erased)) problem(`texts of seq ${r.seq} are missing though its leaf commits to them`);
-    if (r.texts === null) return;
-    if (r.textSalt === null) {
-      problem(`texts of seq ${r.seq} have no salt`);
-      return;
-    }
-    for (const field in r.texts) {
-      texts++;
-      if (commitmentOf(data[field]) !== commitText(field, r.texts[field], r.textSalt)) problem(`text "${field}" of seq ${r.seq} does not match the commitment in its leaf`);
-    }
+    const c = checkStoredRow(r as VerifyRow & { leaf: string }, erased);
+    texts += c.texts;
+    for (const p of c.problems) problem(p);
   };
 
   async function* leaves() {
@@ -92,21 +66,3 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
   return { ok: all.length === 0, keys: verifiers.map((v) => v.verifierKey), events: result.events, purged, texts, checkpoints: result.checkpoints, problems: all };
 }
 
-/** The names of the indexed columns whose value is not the one in the leaf (as readers parse it). */
-function columnsDiffer(r: VerifyRow, leaf: Data): string[] {
-  const differ: string[] = [];
-  if (leaf.seq !== r.seq) differ.push('seq');
-  if (leaf.event_id !== r.eventId) differ.push('event_id');
-  if (leaf.type !== r.type) differ.push('type');
-  if (leaf.session_id !== r.sessionId) differ.push('session_id');
-  if (leaf.source !== r.source) differ.push('source');
-  if (leaf.project_path !== r.projectPath) differ.push('project_path');
-  if (leaf.username !== r.username) differ.push('username');
-  if (isoMicros(leaf.occurred_at) !== r.occurredUs) differ.push('occurred_at');
-  if (isoMicros(leaf.recorded_at) !== r.recordedUs) differ.push('recorded_at');
-  return differ;
-}
-
-function inRanges(seq: number, ranges: readonly [number, number][]): boolean {
-  return ranges.some(([a, b]) => seq >= a && seq <= b);
-}

@@ -18,13 +18,13 @@ export interface VerifyRow {
   texts: Record<string, unknown> | null;
 }
 
+const columns = (sql: Sql) => sql`seq, leaf, leaf_hash, event_id::text as event_id, type, session_id, source, project_path, username,
+  (extract(epoch from occurred_at) * 1000000)::int8 as occurred_us, (extract(epoch from recorded_at) * 1000000)::int8 as recorded_us,
+  text_salt, texts`;
+
 /** Every row of the log in seq order, in batches; the next batch is read while the caller works on this one. */
 export async function* verifyRowBatches(sql: Sql, size = 20_000): AsyncGenerator<VerifyRow[]> {
-  const read = (from: number) => sql<VerifyRow[]>`
-    select seq, leaf, leaf_hash, event_id::text as event_id, type, session_id, source, project_path, username,
-      (extract(epoch from occurred_at) * 1000000)::int8 as occurred_us, (extract(epoch from recorded_at) * 1000000)::int8 as recorded_us,
-      text_salt, texts
-    from audit_events where seq >= ${from} order by seq limit ${size}`;
+  const read = (from: number) => sql<VerifyRow[]>`select ${columns(sql)} from audit_events where seq >= ${from} order by seq limit ${size}`;
   let pending = read(0);
   for (;;) {
     const rows = await pending;
@@ -34,6 +34,12 @@ export async function* verifyRowBatches(sql: Sql, size = 20_000): AsyncGenerator
     yield rows;
     if (!full) return;
   }
+}
+
+/** The same for some events (those a page shows). */
+export async function verifyRowsOf(sql: Sql, seqs: readonly number[]): Promise<VerifyRow[]> {
+  if (seqs.length === 0) return [];
+  return sql<VerifyRow[]>`select ${columns(sql)} from audit_events where seq = any(${seqs as number[]}::int8[]) order by seq`;
 }
 
 /** The seq ranges that recorded purges or erasures say they emptied (from their leaves). */

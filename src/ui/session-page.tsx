@@ -12,6 +12,10 @@ type Obj = Record<string, unknown>;
 const o = (v: unknown): Obj => (v !== null && typeof v === 'object' ? (v as Obj) : {});
 const s = (v: unknown): string => (v === null || v === undefined ? '–' : String(v));
 
+/** One line of text; an erased or tampered text shows as such (never its stored bytes). */
+const Line: FC<{ value: unknown }> = ({ value }) =>
+  value === undefined ? <>–</> : o(value).erased === true || o(value).tampered === true ? <Text value={value} /> : <>{lineOf(value)}</>;
+
 export const Attribution: FC<{ session: SessionView }> = ({ session }) => (
   <div class="chain" aria-label="attribution chain">
     <span title="who started the session"><strong>{s(session.user.username)}</strong> <span class="muted">(id {s(session.user.id)})</span></span>
@@ -47,12 +51,18 @@ const Authorization: FC<{ session: SessionView }> = ({ session }) => {
 
 export const Integrity: FC<{ status: IntegrityStatus }> = ({ status }) => {
   const cp = status.checkpoint;
-  const bad = status.mismatched.length > 0 || (cp !== null && !cp.signatureValid);
+  const bad = status.mismatched.length > 0 || status.altered.length > 0 || (cp !== null && !cp.signatureValid);
   return (
     <div class={bad ? 'alert' : 'ok'}>
       {status.mismatched.length > 0
         ? <p><strong>{status.mismatched.length} event(s) no longer match their leaf hash</strong> (seq {status.mismatched.join(', ')}): the stored record was altered. Run <code>flowtrail verify</code>.</p>
-        : <p>All {status.events} events match their leaf hashes{status.purged > 0 ? ` (${status.purged} purged by retention; their hashes remain)` : ''}.</p>}
+        : null}
+      {status.altered.length > 0
+        ? <><p><strong>Stored data no longer matches the log</strong>: the record shown here was altered. Run <code>flowtrail verify</code>.</p><ul>{status.altered.slice(0, 20).map((p) => <li>{p}</li>)}</ul></>
+        : null}
+      {!bad || (status.mismatched.length === 0 && status.altered.length === 0)
+        ? <p>All {status.events} events match their leaf hashes, and their columns and texts match their leaves{status.purged > 0 ? ` (${status.purged} purged by retention; their hashes remain)` : ''}.</p>
+        : null}
       {cp === null
         ? <p>No signed checkpoint yet: the events are signed at the next checkpoint.</p>
         : <p>Chain verified up to checkpoint {cp.treeSize.toLocaleString('en-US')} (signed <Time at={cp.createdAt} />{cp.signatureValid ? ', signature valid' : ', SIGNATURE DOES NOT VERIFY'}){status.uncovered > 0 ? `; ${status.uncovered} newer event(s) await the next checkpoint` : ''}.</p>}
@@ -123,7 +133,7 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
         <table>
           <thead><tr><th>Step</th><th>Decision</th><th>Rationale</th><th>Alternatives</th><th>When</th></tr></thead>
           <tbody>{story.decisions.map((d) => (
-            <tr><td>{s(d.step)}</td><td>{lineOf(d.decision)}</td><td>{d.rationale === undefined ? '–' : lineOf(d.rationale)}</td><td>{Array.isArray(d.alternatives) ? d.alternatives.map(lineOf).join('; ') : '–'}</td><td><Time at={d.at} /></td></tr>
+            <tr><td>{s(d.step)}</td><td><Line value={d.decision} /></td><td>{d.rationale === undefined ? '–' : <Line value={d.rationale} />}</td><td>{Array.isArray(d.alternatives) ? d.alternatives.map(lineOf).join('; ') : <Line value={d.alternatives} />}</td><td><Time at={d.at} /></td></tr>
           ))}</tbody>
         </table>
       )}
