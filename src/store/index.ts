@@ -14,7 +14,7 @@ export {
 } from './sessions.js';
 export { rememberAgentAccount, isAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionEvents, eventsOfSessions, leafBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
-export { verifyRowBatches, recordedRanges, type VerifyRow } from './verify-row-batches.js';
+export { verifyRowBatches, verifyRowsOf, recordedRanges, type VerifyRow } from './verify-row-batches.js';
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
