@@ -194,6 +194,19 @@ describe('push identity: the pre-receive hook judges the pusher from Gitaly and 
       await expectRefused(r, { FLOWTRAIL_HOOK_SPOOL_DIR: inside }, /writable by others without the sticky bit/);
     });
 
+    it('never follows a symbolic link planted among the spool files', async () => {
+      const r = await setup();
+      const elsewhere = join(r.root, 'attacker-files');
+      mkdirSync(elsewhere, { mode: 0o700 });
+      forged(elsewhere);
+      mkdirSync(r.spool, { recursive: true, mode: 0o700 });
+      symlinkSync(join(elsewhere, readdirSync(elsewhere)[0]!), join(r.spool, '2026-03-10T14-00-00-000Z-planted.json'));
+      await commit(r.clone, r.env, { message: 'Human change', author: ALICE, date: at(20) });
+      const res = await r.push();
+      expect(res.code, res.stderr).toBe(0);
+      expect((await pushEvents()).some((e) => e.data.reason === 'forged')).toBe(false);
+    });
+
     it("is created 0700 under the hook user's state directory by default, not in the temp dir", async () => {
       const r = await setup();
       await commit(r.clone, r.env, { message: 'Human change', author: ALICE, date: at(20) });
