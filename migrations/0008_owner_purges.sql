@@ -66,7 +66,7 @@ declare
   v_seqs bigint[];
   v_result jsonb;
 begin
-  select min_days into v_min from retention_policy where id = 1;
+  v_min := coalesce((select min_days from retention_policy where id = 1), 1);
   if p_days is null or p_days < v_min then
     raise exception 'flowtrail: a retention of % days is shorter than the % days the database owner allows (flowtrail migrate sets it from FLOWTRAIL_RETENTION_DAYS)', p_days, v_min
       using errcode = '22023';

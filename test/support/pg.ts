@@ -42,6 +42,7 @@ export async function resetDatabase(sql: Pool): Promise<void> {
       select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations'`;
     await tx.unsafe(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')} restart identity`);
     await tx`insert into log_state (id, size, frontier) values (1, 0, '\\x')`;
+    await tx`insert into retention_policy (id, min_days) values (1, 1)`;
   });
 }
 
