@@ -5,27 +5,20 @@ import { AppError } from '../errors.js';
 
 /**
  * Reads `Authorization: Bearer` or GitLab's `PRIVATE-TOKEN`, resolves the
- * principal and checks one permission. Without a token, a GET may use the
- * signed-in browser session (the pages' export buttons); changes always need
- * a token, so a cookie alone can never be replayed into one.
+ * principal and checks one permission. Only API tokens: the browser session
+ * cookie authorizes nothing here, whatever the method, because a browser
+ * attaches it to any request another site makes it send (a link, an <img>,
+ * a form). The pages export through their own CSRF-checked form instead.
  */
-export function requirePermission(deps: Pick<AppDeps, 'authenticator' | 'metrics' | 'webSessions'>, permission: Permission): MiddlewareHandler<AppEnv> {
+export function requirePermission(deps: Pick<AppDeps, 'authenticator' | 'metrics'>, permission: Permission): MiddlewareHandler<AppEnv> {
   return async function requirePermission(c, next) {
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.header('private-token');
-    let principal: Principal | null;
-    if (token !== undefined) {
-      principal = await deps.authenticator.authenticate(token);
-    } else if (c.req.method === 'GET' || c.req.method === 'HEAD') {
-      principal = (await deps.webSessions.read(c))?.principal ?? null;
-      if (principal === null) {
-        deps.metrics.inc('flowtrail_auth_failures_total', { kind: 'api' });
-        throw new AppError('unauthorized', 'an API token is required (Authorization: Bearer ftk_... or PRIVATE-TOKEN), or a signed-in browser session');
-      }
-    } else {
+    if (token === undefined) {
       deps.metrics.inc('flowtrail_auth_failures_total', { kind: 'api' });
-      throw new AppError('unauthorized', 'an API token is required (Authorization: Bearer ftk_... or PRIVATE-TOKEN)');
+      throw new AppError('unauthorized', 'an API token is required (Authorization: Bearer ftk_... or PRIVATE-TOKEN); a browser session does not authorize the API');
     }
+    const principal: Principal | null = await deps.authenticator.authenticate(token);
     if (principal === null) {
       deps.metrics.inc('flowtrail_auth_failures_total', { kind: 'api' });
       throw new AppError('unauthorized', 'the API token is not valid');

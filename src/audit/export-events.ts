@@ -8,7 +8,8 @@ export interface ExportOptions {
   filters: EventFilters;
   /** Who reads: recorded as audit_export_performed before the first byte. */
   actor: { id: string; role: string; username: string | null };
-  channel: 'api' | 'cli';
+  /** Where the export was asked for: the REST API, the CLI, or the pages' export form. */
+  channel: 'api' | 'cli' | 'web';
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FC } from 'hono/jsx';
 import type { EventView, sessionView } from '../audit/index.js';
 import type { SignedIn } from '../auth/index.js';
 import { eventNames } from '../events.js';
-import { Badge, Empty, Time } from './components.js';
+import { Badge, Empty, HiddenCsrf, Time } from './components.js';
 import { DayChart } from './day-chart.js';
 import { Layout } from './layout.js';
 import { withQuery, type PageFilters } from './page-filters.js';
@@ -85,11 +85,13 @@ export const AuditPage: FC<{ who: SignedIn; filters: PageFilters; error: string 
       <div class="pager">{data.nextSessions !== null ? <a class="button" href={withQuery(PATH, { ...f, events_cursor: filters.events_cursor }, { cursor: data.nextSessions })}>More sessions</a> : null}</div>
 
       <h2>Audit events</h2>
-      <p>
-        Export these events: <a class="button" download="flowtrail-events.csv" href={withQuery('/api/v1/export', data.exportQuery, { format: 'csv' })}>CSV</a>{' '}
-        <a class="button" download="flowtrail-events.ndjson" href={withQuery('/api/v1/export', data.exportQuery, { format: 'ndjson' })}>NDJSON</a>{' '}
+      <form class="export" method="post" action={`${PATH}/export`}>
+        Export these events: <HiddenCsrf token={who.csrfToken} />
+        {Object.entries(data.exportQuery).map(([k, v]) => (v === undefined || v === '' ? null : <input type="hidden" name={k} value={v} />))}
+        <button type="submit" name="format" value="csv">CSV</button>{' '}
+        <button type="submit" name="format" value="ndjson">NDJSON</button>{' '}
         <span class="muted">(every export is itself recorded as audit_export_performed)</span>
-      </p>
+      </form>
       {data.events.length === 0 ? <Empty title="No events match">Change or clear the filters.</Empty> : (
         <table>
           <thead><tr><th>#</th><th>Event</th><th>Session</th><th>Project</th><th>User</th><th>Source</th><th>Occurred</th></tr></thead>

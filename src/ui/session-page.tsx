@@ -158,7 +158,7 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
           ))}</tbody>
         </table>
       )}
-      <p class="muted">JSON: <a href={`/api/v1/sessions/${encodeURIComponent(session.session_id)}`}>/api/v1/sessions/{session.session_id}</a></p>
+      <p class="muted">As JSON, with an API token (the API does not take the browser session): <code>GET /api/v1/sessions/{encodeURIComponent(session.session_id)}</code></p>
     </Layout>
   );
 };

@@ -2,7 +2,10 @@ import { Hono, type Context } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { resourcesOf, sessionView, viewEvents } from '../audit/index.js';
 import { can, type SignedIn } from '../auth/index.js';
-import { decodeCursor, decodeSessionCursor, encodeCursor, encodeSessionCursor, keysetPage } from '../api/query.js';
+import { eventFilters } from '../api/audit-events-app.js';
+import { exportQuerySchema } from '../api/export-app.js';
+import { exportResponse } from '../api/export-response.js';
+import { decodeCursor, decodeSessionCursor, encodeCursor, encodeSessionCursor, keysetPage, parseQuery } from '../api/query.js';
 import { alertCounts, countPending, dashboardEvents, getSession, listSessions, logSize, recentAlerts, sessionEvents, sessionsPerDay, type SessionFilters, type SessionRow } from '../store/index.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { AuditPage, type LogStatus } from './audit-page.js';
@@ -14,6 +17,7 @@ import { sessionStory } from './session-detail.js';
 import { integrityOf, signedCheckpoint } from './session-integrity.js';
 import { SessionPage } from './session-page.js';
 import { SessionsPage } from './sessions-page.js';
+import { checkCsrf } from './csrf.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 
 const PAGE = 20;
@@ -134,8 +138,25 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
     };
     return c.html(<AuditPage who={who} filters={filters} error={error} data={data} />, error === null ? 200 : 400);
   });
+
+  // The dashboard's export buttons: a form POST from this site with the page's CSRF token (never a GET, and the API
+  // does not take the cookie), streaming the same export as GET /api/v1/export.
+  app.post('/admin/duo_agent_platform/audit/export', async (c) => {
+    const who = await deps.webSessions.read(c);
+    if (who === null) return c.text('Sign in first.', 401);
+    if (!(await checkCsrf(c, who, deps.config.http.publicUrl))) return c.text('The form expired or did not come from this site. Reload the page and try again.', 403);
+    if (!can(who.principal.role, 'read_all')) return c.text(`Exports from the dashboard are for auditors and administrators; you are signed in as ${who.principal.role}.`, 403);
+    const form = await c.req.parseBody();
+    const fields: Record<string, string> = {};
+    for (const [k, v] of Object.entries(form)) if (k !== '_csrf' && typeof v === 'string' && v !== '') fields[k] = v;
+    const q = parseQuery(pageExportSchema, fields);
+    const p = who.principal;
+    return exportResponse(deps, { format: q.format, filters: eventFilters(q, p), actor: { id: p.tokenId, role: p.role, username: p.username }, channel: 'web' });
+  });
   return app;
 }
+
+const pageExportSchema = exportQuerySchema.omit({ bundle: true });
 
 function storeFilters(f: PageFilters): SessionFilters {
   return { username: f.user, project: f.project, flowType: f.flow_type, status: f.status, ...dateBounds(f) };

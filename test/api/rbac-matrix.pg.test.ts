@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/store/index.js';
 import { useTestApp } from '../support/app.js';
 import { at, startedEvent } from '../support/flow-events.js';
-import { WebClient } from '../support/web.js';
+import { csrfOf, WebClient } from '../support/web.js';
 
 type Who = 'anonymous' | Role;
 const WHO: Who[] = ['anonymous', 'ingest', 'user', 'auditor', 'admin'];
@@ -30,12 +30,14 @@ const MATRIX: { name: string; method?: string; path: string; body?: string; stat
   { name: "GraphQL another user's duoFlowSession", ...otherSession, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
 ];
 
-const PAGES: { name: string; path: string; status: Record<Exclude<Who, 'ingest'>, number> }[] = [
+const PAGES: { name: string; path: string; post?: Record<string, string>; status: Record<Exclude<Who, 'ingest'>, number> }[] = [
   { name: 'page: sessions', path: '/-/duo/sessions', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
   { name: 'page: own session', path: '/-/duo/sessions/s-dana', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
   { name: "page: another user's session", path: '/-/duo/sessions/s-mchen', status: { anonymous: 302, user: 404, auditor: 200, admin: 200 } },
   { name: "page: comparison with another user's session", path: '/-/duo/sessions/compare?a=s-dana&b=s-mchen', status: { anonymous: 302, user: 404, auditor: 200, admin: 200 } },
   { name: 'page: audit dashboard', path: '/admin/duo_agent_platform/audit', status: { anonymous: 302, user: 403, auditor: 200, admin: 200 } },
+  // A form POST with the page's CSRF token; the API itself no longer takes the cookie (test/security/cross-site-reads.pg.test.ts).
+  { name: 'page: dashboard export', path: '/admin/duo_agent_platform/audit/export', post: { format: 'ndjson' }, status: { anonymous: 401, user: 403, auditor: 200, admin: 200 } },
 ];
 
 describe('RBAC matrix: every role against every read endpoint', () => {
@@ -57,8 +59,9 @@ describe('RBAC matrix: every role against every read endpoint', () => {
     if (who !== 'ingest') {
       const web = new WebClient(t.app);
       if (token !== null) expect((await web.signIn(token)).status).toBe(303);
+      const csrf = csrfOf(await (await web.get('/-/duo/sessions')).text());
       for (const row of PAGES) {
-        const res = await web.get(row.path);
+        const res = row.post === undefined ? await web.get(row.path) : await web.post(row.path, { ...row.post, _csrf: csrf });
         got[row.name] = res.status;
         want[row.name] = row.status[who];
         if (who === 'user') expect(await res.text(), row.name).not.toContain('MCHEN-SECRET-PROMPT');

@@ -102,8 +102,10 @@ describe('pages in Chromium (playwright-core)', () => {
     expect(res?.status()).toBe(404);
     await expect(page.locator('h1').textContent()).resolves.toBe('Session not found');
     await screenshot(page, 'not-found');
+    // The browser session authorizes no API request: not another user's session, not even the user's own.
     const api = await page.goto(`${site.url}/api/v1/sessions/demo-1002`);
-    expect(api?.status()).toBe(404);
+    expect(api?.status()).toBe(401);
+    expect(await api?.text()).not.toContain('demo-1002');
     const admin = await page.goto(`${site.url}/admin/duo_agent_platform/audit`);
     expect(admin?.status()).toBe(403);
   });
@@ -133,12 +135,12 @@ describe('pages in Chromium (playwright-core)', () => {
     await page.fill('input[name=user]', 'mchen');
     await page.click('text=Filter');
     await page.waitForURL(/user=mchen/);
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('a.button:has-text("CSV")')]);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('form.export button:has-text("CSV")')]);
     const text = readFileSync((await csv.path())!, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^seq,/);
     expect(text).toContain('demo-1002');
     expect(text).not.toContain('demo-1001');
-    const [nd] = await Promise.all([page.waitForEvent('download'), page.click('a.button:has-text("NDJSON")')]);
+    const [nd] = await Promise.all([page.waitForEvent('download'), page.click('form.export button:has-text("NDJSON")')]);
     const lines = readFileSync((await nd.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { session_id: string });
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.session_id !== 'demo-1001')).toBe(true);

@@ -86,11 +86,10 @@ describe('pages: sign-in, roles, filters, and what a page never shows', () => {
     expect(compare.status).toBe(404);
     expect(await compare.text()).not.toContain('mchen private prompt');
     expect((await web.get('/admin/duo_agent_platform/audit')).status).toBe(403);
-    // The cookie reads the API with the user's rights, for GETs only.
-    const exported = await (await web.get('/api/v1/export?format=ndjson')).text();
-    expect(exported).toContain('s-dana-1');
-    expect(exported).not.toContain('s-mchen-1');
-    expect((await web.get('/api/v1/sessions/s-mchen-1')).status).toBe(404);
+    // The cookie authorizes no API request (test/security/cross-site-reads.pg.test.ts), and the dashboard's export is not the user's.
+    expect((await web.get('/api/v1/export?format=ndjson')).status).toBe(401);
+    expect((await web.get('/api/v1/sessions/s-dana-1')).status).toBe(401);
+    expect((await web.post('/admin/duo_agent_platform/audit/export', { format: 'ndjson', _csrf: csrfOf(list) })).status).toBe(403);
     expect((await web.request('/api/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"role":"admin"}' })).status).toBe(401);
   });
 
@@ -155,12 +154,13 @@ describe('pages: sign-in, roles, filters, and what a page never shows', () => {
     const html = await res.text();
     expect(html).toContain('lifecycle violation');
     expect(html).toMatch(/<svg class="chart"[^>]*aria-label="sessions started: 3 in 31 days/);
-    expect(html).toContain('href="/api/v1/export?from=2026-03-01T00%3A00%3A00.000Z&amp;to=2026-04-01T00%3A00%3A00.000Z&amp;format=csv"');
+    expect(html).toContain('<form class="export" method="post" action="/admin/duo_agent_platform/audit/export">');
+    expect(html).toContain('<input type="hidden" name="from" value="2026-03-01T00:00:00.000Z"/>');
     expect(html).toMatch(/events in the log/);
     const narrowed = await (await web.get('/admin/duo_agent_platform/audit?user=mchen&from=2026-03-01&to=2026-03-31')).text();
     expect(narrowed).toContain('s-mchen-1');
     expect(narrowed).not.toContain('>s-dana-1<');
-    const csv = await web.get('/api/v1/export?from=2026-03-01T00%3A00%3A00.000Z&to=2026-04-01T00%3A00%3A00.000Z&format=csv');
+    const csv = await web.post('/admin/duo_agent_platform/audit/export', { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z', format: 'csv', _csrf: csrfOf(html) });
     expect(csv.status).toBe(200);
     expect(await csv.text()).toContain('duo_flow_started');
   });
