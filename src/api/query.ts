@@ -30,6 +30,18 @@ export const eventQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
+/** Most and default events of one page of a session's timeline (REST and the session page). */
+export const TIMELINE_MAX = 1000;
+export const TIMELINE_DEFAULT = 500;
+
+/** GET /api/v1/sessions/:id: a page of the timeline, after the event with seq `timeline_after` (the previous page's `timeline_next`). */
+export const timelineQuerySchema = z.object({
+  timeline_limit: z.string().regex(/^\d{1,4}$/, `must be an integer from 1 to ${TIMELINE_MAX}`).transform(Number)
+    .pipe(z.number().min(1, `must be an integer from 1 to ${TIMELINE_MAX}`).max(TIMELINE_MAX, `must be an integer from 1 to ${TIMELINE_MAX}`))
+    .default(TIMELINE_DEFAULT),
+  timeline_after: z.string().regex(/^\d{1,15}$/, 'must be the seq of an event of this session (the timeline_next of the previous page)').transform(Number).optional(),
+});
+
 /** Parses query parameters with a schema; unknown parameters are refused so a typo never widens a filter silently. */
 export function parseQuery<T extends z.ZodObject>(schema: T, query: Record<string, string>): z.infer<T> {
   const unknown = Object.keys(query).filter((k) => !(k in schema.shape));

@@ -1,13 +1,17 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { resourcesOf, sessionView, viewEvents } from '../audit/index.js';
+import { resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/index.js';
 import { can } from '../auth/index.js';
 import { AppError } from '../errors.js';
-import { getSession, listSessions, sessionEvents } from '../store/index.js';
-import { decodeSessionCursor, encodeSessionCursor, keysetPage, parseQuery, sessionQuerySchema } from './query.js';
+import { getSession, listSessions, sessionTimeline } from '../store/index.js';
+import { decodeSessionCursor, encodeSessionCursor, keysetPage, parseQuery, sessionQuerySchema, timelineQuerySchema } from './query.js';
 import { requirePermission } from './require-permission.js';
 
-/** GET /api/v1/sessions and /api/v1/sessions/:id. A `user` token sees only the sessions it initiated. */
+/**
+ * GET /api/v1/sessions and /api/v1/sessions/:id. A `user` token sees only the
+ * sessions it initiated. A session's timeline comes a page at a time
+ * (timeline_limit, timeline_after); its resources are the first DETAIL_LIMIT.
+ */
 export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requirePermission(deps, 'read'));
@@ -36,14 +40,23 @@ export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/:id', async (c) => {
     const id = c.req.param('id');
+    const q = parseQuery(timelineQuerySchema, c.req.query());
     const p = c.get('principal');
     const s = await getSession(deps.sql, id);
     // Another user's session answers exactly like a missing one.
     if (s === null || (!can(p.role, 'read_all') && s.username !== p.username)) {
       throw new AppError('not_found', `no session ${id.slice(0, 128)}`);
     }
-    const timeline = viewEvents(await sessionEvents(deps.sql, id));
-    return c.json({ session: sessionView(s), resources: resourcesOf(timeline), timeline });
+    const [rows, details] = await Promise.all([sessionTimeline(deps.sql, id, q.timeline_limit + 1, q.timeline_after), sessionDetails(deps.sql, id)]);
+    if (rows === null) throw new AppError('invalid', `timeline_after: ${q.timeline_after} is not the seq of an event of session ${id.slice(0, 128)}`);
+    const { page, next } = keysetPage(rows, q.timeline_limit, (last) => String(last.seq));
+    return c.json({
+      session: sessionView(s),
+      resources: resourcesOf(details.events),
+      resources_complete: details.complete.resources,
+      timeline: viewEvents(page),
+      timeline_next: next === null ? null : Number(next),
+    });
   });
   return app;
 }

@@ -1,5 +1,6 @@
 export { viewEvents, toView, ERASED, type EventView } from './event-view.js';
 export { sessionView, resourcesOf, type ResourceView } from './session-view.js';
+export { sessionDetails, DETAIL_LIMIT, type SessionDetails } from './session-details.js';
 export { verifyDatabase, type DatabaseVerification } from './verify-database.js';
 export { checkStoredRow, type RowCheck } from './check-stored-row.js';
 export { exportEvents, type ExportOptions } from './export-events.js';

@@ -1,22 +1,49 @@
-import { viewEvents, type EventView } from '../audit/index.js';
-import { eventsOfSessions, sessionEvents, type Pool, type SessionRow } from '../store/index.js';
+import { sessionDetails, viewEvents, type EventView } from '../audit/index.js';
+import { eventsOfSessions, sessionTimeline, type Pool, type SessionRow } from '../store/index.js';
 
 /** The events the seed's session fields are made of: resources, plans and decisions. */
 export const DETAIL_TYPES = ['duo_flow_resource_created', 'duo_flow_resource_linked', 'duo_flow_plan_generated', 'duo_flow_decision_logged'] as const;
+
+/** A page of a session's timeline: its events, and the seq of the last one when there is a next page. */
+export interface TimelinePage {
+  events: EventView[];
+  next: number | null;
+}
 
 /** A session as resolvers see it: its row, and its events read once, when a field first needs them. */
 export interface SessionNode {
   row: SessionRow;
   /** Events of DETAIL_TYPES, in occurrence order. */
   details(): Promise<EventView[]>;
-  /** Every event of the session, in occurrence order. */
-  timeline(): Promise<EventView[]>;
+  /**
+   * A page of the session's events in occurrence order: `first` events after
+   * the event with seq `after`; null when `after` is not an event of the
+   * session. Read once per (first, after), so `timeline` and `timelineNext`
+   * with the same arguments share one query.
+   */
+  timeline(first: number, after: number | undefined): Promise<TimelinePage | null>;
 }
 
 const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
   let p: Promise<T> | undefined;
   return () => (p ??= f());
 };
+
+function timelinePages(sql: Pool, sessionId: string): SessionNode['timeline'] {
+  const pages = new Map<string, Promise<TimelinePage | null>>();
+  return (first, after) => {
+    const key = `${first}:${after ?? ''}`;
+    let page = pages.get(key);
+    if (page === undefined) {
+      page = sessionTimeline(sql, sessionId, first + 1, after).then((rows) => rows === null ? null : {
+        events: viewEvents(rows.slice(0, first)),
+        next: rows.length > first ? rows[first - 1]!.seq : null,
+      });
+      pages.set(key, page);
+    }
+    return page;
+  };
+}
 
 /**
  * Nodes for a page of sessions. The details of the whole page are read in one
@@ -33,15 +60,11 @@ export function createSessionNodes(sql: Pool, rows: readonly SessionRow[]): Sess
     }
     return bySession;
   });
-  return rows.map((row) => {
-    const timeline = once(async () => viewEvents(await sessionEvents(sql, row.sessionId)));
-    return { row, timeline, details: async () => (await page()).get(row.sessionId) ?? [] };
-  });
+  return rows.map((row) => ({ row, timeline: timelinePages(sql, row.sessionId), details: async () => (await page()).get(row.sessionId) ?? [] }));
 }
 
-/** The node of one session: its details come from the one read of its timeline. */
+/** The node of one session: its details are read by type and bounded (sessionDetails), never from the whole timeline. */
 export function createSessionNode(sql: Pool, row: SessionRow): SessionNode {
-  const timeline = once(async () => viewEvents(await sessionEvents(sql, row.sessionId)));
-  const details = async () => (await timeline()).filter((e) => (DETAIL_TYPES as readonly string[]).includes(e.type));
-  return { row, timeline, details };
+  const details = once(async () => (await sessionDetails(sql, row.sessionId)).events.filter((e) => (DETAIL_TYPES as readonly string[]).includes(e.type)));
+  return { row, timeline: timelinePages(sql, row.sessionId), details };
 }

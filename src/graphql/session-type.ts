@@ -1,6 +1,7 @@
 import { GraphQLBoolean, GraphQLEnumType, GraphQLError, GraphQLFloat, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString } from 'graphql';
 import { resourcesOf, viewEvents, type EventView, type ResourceView } from '../audit/index.js';
 import { decodeCursor, encodeCursor } from '../api/query.js';
+import { AppError } from '../errors.js';
 import { SESSION_STATUSES } from '../events.js';
 import { listEvents } from '../store/index.js';
 import { createConnectionType, toConnection } from './connection-type.js';
@@ -8,7 +9,7 @@ import { AuditEventType, EventTypeEnum } from './event-type.js';
 import type { GraphqlContext } from './graphql-context.js';
 import { checkFirst } from './measure-operation.js';
 import { JsonScalar, ProjectIdScalar, TimeScalar, UserIdScalar } from './scalars.js';
-import type { SessionNode } from './session-nodes.js';
+import type { SessionNode, TimelinePage } from './session-nodes.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : null);
@@ -76,6 +77,18 @@ const DecisionType = new GraphQLObjectType<EventView>({
 
 const AuditEventConnection = createConnectionType('DuoFlowAuditEvent', new GraphQLNonNull(AuditEventType));
 
+type TimelineArgs = { first: number; after?: string | null };
+const timelineArgs = { first: { type: GraphQLInt, defaultValue: 100 }, after: { type: GraphQLString } };
+
+/** The page of the timeline that `timeline` and `timelineNext` with these arguments share. */
+async function timelinePage(n: SessionNode, args: TimelineArgs): Promise<TimelinePage> {
+  const first = checkFirst(args.first);
+  const after = args.after == null ? undefined : decodeCursor(args.after, isSeq);
+  const page = await n.timeline(first, after);
+  if (page === null) throw new AppError('invalid', 'after: not an event of this session (pass the timelineNext of the previous page)');
+  return page;
+}
+
 const latestPlan = async (n: SessionNode): Promise<EventView | undefined> => (await n.details()).filter((e) => e.type === 'duo_flow_plan_generated').at(-1);
 /** The authorization sent with duo_flow_started when there is one, else flowtrail's own check with GitLab. */
 const authorization = (n: SessionNode, key: string): unknown => n.row.authorizationReported?.[key] ?? n.row.authorizationVerified?.[key] ?? null;
@@ -115,9 +128,18 @@ export const SessionType = new GraphQLObjectType<SessionNode, GraphqlContext>({
     error: { type: JsonScalar, resolve: (n) => n.row.details.error ?? null },
     timeline: {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(AuditEventType))),
-      description: 'Every event of the session in the order it occurred.',
-      extensions: { listSize: 100 },
-      resolve: (n) => n.timeline(),
+      description: 'The session\'s events in the order they occurred (occurred_at, then seq), a page at a time: `first` of them (1 to 100) after the cursor `after` (the `timelineNext` of the previous page).',
+      args: timelineArgs,
+      resolve: async (n, args: TimelineArgs) => (await timelinePage(n, args)).events,
+    },
+    timelineNext: {
+      type: GraphQLString,
+      description: 'The cursor of the next page of `timeline` with the same `first` and `after` (pass it as `after`); null on the last page.',
+      args: timelineArgs,
+      resolve: async (n, args: TimelineArgs) => {
+        const next = (await timelinePage(n, args)).next;
+        return next === null ? null : encodeCursor(next);
+      },
     },
     auditEvents: {
       type: new GraphQLNonNull(AuditEventConnection),

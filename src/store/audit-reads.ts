@@ -46,9 +46,52 @@ export async function listEvents(sql: Sql, f: EventFilters, limit: number, curso
     limit ${limit}`;
 }
 
-export async function sessionEvents(sql: Sql, sessionId: string): Promise<StoredEvent[]> {
+/**
+ * One page of a session's timeline in occurrence order (occurred_at, seq):
+ * at most `limit` events, starting after the event `afterSeq` when given.
+ * Null when `afterSeq` is not an event of this session.
+ */
+export async function sessionTimeline(sql: Sql, sessionId: string, limit: number, afterSeq?: number): Promise<StoredEvent[] | null> {
+  if (afterSeq === undefined) {
+    return sql<StoredEvent[]>`select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
+      where session_id = ${sessionId} order by occurred_at, seq limit ${limit}`;
+  }
+  // occurred_at travels as text: a JS Date would drop its microseconds and repeat events on the next page.
+  const [cursor] = await sql<{ at: string }[]>`select occurred_at::text as at from audit_events where seq = ${afterSeq} and session_id = ${sessionId}`;
+  if (cursor === undefined) return null;
   return sql<StoredEvent[]>`select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
-    where session_id = ${sessionId} order by occurred_at, seq`;
+    where session_id = ${sessionId} and (occurred_at, seq) > (${cursor.at}::timestamptz, ${afterSeq}::bigint)
+    order by occurred_at, seq limit ${limit}`;
+}
+
+/** Which end of a session's events of some types to read, and how many. */
+export interface TypeSlice {
+  types: readonly string[];
+  /** The earliest (`first`) or the latest (`last`) by occurrence. */
+  end: 'first' | 'last';
+  limit: number;
+}
+
+/**
+ * A session's events of the given types, each slice read from its end of the
+ * session and limited, merged in occurrence order: what a page needs of the
+ * session (its start, latest plan, end, decisions, resources) without reading
+ * the rest. `full` tells for each slice whether it holds every such event.
+ */
+export async function sessionEventSlices(sql: Sql, sessionId: string, slices: readonly TypeSlice[]): Promise<{ rows: StoredEvent[]; full: boolean[] }> {
+  type Row = StoredEvent & { occurredUs: number };
+  // Microseconds since the epoch (exact in a double): the merge must order events as the database does.
+  const reads = await Promise.all(slices.map((s) => sql<Row[]>`
+    select seq, leaf, leaf_hash, text_salt, texts, purged_at, (extract(epoch from occurred_at) * 1000000)::float8 as occurred_us from audit_events
+    where session_id = ${sessionId} and type = any(${s.types as string[]}::text[])
+    order by ${s.end === 'first' ? sql`occurred_at, seq` : sql`occurred_at desc, seq desc`} limit ${s.limit + 1}`));
+  const bySeq = new Map<number, Row>();
+  reads.forEach((r, i) => r.slice(0, slices[i]!.limit).forEach((row) => bySeq.set(row.seq, row)));
+  const rows = [...bySeq.values()].sort((a, b) => a.occurredUs - b.occurredUs || a.seq - b.seq);
+  return {
+    rows: rows.map(({ occurredUs: _o, ...r }) => r),
+    full: reads.map((r, i) => r.length <= slices[i]!.limit),
+  };
 }
 
 /** Events of these types of several sessions at once (a page of sessions), each session's in occurrence order. */

@@ -13,7 +13,7 @@ export {
   type SessionRow, type SessionFilters, type SessionCursor, type SessionTotals,
 } from './sessions.js';
 export { rememberAgentAccount, isAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
-export { listEvents, sessionEvents, eventsOfSessions, leafBatches, logSize, type StoredEvent, type LeafRow, type EventFilters } from './audit-reads.js';
+export { listEvents, sessionTimeline, sessionEventSlices, eventsOfSessions, leafBatches, logSize, type StoredEvent, type LeafRow, type EventFilters, type TypeSlice } from './audit-reads.js';
 export { verifyRowBatches, verifyRowsOf, recordedRanges, type VerifyRow } from './verify-row-batches.js';
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';

@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
-import type { EventView, ResourceView, sessionView } from '../audit/index.js';
+import { DETAIL_LIMIT, type EventView, type ResourceView, type SessionDetails, type sessionView } from '../audit/index.js';
+import { TIMELINE_DEFAULT } from '../api/query.js';
 import type { SignedIn } from '../auth/index.js';
 import { Badge, Empty, ExternalLink, StatusBadge, Text, Time } from './components.js';
 import { Layout } from './layout.js';
@@ -80,7 +81,35 @@ export const Resources: FC<{ resources: ResourceView[] }> = ({ resources }) =>
     </table>
   );
 
-export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: SessionStory; resources: ResourceView[]; timeline: EventView[]; integrity: IntegrityStatus }> = ({ who, session, story, resources, timeline, integrity }) => {
+/** The page of the timeline shown: its events, the seq to continue after (null on the last page), whether it is the first page, its size. */
+export interface TimelineShown {
+  events: EventView[];
+  next: number | null;
+  first: boolean;
+  limit: number;
+}
+
+const Cut: FC<{ complete: boolean; what: string }> = ({ complete, what }) =>
+  complete ? null : <p class="muted">Only the first {DETAIL_LIMIT.toLocaleString('en-US')} {what} are listed here; the timeline below pages through all events.</p>;
+
+const TimelinePager: FC<{ sessionId: string; timeline: TimelineShown }> = ({ sessionId, timeline }) => {
+  if (timeline.first && timeline.next === null) return null;
+  const href = (after: number | null) => {
+    const q = new URLSearchParams();
+    if (after !== null) q.set('timeline_after', String(after));
+    if (timeline.limit !== TIMELINE_DEFAULT) q.set('timeline_limit', String(timeline.limit));
+    const query = q.toString();
+    return `/-/duo/sessions/${encodeURIComponent(sessionId)}${query === '' ? '' : `?${query}`}#timeline`;
+  };
+  return (
+    <div class="pager">
+      {timeline.first ? null : <a class="button" href={href(null)}>First events</a>}
+      {timeline.next === null ? null : <a class="button" href={href(timeline.next)} rel="next">Next {timeline.limit} events</a>}
+    </div>
+  );
+};
+
+export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: SessionStory; resources: ResourceView[]; complete: SessionDetails['complete']; timeline: TimelineShown; integrity: IntegrityStatus }> = ({ who, session, story, resources, complete, timeline, integrity }) => {
   const usage = o(session.usage);
   const model = o(session.model);
   return (
@@ -101,11 +130,13 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
       {story.alerts.length > 0 || session.violations.length > 0 ? (
         <>
           <h2>Alerts</h2>
+          <Cut complete={complete.alerts} what="alerts" />
           {story.alerts.map((e) => <div class="alert"><strong>{e.type}</strong> <Time at={e.occurred_at} />: {s(e.data.reason ?? e.data.rule ?? e.data.violating_type ?? e.data.sha)}</div>)}
         </>
       ) : null}
 
       <h2>Integrity</h2>
+      {timeline.first && timeline.next === null ? null : <p class="muted">Of the events on this page of the timeline.</p>}
       <Integrity status={integrity} />
 
       <h2>Authorization</h2>
@@ -129,6 +160,7 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
       )}
 
       <h2>Decisions</h2>
+      <Cut complete={complete.decisions} what="decisions" />
       {story.decisions.length === 0 ? <p class="muted">No decisions recorded.</p> : (
         <table>
           <thead><tr><th>Step</th><th>Decision</th><th>Rationale</th><th>Alternatives</th><th>When</th></tr></thead>
@@ -147,17 +179,20 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
       ) : null}
 
       <h2>Resources</h2>
+      <Cut complete={complete.resources} what="resources" />
       <Resources resources={resources} />
 
-      <h2>Timeline</h2>
-      {timeline.length === 0 ? <Empty title="No events">Nothing has been recorded for this session.</Empty> : (
+      <h2 id="timeline">Timeline</h2>
+      <TimelinePager sessionId={session.session_id} timeline={timeline} />
+      {timeline.events.length === 0 ? <Empty title="No events">Nothing has been recorded for this session.</Empty> : (
         <table>
           <thead><tr><th>#</th><th>Event</th><th>Source</th><th>Occurred</th><th>Recorded</th></tr></thead>
-          <tbody>{timeline.map((e) => (
+          <tbody>{timeline.events.map((e) => (
             <tr><td class="mono">{e.seq}</td><td>{e.type}{e.purged === true ? <> <Badge variant="neutral">purged</Badge></> : null}</td><td>{e.source}{e.source_type ? <span class="muted"> ({e.source_type})</span> : null}</td><td><Time at={e.occurred_at} /></td><td><Time at={e.recorded_at} /></td></tr>
           ))}</tbody>
         </table>
       )}
+      <TimelinePager sessionId={session.session_id} timeline={timeline} />
       <p class="muted">As JSON, with an API token (the API does not take the browser session): <code>GET /api/v1/sessions/{encodeURIComponent(session.session_id)}</code></p>
     </Layout>
   );

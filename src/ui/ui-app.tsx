@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { resourcesOf, sessionView, viewEvents } from '../audit/index.js';
+import { resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/index.js';
 import { can, type SignedIn } from '../auth/index.js';
 import { eventFilters } from '../api/audit-events-app.js';
 import { exportQuerySchema } from '../api/export-app.js';
 import { exportResponse } from '../api/export-response.js';
-import { decodeCursor, decodeSessionCursor, encodeCursor, encodeSessionCursor, keysetPage, parseQuery } from '../api/query.js';
-import { alertCounts, countPending, dashboardEvents, getSession, listSessions, logSize, recentAlerts, sessionEvents, sessionsPerDay, type SessionFilters, type SessionRow } from '../store/index.js';
+import { decodeCursor, decodeSessionCursor, encodeCursor, encodeSessionCursor, keysetPage, parseQuery, timelineQuerySchema } from '../api/query.js';
+import { alertCounts, countPending, dashboardEvents, getSession, listSessions, logSize, recentAlerts, sessionTimeline, sessionsPerDay, type SessionFilters, type SessionRow } from '../store/index.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { AuditPage, type LogStatus } from './audit-page.js';
 import { ComparePage, type Side } from './compare-page.js';
@@ -77,8 +77,8 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
   const side = async (who: SignedIn, id: string): Promise<Side | null> => {
     const s = await getSession(deps.sql, id);
     if (!visible(who, s)) return null;
-    const timeline = viewEvents(await sessionEvents(deps.sql, id));
-    return { session: sessionView(s), story: sessionStory(timeline), resources: resourcesOf(timeline) };
+    const { events } = await sessionDetails(deps.sql, id);
+    return { session: sessionView(s), story: sessionStory(events), resources: resourcesOf(events) };
   };
 
   app.get('/-/duo/sessions/compare', async (c) => {
@@ -99,10 +99,16 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
     const id = c.req.param('id');
     const s = await getSession(deps.sql, id);
     if (!visible(who, s)) return notFound(c, who, id);
-    const rows = await sessionEvents(deps.sql, id);
-    const timeline = viewEvents(rows);
-    const integrity = await integrityOf(deps.sql, rows, deps.verifiers);
-    return c.html(<SessionPage who={who} session={sessionView(s)} story={sessionStory(timeline)} resources={resourcesOf(timeline)} timeline={timeline} integrity={integrity} />);
+    const q = timelineQuerySchema.safeParse({ timeline_after: c.req.query('timeline_after'), timeline_limit: c.req.query('timeline_limit') });
+    const bad = (message: string) => c.html(<MessagePage who={who} title="Not a page of this timeline" message={message} />, 400);
+    if (!q.success) return bad(q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const [rows, details] = await Promise.all([sessionTimeline(deps.sql, id, q.data.timeline_limit + 1, q.data.timeline_after), sessionDetails(deps.sql, id)]);
+    if (rows === null) return bad(`timeline_after: ${q.data.timeline_after} is not the seq of an event of session ${id.slice(0, 128)}.`);
+    const { page, next } = keysetPage(rows, q.data.timeline_limit, (last) => String(last.seq));
+    // The integrity box checks the events this page shows.
+    const integrity = await integrityOf(deps.sql, page, deps.verifiers);
+    const timeline = { events: viewEvents(page), next: next === null ? null : Number(next), first: q.data.timeline_after === undefined, limit: q.data.timeline_limit };
+    return c.html(<SessionPage who={who} session={sessionView(s)} story={sessionStory(details.events)} resources={resourcesOf(details.events)} complete={details.complete} timeline={timeline} integrity={integrity} />);
   });
 
   app.get('/admin/duo_agent_platform/audit', async (c) => {
