@@ -9,9 +9,9 @@ import { createTokensApp } from './api/tokens-app.js';
 import { createRetentionApp } from './api/retention-app.js';
 import { createErasuresApp } from './api/erasures-app.js';
 import { createJobsApp } from './api/jobs-app.js';
-import { createPushChecksApp } from './api/push-checks-app.js';
+import { createPushChecksApp, MAX_PUSH_CHECK_BYTES } from './api/push-checks-app.js';
 import { AppError, isAppError } from './errors.js';
-import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
+import { createAuditStreamApp, createFlowEventsApp, createWebhookApp, limitBody, MAX_FORM_BYTES } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
 import { createUiApp } from './ui/ui-app.js';
 import { createGraphqlApp } from './graphql/index.js';
@@ -34,6 +34,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     deps.metrics.inc('flowtrail_http_requests_total', { method: c.req.method, route, status: String(c.res.status) });
     deps.metrics.observe('flowtrail_http_request_duration_seconds', (performance.now() - started) / 1000, { route });
   });
+  // One body limit in front of every route, before anything reads a body (413 above it): push checks their own,
+  // the API and webhooks FLOWTRAIL_MAX_BODY_BYTES, page forms and anything else MAX_FORM_BYTES. Routes may lower it.
+  const maxBody = deps.config.http.maxBodyBytes;
+  app.use('*', limitBody((path) => path === '/api/v1/push-checks' ? Math.max(maxBody, MAX_PUSH_CHECK_BYTES)
+    : path.startsWith('/api/') || path.startsWith('/webhooks/') ? maxBody : Math.min(maxBody, MAX_FORM_BYTES)));
 
   app.route('/', createOpsApp(deps));
   app.route('/api/v1/flow-events', createFlowEventsApp(deps));

@@ -8,3 +8,4 @@ export { validateFlowEvent } from './validate-flow-event.js';
 export { parseEventBody, MAX_EVENTS_PER_REQUEST } from './parse-body.js';
 export { sanitizeEvent } from './sanitize-event.js';
 export { safeEqual } from './safe-equal.js';
+export { limitBody, MAX_FORM_BYTES } from './body-limit.js';
