@@ -13,7 +13,7 @@ import { requirePermission } from './require-permission.js';
 
 // A push of many thousands of commits is one request: allow more than the
 // event API's limit, still bounded.
-const MAX_PUSH_CHECK_BYTES = 64 * 1024 * 1024;
+export const MAX_PUSH_CHECK_BYTES = 64 * 1024 * 1024;
 
 const objectId = z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'a 40 or 64 hex digit object id');
 /** The body of POST /api/v1/push-checks (also in the OpenAPI document). */
