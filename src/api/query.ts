@@ -38,8 +38,9 @@ export const TIMELINE_DEFAULT = 500;
 export const timelineQuerySchema = z.object({
   timeline_limit: z.string().regex(/^\d{1,4}$/, `must be an integer from 1 to ${TIMELINE_MAX}`).transform(Number)
     .pipe(z.number().min(1, `must be an integer from 1 to ${TIMELINE_MAX}`).max(TIMELINE_MAX, `must be an integer from 1 to ${TIMELINE_MAX}`))
-    .default(TIMELINE_DEFAULT),
-  timeline_after: z.string().regex(/^\d{1,15}$/, 'must be the seq of an event of this session (the timeline_next of the previous page)').transform(Number).optional(),
+    .default(TIMELINE_DEFAULT).describe(`Events on this page of the timeline: 1 to ${TIMELINE_MAX}, default ${TIMELINE_DEFAULT}.`),
+  timeline_after: z.string().regex(/^\d{1,15}$/, 'must be the seq of an event of this session (the timeline_next of the previous page)').transform(Number).optional()
+    .describe('Start after the event with this seq: the timeline_next of the previous page.'),
 });
 
 /** Parses query parameters with a schema; unknown parameters are refused so a typo never widens a filter silently. */

@@ -3,7 +3,7 @@ import { erasureSchema } from '../api/erasures-app.js';
 import { exportQuerySchema } from '../api/export-app.js';
 import { jobsQuerySchema } from '../api/jobs-app.js';
 import { pushCheckRequestSchema } from '../api/push-checks-app.js';
-import { eventQuerySchema, sessionQuerySchema } from '../api/query.js';
+import { eventQuerySchema, sessionQuerySchema, timelineQuerySchema } from '../api/query.js';
 import { tokenCreateSchema } from '../api/tokens-app.js';
 import type { Permission } from '../auth/index.js';
 import { catalog, envelopeSchema, eventNames } from '../events.js';
@@ -74,9 +74,11 @@ export const OPERATIONS: readonly Operation[] = [
     query: sessionQuerySchema, responses: { 200: ok('{sessions: [...], next_cursor}'), ...read },
   },
   {
-    method: 'get', path: '/api/v1/sessions/{id}', tag: 'Read', summary: 'One session with its resources and timeline', guard: { permission: 'read' },
+    method: 'get', path: '/api/v1/sessions/{id}', tag: 'Read', summary: 'One session with its resources and a page of its timeline', guard: { permission: 'read' },
+    description: 'The timeline in occurred_at order (then seq), timeline_limit events (1-1000, default 500) after the event timeline_after (the timeline_next of the previous page; null on the last page). At most the first 1000 resources; resources_complete is false when there are more.',
     pathParams: { id: 'The session id.' },
-    responses: { 200: ok('{session, resources, timeline}'), 401: err('No valid token.'), 403: err('The role may not do this.'), 404: err('No such session, or not yours to see.') },
+    query: timelineQuerySchema,
+    responses: { 200: ok('{session, resources, resources_complete, timeline, timeline_next}'), 400: err('timeline_limit or timeline_after is invalid, or timeline_after is not an event of this session.'), 401: err('No valid token.'), 403: err('The role may not do this.'), 404: err('No such session, or not yours to see.') },
   },
   {
     method: 'get', path: '/api/v1/audit-events', tag: 'Read', summary: 'The audit log, newest first', guard: { permission: 'read' },
