@@ -1,8 +1,15 @@
-import { sessionDetails, viewEvents, type EventView } from '../audit/index.js';
-import { eventsOfSessions, sessionTimeline, type Pool, type SessionRow } from '../store/index.js';
+import { DETAIL_LIMIT, sessionDetails, viewEvents, type EventView } from '../audit/index.js';
+import { eventsOfSessions, sessionTimeline, type Pool, type SessionRow, type TypeSlice } from '../store/index.js';
 
 /** The events the seed's session fields are made of: resources, plans and decisions. */
 export const DETAIL_TYPES = ['duo_flow_resource_created', 'duo_flow_resource_linked', 'duo_flow_plan_generated', 'duo_flow_decision_logged'] as const;
+
+/** Of each session: the first DETAIL_LIMIT resources and decisions, and the latest plan. */
+const DETAIL_SLICES: readonly TypeSlice[] = [
+  { types: ['duo_flow_resource_created', 'duo_flow_resource_linked'], end: 'first', limit: DETAIL_LIMIT },
+  { types: ['duo_flow_decision_logged'], end: 'first', limit: DETAIL_LIMIT },
+  { types: ['duo_flow_plan_generated'], end: 'last', limit: 1 },
+];
 
 /** A page of a session's timeline: its events, and the seq of the last one when there is a next page. */
 export interface TimelinePage {
@@ -48,12 +55,13 @@ function timelinePages(sql: Pool, sessionId: string): SessionNode['timeline'] {
 /**
  * Nodes for a page of sessions. The details of the whole page are read in one
  * query the first time any node asks, so that a page of 100 sessions asking
- * for resources, plan and decisions costs two queries, not 101.
+ * for resources, plan and decisions costs two queries, not 101. Each
+ * session's lists are bounded (DETAIL_SLICES) however many events it has.
  */
 export function createSessionNodes(sql: Pool, rows: readonly SessionRow[]): SessionNode[] {
   const page = once(async () => {
     const bySession = new Map<string, EventView[]>();
-    for (const e of viewEvents(await eventsOfSessions(sql, rows.map((r) => r.sessionId), DETAIL_TYPES))) {
+    for (const e of viewEvents(await eventsOfSessions(sql, rows.map((r) => r.sessionId), DETAIL_SLICES))) {
       const list = bySession.get(e.session_id ?? '') ?? [];
       list.push(e);
       bySession.set(e.session_id ?? '', list);

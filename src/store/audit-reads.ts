@@ -94,12 +94,21 @@ export async function sessionEventSlices(sql: Sql, sessionId: string, slices: re
   };
 }
 
-/** Events of these types of several sessions at once (a page of sessions), each session's in occurrence order. */
-export async function eventsOfSessions(sql: Sql, sessionIds: readonly string[], types: readonly string[]): Promise<StoredEvent[]> {
-  if (sessionIds.length === 0) return [];
-  return sql<StoredEvent[]>`select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
-    where session_id = any(${sessionIds as string[]}::text[]) and type = any(${types as string[]}::text[])
-    order by session_id, occurred_at, seq`;
+/**
+ * Events of several sessions at once (a page of sessions), each slice read
+ * from its end of each session and limited, each session's in occurrence
+ * order: one query however many sessions, and bounded however many events
+ * they hold.
+ */
+export async function eventsOfSessions(sql: Sql, sessionIds: readonly string[], slices: readonly TypeSlice[]): Promise<StoredEvent[]> {
+  if (sessionIds.length === 0 || slices.length === 0) return [];
+  const parts = slices.map((s) => sql`(select seq, leaf, leaf_hash, text_salt, texts, purged_at, session_id, occurred_at from audit_events a
+    where a.session_id = s.id and a.type = any(${s.types as string[]}::text[])
+    order by ${s.end === 'first' ? sql`a.occurred_at, a.seq` : sql`a.occurred_at desc, a.seq desc`} limit ${s.limit})`);
+  const union = parts.slice(1).reduce((all, part) => sql`${all} union ${part}`, parts[0]!);
+  return sql<StoredEvent[]>`select e.seq, e.leaf, e.leaf_hash, e.text_salt, e.texts, e.purged_at
+    from unnest(${sessionIds as string[]}::text[]) as s(id) cross join lateral (${union}) e
+    order by e.session_id, e.occurred_at, e.seq`;
 }
 
 /**

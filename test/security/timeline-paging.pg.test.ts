@@ -134,6 +134,18 @@ describe('paging a session timeline', () => {
     expect((await gql('query($id: ID!) { duoFlowSession(sessionId: $id) { timeline(first: 1001) { seq } } }', { id: ID }, token)).status).toBe(400);
   });
 
+  it('bounds the resources and decisions of a page of sessions in GraphQL, and still gives the latest plan', async () => {
+    await flood();
+    const res = await t.app.request('/api/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token('auditor')}` },
+      body: JSON.stringify({ query: '{ duoFlowSessions(first: 5) { nodes { sessionId planSummary decisionsLog { step } resourcesCreated { resourceId } } } }' }),
+    });
+    const body = (await res.json()) as { data: { duoFlowSessions: { nodes: { sessionId: string; planSummary: string; decisionsLog: unknown[]; resourcesCreated: unknown[] }[] } } };
+    const [s] = body.data.duoFlowSessions.nodes;
+    expect([s!.sessionId, s!.planSummary, s!.decisionsLog.length, s!.resourcesCreated.length]).toEqual([ID, 'the latest plan', 1000, 1000]);
+  });
+
   it('shows one page of the timeline on the session page, with a next link, its integrity box, and the true outcome', async () => {
     const order = await flood();
     const web = new WebClient(t.app);

@@ -34,9 +34,14 @@ describe('listSessions', () => {
 
   it('reads the events of several sessions in one query, each in occurrence order', async () => {
     await seed();
-    const rows = await eventsOfSessions(t.deps.sql, ['s1', 's3', 'missing'], ['duo_flow_decision_logged', 'duo_flow_started']);
+    const slices = [{ types: ['duo_flow_decision_logged', 'duo_flow_started'], end: 'first', limit: 1000 }] as const;
+    const rows = await eventsOfSessions(t.deps.sql, ['s1', 's3', 'missing'], slices);
     const leaves = rows.map((r) => JSON.parse(r.leaf!) as { session_id: string; type: string });
     expect(leaves.map((l) => `${l.session_id}:${l.type}`)).toEqual(['s1:duo_flow_started', 's1:duo_flow_decision_logged', 's3:duo_flow_started', 's3:duo_flow_decision_logged']);
-    expect(await eventsOfSessions(t.deps.sql, [], ['duo_flow_started'])).toEqual([]);
+    expect(await eventsOfSessions(t.deps.sql, [], slices)).toEqual([]);
+    // Each slice is read from its end of each session and limited: the latest event alone, per session.
+    const latest = await eventsOfSessions(t.deps.sql, ['s1', 's3'], [{ types: ['duo_flow_decision_logged', 'duo_flow_started'], end: 'last', limit: 1 }]);
+    expect(latest.map((r) => JSON.parse(r.leaf!) as { session_id: string; type: string }).map((l) => `${l.session_id}:${l.type}`))
+      .toEqual(['s1:duo_flow_decision_logged', 's3:duo_flow_decision_logged']);
   });
 });
