@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects, as STYLE.md asks: `unit` has no database; `pg` runs every
+// Two projects: `unit` has no database; `pg` runs every
 // `*.pg.test.ts` file twice, once against PGlite (the embedded default) and,
 // when FLOWTRAIL_TEST_DATABASE_URL is set, once against a real PostgreSQL.
 const pgTargets = process.env.FLOWTRAIL_TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];

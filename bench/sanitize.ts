@@ -6,9 +6,9 @@
 // Baseline: @secretlint/core lintSource with the recommended preset, one
 // call per line as an embedding service would make, on a prefix of the same
 // lines (secretlint is far slower, so its run is bounded to ~0.5 MB). Its
-// always-on profiler is switched off first, as research/integrity.md B6
-// explains: secretlint 12's @secretlint/profiler has no setEnabled(), so its
-// mark() is replaced by a no-op; left on, it makes per-line linting quadratic.
+// always-on profiler is switched off first: secretlint 12's
+// @secretlint/profiler has no setEnabled(), so its mark() is replaced by a
+// no-op; left on, it keeps every mark and makes per-line linting quadratic.
 //
 // Also sanitizeValue on event-shaped objects built from the same lines (schema
 // field names, environment variable names, file paths and header names as

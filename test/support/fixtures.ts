@@ -14,7 +14,7 @@ export type DapFixture =
   | 'flow_event_finished'
   | 'workflow';
 
-/** The exact bytes of a fixture (redacted real shapes from ../shared/fixtures). */
+/** The exact bytes of a fixture (self-written payloads in GitLab's shapes; test/fixtures/gitlab-dap/README.md). */
 export function fixtureText(name: DapFixture): string {
   return readFileSync(`${dir}gitlab-dap/${name}.json`, 'utf8');
 }
