@@ -10,7 +10,7 @@ import type { AppDeps } from '../src/app-env.js';
 import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey } from '../src/auth/index.js';
 import { loadConfig } from '../src/config.js';
 import { createNoteSigner, generateSigningKey, parseVerifierKey } from '../src/integrity/index.js';
-import { createIntegrator } from '../src/jobs/index.js';
+import { createIntegrator } from '../src/log/index.js';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/ops/index.js';
 import { createSanitizer } from '../src/sanitize/index.js';

@@ -6,15 +6,13 @@ import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
 import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { createJobHandlers, JobRunner, type Integrator } from './jobs/index.js';
+import { createJobHandlers, JobRunner, scheduleRetention, scheduleSweep } from './jobs/index.js';
+import { openLog, type Integrator, type OpenLog } from './log/index.js';
 import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys } from './load-keys.js';
-import { openLog, type OpenLog } from './open-log.js';
 import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics, createMetricsApp } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
-import { scheduleRetention } from './jobs/schedule-retention.js';
-import { scheduleSweep } from './jobs/schedule-sweep.js';
 import { AppError, coerceError } from './errors.js';
 import {
   countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, retentionFloor, serviceRoleGuarantees, type Database,

@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
-import type { Integrator } from '../jobs/index.js';
+import { openLog, type Integrator } from '../log/index.js';
 import { loadKeys, type Keys } from '../load-keys.js';
-import { openLog } from '../open-log.js';
 import { migrate, openDatabase, type Pool } from '../store/index.js';
 
 export interface LocalContext {

@@ -1,4 +1,4 @@
-import { createGroupCommit } from '../jobs/group-commit.js';
+import { createGroupCommit } from '../log/index.js';
 import { saveDeliveries, type NewDelivery, type Sql } from '../store/index.js';
 
 /**

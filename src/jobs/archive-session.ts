@@ -3,7 +3,7 @@ import type { NewEvent } from '../events.js';
 import { deterministicUuid, parseTrace, type GitlabClient } from '../gitlab/index.js';
 import type { Sanitizer } from '../sanitize/index.js';
 import { getSession, type Sql } from '../store/index.js';
-import type { Integrator } from './integrator.js';
+import type { Integrator } from '../log/index.js';
 import type { JobHandler } from './job-runner.js';
 
 /**

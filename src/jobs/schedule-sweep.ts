@@ -2,7 +2,7 @@ import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { GitlabClient } from '../gitlab/index.js';
 import type { Sql } from '../store/index.js';
-import type { Integrator } from './integrator.js';
+import type { Integrator } from '../log/index.js';
 import { sweepSessions } from './sweep-sessions.js';
 
 /** The daily sweep at 02:43 over the last 26 hours (an overlap, so a late run misses nothing). */

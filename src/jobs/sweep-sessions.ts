@@ -1,7 +1,7 @@
 import type { EventName, NewEvent } from '../events.js';
 import { deterministicUuid, type GitlabClient } from '../gitlab/index.js';
 import { getSession, type Sql } from '../store/index.js';
-import type { Integrator } from './integrator.js';
+import type { Integrator } from '../log/index.js';
 
 const ENDINGS: Record<string, EventName> = { finished: 'duo_flow_completed', failed: 'duo_flow_failed', stopped: 'duo_flow_stopped' };
 

@@ -1,6 +1,6 @@
 import { deterministicUuid, type GitlabClient } from '../gitlab/index.js';
 import { getSession, type Sql } from '../store/index.js';
-import type { Integrator } from './integrator.js';
+import type { Integrator } from '../log/index.js';
 import type { JobHandler } from './job-runner.js';
 
 /** GitLab's access levels (Developer may push and open merge requests). */

@@ -1,5 +1,5 @@
 import { deterministicUuid, marker, type GitlabClient } from '../gitlab/index.js';
-import type { Integrator } from './integrator.js';
+import type { Integrator } from '../log/index.js';
 import { recentRestore, type Sql } from '../store/index.js';
 import type { JobHandler } from './job-runner.js';
 

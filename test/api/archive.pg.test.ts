@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createGitlabClient } from '../../src/gitlab/index.js';
-import { ARCHIVE_SESSION_JOB } from '../../src/jobs/index.js';
+import { ARCHIVE_SESSION_JOB } from '../../src/log/index.js';
 import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
 import { fixtureText } from '../support/fixtures.js';
 import { api, GITLAB, memberHandler } from '../support/gitlab.js';

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createGitlabClient } from '../../src/gitlab/index.js';
-import { VERIFY_AUTHORIZATION_JOB } from '../../src/jobs/index.js';
+import { VERIFY_AUTHORIZATION_JOB } from '../../src/log/index.js';
 import { useTestApp } from '../support/app.js';
 import { at, startedEvent } from '../support/flow-events.js';
 import { api, GITLAB, memberHandler } from '../support/gitlab.js';

@@ -1,7 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createGitlabClient } from '../../src/gitlab/index.js';
-import { ARCHIVE_SESSION_JOB, sweepSessions } from '../../src/jobs/index.js';
+import { sweepSessions } from '../../src/jobs/index.js';
+import { ARCHIVE_SESSION_JOB } from '../../src/log/index.js';
 import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
 import { fixtureText } from '../support/fixtures.js';
 import { GITLAB } from '../support/gitlab.js';

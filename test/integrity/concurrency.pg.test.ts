@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyDatabase } from '../../src/audit/index.js';
-import { createIntegrator } from '../../src/jobs/index.js';
+import { createIntegrator } from '../../src/log/index.js';
 import { connect, saveIntake } from '../../src/store/index.js';
 import { useTestApp } from '../support/app.js';
 import { at, flowEvent, startedEvent } from '../support/flow-events.js';

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
-import type { NoteSigner } from './integrity/index.js';
-import { writeCheckpointToSinks } from './jobs/checkpoint-sinks.js';
-import { createIntegrator, type Integrator } from './jobs/index.js';
-import { createSigner, type Keys } from './load-keys.js';
-import { resolveLogOrigin, type Pool } from './store/index.js';
+import type { Config } from '../config.js';
+import type { NoteSigner } from '../integrity/index.js';
+import { writeCheckpointToSinks } from './checkpoint-sinks.js';
+import { createIntegrator, type Integrator } from './integrator.js';
+import { createSigner, type Keys } from '../load-keys.js';
+import { resolveLogOrigin, type Pool } from '../store/index.js';
 
 export interface OpenLog {
   origin: string;

@@ -7,7 +7,7 @@ import { server } from '../../test/support/msw.js';
 import { useTestApp } from '../../test/support/app.js';
 import { at, startedEvent } from '../../test/support/flow-events.js';
 import { loadKeys } from '../load-keys.js';
-import { openLog } from '../open-log.js';
+import { openLog } from './open-log.js';
 import { writeCheckpointToSinks } from './checkpoint-sinks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowtrail-sink-'));
