@@ -5,11 +5,11 @@
 // same driver, which verification cannot beat.
 import { pathToFileURL } from 'node:url';
 import { verifyDatabase } from '../src/audit/index.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { appendEvents } from '../src/log/index.js';
 import { createSigner, loadKeys } from '../src/load-keys.js';
 import { parseVerifierKey } from '../src/integrity/index.js';
-import { migrate, openDatabase, verifyRowBatches, type Sql } from '../src/store/index.js';
+import { migrate, openDatabase, verifyRowBatches } from '../src/store/index.js';
 import { validateFlowEvent, sanitizeEvent } from '../src/ingest/index.js';
 import { createSanitizer } from '../src/sanitize/index.js';
 import { benchEnv, benchEvent, freshDatabaseUrl, postgresAvailable, type BenchTarget } from './bench-env.js';
@@ -18,30 +18,25 @@ import type { BenchReport } from './report.js';
 const EVENTS = Number(process.env.FLOWTRAIL_BENCH_VERIFY_EVENTS ?? 300_000);
 const TARGET = 150_000;
 
-/** Appends `events` decision events through the real path (validated, sanitized, sequenced, a checkpoint every 10,000). */
-export async function fillVerifyDatabase(sql: Sql, config: Config, events: number): Promise<void> {
-  const keys = await loadKeys(config);
-  const sanitizer = createSanitizer({ key: keys.sanitizerKey });
-  const policy = { signer: createSigner(keys, config.integrity.origin), origin: config.integrity.origin, every: 10_000 };
-  const base = Date.now() - 86_400_000;
-  for (let i = 0; i < events; i += 5000) {
-    const batch = Array.from({ length: Math.min(5000, events - i) }, (_, k) => {
-      const v = validateFlowEvent(benchEvent(i + k, `v${(i + k) % 500}`, new Date(base + i + k).toISOString()));
-      if (!v.ok) throw new Error(v.error);
-      return sanitizeEvent(sanitizer, v.event);
-    });
-    await sql.begin((tx) => appendEvents(tx, batch, policy));
-  }
-  await sql.begin((tx) => appendEvents(tx, [], policy, true));
-}
-
 export async function runTarget(target: BenchTarget): Promise<BenchReport> {
   const config = loadConfig(benchEnv(await freshDatabaseUrl(target, 'flowtrail_bench_verify')));
-  const signer = createSigner(await loadKeys(config), config.integrity.origin);
+  const keys = await loadKeys(config);
   const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
   try {
     await migrate(db.sql);
-    await fillVerifyDatabase(db.sql, config, EVENTS);
+    const sanitizer = createSanitizer({ key: keys.sanitizerKey });
+    const signer = createSigner(keys, config.integrity.origin);
+    const policy = { signer, origin: config.integrity.origin, every: 10_000 };
+    const base = Date.now() - 86_400_000;
+    for (let i = 0; i < EVENTS; i += 5000) {
+      const events = Array.from({ length: Math.min(5000, EVENTS - i) }, (_, k) => {
+        const v = validateFlowEvent(benchEvent(i + k, `v${(i + k) % 500}`, new Date(base + i + k).toISOString()));
+        if (!v.ok) throw new Error(v.error);
+        return sanitizeEvent(sanitizer, v.event);
+      });
+      await db.sql.begin((tx) => appendEvents(tx, events, policy));
+    }
+    await db.sql.begin((tx) => appendEvents(tx, [], policy, true));
 
     let t0 = performance.now();
     let rows = 0;
