@@ -3,6 +3,7 @@
 // as one line so that a bad start-up names each variable at once.
 import { userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { createEnvReader, type Env, type EnvReader } from './env-reader.js';
 
 export type HookMode = 'enforce' | 'warn' | 'off';
 export type HookOnError = 'reject' | 'allow';
@@ -78,145 +79,123 @@ export class ConfigError extends Error {
 
 export const TOKEN_PATTERN = /^ftk_[A-Za-z0-9_-]{40}$/;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
+/** The whole configuration: each capability's settings are read by its own function below, which reports its problems to the reader. */
 export function loadConfig(env: Env = {}): Config {
-  const problems: string[] = [];
-  const get = (name: string): string | undefined => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  const r = createEnvReader(env);
+  const http = httpSettings(r);
+  const gitlab = gitlabSettings(r);
+  const config: Config = {
+    db: dbSettings(r),
+    http,
+    auth: authSettings(r, gitlab),
+    ingest: ingestSettings(r),
+    gitlab,
+    retention: { days: r.int('FLOWTRAIL_RETENTION_DAYS', 365, 1, 36500) },
+    sanitizer: {
+      key: r.secret('FLOWTRAIL_SANITIZER_KEY', 32),
+      customPatterns: r.jsonList('FLOWTRAIL_SANITIZER_PATTERNS', isCustomPattern),
+      allowlist: r.jsonList('FLOWTRAIL_SANITIZER_ALLOWLIST', (v): v is string => typeof v === 'string'),
+    },
+    integrity: integritySettings(r, http.publicUrl),
+    hook: hookSettings(r),
+    log: { level: r.oneOf<LogLevel>('FLOWTRAIL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
+    metrics: metricsSettings(r, http),
   };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = get(name);
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return Number(raw);
-  };
-  const url = (name: string, protocols = ['http:', 'https:']): string | undefined => {
-    const raw = get(name);
-    if (raw === undefined) return undefined;
-    try {
-      const u = new URL(raw);
-      if (!protocols.includes(u.protocol)) throw new Error('protocol');
-      return raw.replace(/\/+$/, '');
-    } catch {
-      problems.push(`${name} must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`);
-      return undefined;
-    }
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const raw = get(name);
-    if (raw === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-      return fallback;
-    }
-    return raw as T;
-  };
-  const secret = (name: string, minLength: number): string | undefined => {
-    const raw = get(name);
-    if (raw !== undefined && raw.length < minLength) problems.push(`${name} must be at least ${minLength} characters`);
-    return raw;
-  };
-  const jsonList = <T>(name: string, check: (v: unknown) => v is T): T[] => {
-    const raw = get(name);
-    if (raw === undefined) return [];
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (Array.isArray(parsed) && parsed.every(check)) return parsed;
-    } catch {
-      // reported below
-    }
-    problems.push(`${name} must be a JSON array (see docs/configuration.md)`);
-    return [];
-  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
 
-  const host = get('FLOWTRAIL_HOST') ?? '127.0.0.1';
-  const port = int('FLOWTRAIL_PORT', 8080, 0, 65535);
-  const bootstrapAdminToken = get('FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN');
-  if (bootstrapAdminToken !== undefined && !TOKEN_PATTERN.test(bootstrapAdminToken)) {
-    problems.push('FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN must be "ftk_" followed by 40 url-safe characters');
+function httpSettings(r: EnvReader): Config['http'] {
+  const host = r.get('FLOWTRAIL_HOST') ?? '127.0.0.1';
+  const port = r.int('FLOWTRAIL_PORT', 8080, 0, 65535);
+  const publicUrl = r.url('FLOWTRAIL_PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return { host, port, publicUrl, maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) };
+}
+
+function dbSettings(r: EnvReader): Config['db'] {
+  const url = r.url('FLOWTRAIL_DATABASE_URL', ['postgres:', 'postgresql:']);
+  const migrationUrl = r.url('FLOWTRAIL_MIGRATION_DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (migrationUrl !== undefined && url === undefined) r.problems.push('FLOWTRAIL_MIGRATION_DATABASE_URL needs FLOWTRAIL_DATABASE_URL (the role the service connects as)');
+  if (migrationUrl !== undefined && url !== undefined && roleOf(migrationUrl) === roleOf(url)) {
+    r.problems.push('FLOWTRAIL_MIGRATION_DATABASE_URL and FLOWTRAIL_DATABASE_URL name the same role; the service must connect as another role than the owner');
   }
-  const signingKeyRaw = get('FLOWTRAIL_WEBHOOK_SIGNING_KEY');
-  if (signingKeyRaw !== undefined && !/^whsec_[A-Za-z0-9+/=]{16,}$/.test(signingKeyRaw)) {
-    problems.push('FLOWTRAIL_WEBHOOK_SIGNING_KEY must be a "whsec_" key followed by base64');
-  }
-  const gitlabUrl = url('FLOWTRAIL_GITLAB_URL');
-  const gitlabToken = get('FLOWTRAIL_GITLAB_TOKEN');
-  if ((gitlabUrl === undefined) !== (gitlabToken === undefined)) {
-    problems.push('FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN must be set together');
-  }
-  const oauthId = get('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID');
-  const oauthSecret = get('FLOWTRAIL_GITLAB_OAUTH_CLIENT_SECRET');
-  if ((oauthId === undefined) !== (oauthSecret === undefined)) problems.push('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID and FLOWTRAIL_GITLAB_OAUTH_CLIENT_SECRET must be set together');
-  if (oauthId !== undefined && gitlabUrl === undefined) problems.push('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID needs FLOWTRAIL_GITLAB_URL (and FLOWTRAIL_GITLAB_TOKEN)');
-  const oauth = oauthId !== undefined && oauthSecret !== undefined ? { clientId: oauthId, clientSecret: oauthSecret } : undefined;
-  const auditorGroup = get('FLOWTRAIL_AUDITOR_GROUP');
-  if (auditorGroup !== undefined && gitlabToken === undefined) problems.push('FLOWTRAIL_AUDITOR_GROUP needs FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN (membership is read with the bot token)');
-  const agentUsernames = (get('FLOWTRAIL_AGENT_USERNAMES') ?? 'duo-developer*,ai-*')
+  return { url, migrationUrl, dataDir: r.get('FLOWTRAIL_DATA_DIR') ?? './flowtrail-data' };
+}
+
+function gitlabSettings(r: EnvReader): Config['gitlab'] {
+  const url = r.url('FLOWTRAIL_GITLAB_URL');
+  const token = r.get('FLOWTRAIL_GITLAB_TOKEN');
+  if ((url === undefined) !== (token === undefined)) r.problems.push('FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN must be set together');
+  const agentUsernames = (r.get('FLOWTRAIL_AGENT_USERNAMES') ?? 'duo-developer*,ai-*')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   for (const p of agentUsernames) {
-    if (!/^[A-Za-z0-9_.*?-]+$/.test(p)) problems.push(`FLOWTRAIL_AGENT_USERNAMES has an invalid pattern "${p}"`);
+    if (!/^[A-Za-z0-9_.*?-]+$/.test(p)) r.problems.push(`FLOWTRAIL_AGENT_USERNAMES has an invalid pattern "${p}"`);
   }
-  const signingKey = get('FLOWTRAIL_SIGNING_KEY')?.replace(/\\n/g, '\n');
-  if (signingKey !== undefined && !signingKey.includes('-----BEGIN PRIVATE KEY-----')) {
-    problems.push('FLOWTRAIL_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM');
-  }
-  const databaseUrl = url('FLOWTRAIL_DATABASE_URL', ['postgres:', 'postgresql:']);
-  const migrationUrl = url('FLOWTRAIL_MIGRATION_DATABASE_URL', ['postgres:', 'postgresql:']);
-  if (migrationUrl !== undefined && databaseUrl === undefined) problems.push('FLOWTRAIL_MIGRATION_DATABASE_URL needs FLOWTRAIL_DATABASE_URL (the role the service connects as)');
-  if (migrationUrl !== undefined && databaseUrl !== undefined && roleOf(migrationUrl) === roleOf(databaseUrl)) {
-    problems.push('FLOWTRAIL_MIGRATION_DATABASE_URL and FLOWTRAIL_DATABASE_URL name the same role; the service must connect as another role than the owner');
-  }
-  const publicUrl = url('FLOWTRAIL_PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const metricsPort = get('FLOWTRAIL_METRICS_PORT') === undefined ? undefined : int('FLOWTRAIL_METRICS_PORT', 0, 0, 65535);
-  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) problems.push('FLOWTRAIL_METRICS_PORT must differ from FLOWTRAIL_PORT');
-  if (get('FLOWTRAIL_METRICS_HOST') !== undefined && metricsPort === undefined) problems.push('FLOWTRAIL_METRICS_HOST needs FLOWTRAIL_METRICS_PORT');
+  return { url, token, agentUsernames };
+}
 
-  const config: Config = {
-    db: { url: databaseUrl, migrationUrl, dataDir: get('FLOWTRAIL_DATA_DIR') ?? './flowtrail-data' },
-    http: { host, port, publicUrl, maxBodyBytes: int('FLOWTRAIL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) },
-    auth: { bootstrapAdminToken, oauth, auditorGroup, webSessionHours: int('FLOWTRAIL_WEB_SESSION_HOURS', 8, 1, 720) },
-    ingest: {
-      webhookSecret: secret('FLOWTRAIL_WEBHOOK_SECRET', 8),
-      webhookSigningKey: signingKeyRaw,
-      streamingToken: secret('FLOWTRAIL_STREAMING_TOKEN', 8),
-    },
-    gitlab: { url: gitlabUrl, token: gitlabToken, agentUsernames },
-    retention: { days: int('FLOWTRAIL_RETENTION_DAYS', 365, 1, 36500) },
-    sanitizer: {
-      key: secret('FLOWTRAIL_SANITIZER_KEY', 32),
-      customPatterns: jsonList('FLOWTRAIL_SANITIZER_PATTERNS', isCustomPattern),
-      allowlist: jsonList('FLOWTRAIL_SANITIZER_ALLOWLIST', (v): v is string => typeof v === 'string'),
-    },
-    integrity: {
-      signingKey,
-      origin: get('FLOWTRAIL_LOG_ORIGIN') ?? `flowtrail/${new URL(publicUrl).hostname}`,
-      originExplicit: get('FLOWTRAIL_LOG_ORIGIN') !== undefined,
-      checkpointIntervalSeconds: int('FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86400),
-      checkpointEvents: int('FLOWTRAIL_CHECKPOINT_EVENTS', 10000, 1, 10_000_000),
-      sinkDir: get('FLOWTRAIL_CHECKPOINT_DIR'),
-      sinkUrl: url('FLOWTRAIL_CHECKPOINT_URL'),
-    },
-    hook: {
-      url: url('FLOWTRAIL_URL'),
-      token: get('FLOWTRAIL_TOKEN'),
-      mode: oneOf<HookMode>('FLOWTRAIL_HOOK_MODE', ['enforce', 'warn', 'off'], 'enforce'),
-      onError: oneOf<HookOnError>('FLOWTRAIL_HOOK_ON_ERROR', ['reject', 'allow'], 'reject'),
-      timeoutMs: int('FLOWTRAIL_HOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
-      spoolDir: hookSpoolDir(get, problems),
-      unknownPusher: oneOf<HookUnknownPusher>('FLOWTRAIL_HOOK_UNKNOWN_PUSHER', ['reject', 'authors'], 'reject'),
-    },
-    log: { level: oneOf<LogLevel>('FLOWTRAIL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
-    metrics: { token: secret('FLOWTRAIL_METRICS_TOKEN', 16), port: metricsPort, host: get('FLOWTRAIL_METRICS_HOST') ?? host },
+/** Sign-in settings; OAuth and the auditor group need the GitLab connection. */
+function authSettings(r: EnvReader, gitlab: Config['gitlab']): Config['auth'] {
+  const bootstrapAdminToken = r.get('FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN');
+  if (bootstrapAdminToken !== undefined && !TOKEN_PATTERN.test(bootstrapAdminToken)) {
+    r.problems.push('FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN must be "ftk_" followed by 40 url-safe characters');
+  }
+  const oauthId = r.get('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID');
+  const oauthSecret = r.get('FLOWTRAIL_GITLAB_OAUTH_CLIENT_SECRET');
+  if ((oauthId === undefined) !== (oauthSecret === undefined)) r.problems.push('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID and FLOWTRAIL_GITLAB_OAUTH_CLIENT_SECRET must be set together');
+  if (oauthId !== undefined && gitlab.url === undefined) r.problems.push('FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID needs FLOWTRAIL_GITLAB_URL (and FLOWTRAIL_GITLAB_TOKEN)');
+  const oauth = oauthId !== undefined && oauthSecret !== undefined ? { clientId: oauthId, clientSecret: oauthSecret } : undefined;
+  const auditorGroup = r.get('FLOWTRAIL_AUDITOR_GROUP');
+  if (auditorGroup !== undefined && gitlab.token === undefined) r.problems.push('FLOWTRAIL_AUDITOR_GROUP needs FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN (membership is read with the bot token)');
+  return { bootstrapAdminToken, oauth, auditorGroup, webSessionHours: r.int('FLOWTRAIL_WEB_SESSION_HOURS', 8, 1, 720) };
+}
+
+function ingestSettings(r: EnvReader): Config['ingest'] {
+  const webhookSigningKey = r.get('FLOWTRAIL_WEBHOOK_SIGNING_KEY');
+  if (webhookSigningKey !== undefined && !/^whsec_[A-Za-z0-9+/=]{16,}$/.test(webhookSigningKey)) {
+    r.problems.push('FLOWTRAIL_WEBHOOK_SIGNING_KEY must be a "whsec_" key followed by base64');
+  }
+  return { webhookSecret: r.secret('FLOWTRAIL_WEBHOOK_SECRET', 8), webhookSigningKey, streamingToken: r.secret('FLOWTRAIL_STREAMING_TOKEN', 8) };
+}
+
+/** The log's signing key, origin (by default from the public URL's host), checkpoint policy and sinks. */
+function integritySettings(r: EnvReader, publicUrl: string): Config['integrity'] {
+  const signingKey = r.get('FLOWTRAIL_SIGNING_KEY')?.replace(/\\n/g, '\n');
+  if (signingKey !== undefined && !signingKey.includes('-----BEGIN PRIVATE KEY-----')) {
+    r.problems.push('FLOWTRAIL_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM');
+  }
+  return {
+    signingKey,
+    origin: r.get('FLOWTRAIL_LOG_ORIGIN') ?? `flowtrail/${new URL(publicUrl).hostname}`,
+    originExplicit: r.get('FLOWTRAIL_LOG_ORIGIN') !== undefined,
+    checkpointIntervalSeconds: r.int('FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86400),
+    checkpointEvents: r.int('FLOWTRAIL_CHECKPOINT_EVENTS', 10000, 1, 10_000_000),
+    sinkDir: r.get('FLOWTRAIL_CHECKPOINT_DIR'),
+    sinkUrl: r.url('FLOWTRAIL_CHECKPOINT_URL'),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+}
+
+/** What the git hooks read (they run on the GitLab server, with their own environment). */
+function hookSettings(r: EnvReader): Config['hook'] {
+  return {
+    url: r.url('FLOWTRAIL_URL'),
+    token: r.get('FLOWTRAIL_TOKEN'),
+    mode: r.oneOf<HookMode>('FLOWTRAIL_HOOK_MODE', ['enforce', 'warn', 'off'], 'enforce'),
+    onError: r.oneOf<HookOnError>('FLOWTRAIL_HOOK_ON_ERROR', ['reject', 'allow'], 'reject'),
+    timeoutMs: r.int('FLOWTRAIL_HOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
+    spoolDir: hookSpoolDir(r),
+    unknownPusher: r.oneOf<HookUnknownPusher>('FLOWTRAIL_HOOK_UNKNOWN_PUSHER', ['reject', 'authors'], 'reject'),
+  };
+}
+
+/** Who may read /metrics, and on which address when it has its own. */
+function metricsSettings(r: EnvReader, http: Config['http']): Config['metrics'] {
+  const port = r.get('FLOWTRAIL_METRICS_PORT') === undefined ? undefined : r.int('FLOWTRAIL_METRICS_PORT', 0, 0, 65535);
+  if (port !== undefined && port !== 0 && port === http.port) r.problems.push('FLOWTRAIL_METRICS_PORT must differ from FLOWTRAIL_PORT');
+  if (r.get('FLOWTRAIL_METRICS_HOST') !== undefined && port === undefined) r.problems.push('FLOWTRAIL_METRICS_HOST needs FLOWTRAIL_METRICS_PORT');
+  return { token: r.secret('FLOWTRAIL_METRICS_TOKEN', 16), port, host: r.get('FLOWTRAIL_METRICS_HOST') ?? http.host };
 }
 
 /**
@@ -224,15 +203,15 @@ export function loadConfig(env: Env = {}): Config {
  * directory, never a shared one such as the temp dir: $XDG_STATE_HOME, else
  * $HOME/.local/state, else the home directory in the password database.
  */
-function hookSpoolDir(get: (name: string) => string | undefined, problems: string[]): string | undefined {
-  const configured = get('FLOWTRAIL_HOOK_SPOOL_DIR');
+function hookSpoolDir(r: EnvReader): string | undefined {
+  const configured = r.get('FLOWTRAIL_HOOK_SPOOL_DIR');
   if (configured !== undefined) {
-    if (!isAbsolute(configured)) problems.push('FLOWTRAIL_HOOK_SPOOL_DIR must be an absolute path');
+    if (!isAbsolute(configured)) r.problems.push('FLOWTRAIL_HOOK_SPOOL_DIR must be an absolute path');
     return configured;
   }
-  const xdg = get('XDG_STATE_HOME');
+  const xdg = r.get('XDG_STATE_HOME');
   if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'flowtrail', 'hook-spool');
-  const home = get('HOME') ?? passwdHome();
+  const home = r.get('HOME') ?? passwdHome();
   return home === undefined || !isAbsolute(home) ? undefined : join(home, '.local', 'state', 'flowtrail', 'hook-spool');
 }
 
