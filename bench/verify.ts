@@ -6,13 +6,11 @@
 import { pathToFileURL } from 'node:url';
 import { verifyDatabase } from '../src/audit/index.js';
 import { loadConfig } from '../src/config.js';
-import { appendEvents } from '../src/log/index.js';
 import { createSigner, loadKeys } from '../src/load-keys.js';
 import { parseVerifierKey } from '../src/integrity/index.js';
 import { migrate, openDatabase, verifyRowBatches } from '../src/store/index.js';
-import { validateFlowEvent, sanitizeEvent } from '../src/ingest/index.js';
-import { createSanitizer } from '../src/sanitize/index.js';
-import { benchEnv, benchEvent, freshDatabaseUrl, postgresAvailable, type BenchTarget } from './bench-env.js';
+import { benchEnv, freshDatabaseUrl, postgresAvailable, type BenchTarget } from './bench-env.js';
+import { fillVerifyDatabase } from './fill-verify-database.js';
 import type { BenchReport } from './report.js';
 
 const EVENTS = Number(process.env.FLOWTRAIL_BENCH_VERIFY_EVENTS ?? 300_000);
@@ -20,23 +18,11 @@ const TARGET = 150_000;
 
 export async function runTarget(target: BenchTarget): Promise<BenchReport> {
   const config = loadConfig(benchEnv(await freshDatabaseUrl(target, 'flowtrail_bench_verify')));
-  const keys = await loadKeys(config);
+  const signer = createSigner(await loadKeys(config), config.integrity.origin);
   const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
   try {
     await migrate(db.sql);
-    const sanitizer = createSanitizer({ key: keys.sanitizerKey });
-    const signer = createSigner(keys, config.integrity.origin);
-    const policy = { signer, origin: config.integrity.origin, every: 10_000 };
-    const base = Date.now() - 86_400_000;
-    for (let i = 0; i < EVENTS; i += 5000) {
-      const events = Array.from({ length: Math.min(5000, EVENTS - i) }, (_, k) => {
-        const v = validateFlowEvent(benchEvent(i + k, `v${(i + k) % 500}`, new Date(base + i + k).toISOString()));
-        if (!v.ok) throw new Error(v.error);
-        return sanitizeEvent(sanitizer, v.event);
-      });
-      await db.sql.begin((tx) => appendEvents(tx, events, policy));
-    }
-    await db.sql.begin((tx) => appendEvents(tx, [], policy, true));
+    await fillVerifyDatabase(db.sql, config, EVENTS);
 
     let t0 = performance.now();
     let rows = 0;
