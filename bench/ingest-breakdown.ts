@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { sanitizeEvent, validateFlowEvent } from '../src/ingest/index.js';
+import { validateFlowEvent } from '../src/ingest/index.js';
 import { createLogWriter } from '../src/log/index.js';
-import { createSanitizer } from '../src/sanitize/index.js';
+import { createSanitizer, sanitizeEvent } from '../src/sanitize/index.js';
 import { insertAuditRows, migrate, openDatabase } from '../src/store/index.js';
 import { benchEvent, median } from './bench-env.js';
 

@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config.js';
 import { createNoteSigner, generateSigningKey, parseVerifierKey } from '../src/integrity/index.js';
 import { createIntegrator } from '../src/log/index.js';
 import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/ops/index.js';
+import { createMetrics } from '../src/metrics.js';
 import { createSanitizer } from '../src/sanitize/index.js';
 import { connect, migrate } from '../src/store/index.js';
 import { BENCH_PG_URL } from './bench-env.js';

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { Principal, Authenticator, WebSessions } from './auth/index.js';
 import type { JobRunner } from './jobs/index.js';
 import type { Integrator } from './log/index.js';
-import type { Metrics } from './ops/index.js';
+import type { Metrics } from './metrics.js';
 import type { Sanitizer } from './sanitize/index.js';
 import type { NoteVerifier } from './integrity/index.js';
 import type { DatabaseKind, Pool } from './store/index.js';

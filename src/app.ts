@@ -10,8 +10,9 @@ import { createRetentionApp } from './api/retention-app.js';
 import { createErasuresApp } from './api/erasures-app.js';
 import { createJobsApp } from './api/jobs-app.js';
 import { createPushChecksApp, MAX_PUSH_CHECK_BYTES } from './api/push-checks-app.js';
-import { AppError, isAppError } from './errors.js';
-import { createAuditStreamApp, createFlowEventsApp, createWebhookApp, limitBody, MAX_FORM_BYTES } from './ingest/index.js';
+import { AppError } from './errors.js';
+import { answerError, limitBody, MAX_FORM_BYTES } from './http/index.js';
+import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
 import { createUiApp } from './ui/ui-app.js';
 import { createGraphqlApp } from './graphql/index.js';
@@ -59,14 +60,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', createUiApp(deps));
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
-  app.onError((err, c) => {
-    if (isAppError(err)) {
-      return c.json({ error: err.code, message: err.message }, err.status as 400);
-    }
-    // Log what failed without parameters or payloads: those may hold secrets.
-    deps.log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'request failed');
-    return c.json({ error: 'internal', message: 'the request failed; see the service log' }, 500);
-  });
+  app.onError(answerError(deps.log, 'request failed'));
   return app;
 }
 

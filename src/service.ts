@@ -11,7 +11,8 @@ import { openLog, type Integrator, type OpenLog } from './log/index.js';
 import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys } from './load-keys.js';
 import { parseVerifierKey } from './integrity/index.js';
-import { createMetrics, createMetricsApp } from './ops/index.js';
+import { createMetrics } from './metrics.js';
+import { createMetricsApp } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { AppError, coerceError } from './errors.js';
 import {

@@ -1,18 +1,8 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { eraseTexts } from '../audit/index.js';
-import { SESSION_ID_PATTERN } from '../events.js';
 import { AppError } from '../errors.js';
-import { limitBody } from '../ingest/body-limit.js';
-import { requirePermission } from './require-permission.js';
-
-/** The body of POST /api/v1/erasures (also in the OpenAPI document). */
-export const erasureSchema = z.strictObject({
-  session_id: z.string().regex(SESSION_ID_PATTERN).optional(),
-  user: z.string().min(1).max(255).optional(),
-  reason: z.string().max(1000).optional(),
-}).refine((b) => b.session_id !== undefined || b.user !== undefined, 'name a session_id or a user');
+import { erasureSchema, limitBody, requirePermission } from '../http/index.js';
 
 /** POST /api/v1/erasures (admin): erase the free texts of a session or of a person's sessions; recorded as personal_data_erased. */
 export function createErasuresApp(deps: AppDeps): Hono<AppEnv> {

@@ -1,16 +1,7 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { buildBundle, EXPORT_FORMATS } from '../audit/index.js';
-import { eventFilters } from './audit-events-app.js';
-import { exportResponse } from './export-response.js';
-import { eventQuerySchema, parseQuery } from './query.js';
-import { requirePermission } from './require-permission.js';
-
-export const exportQuerySchema = eventQuerySchema.omit({ cursor: true, limit: true }).extend({
-  format: z.enum(EXPORT_FORMATS).default('ndjson'),
-  bundle: z.enum(['true', 'false']).optional(),
-});
+import { buildBundle } from '../audit/index.js';
+import { eventFilters, exportQuerySchema, exportResponse, parseQuery, requirePermission } from '../http/index.js';
 
 /**
  * GET /api/v1/export: the matching events, streamed (ndjson or csv), or with

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { verifyDatabase } from '../audit/index.js';
 import { countPending, latestCheckpoint, listCheckpoints, logSize } from '../store/index.js';
-import { requirePermission } from './require-permission.js';
+import { requirePermission } from '../http/index.js';
 import { parseVerifierKey } from '../integrity/index.js';
 import { AppError } from '../errors.js';
 

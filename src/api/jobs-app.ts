@@ -1,15 +1,7 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { countJobs, listJobs } from '../store/index.js';
-import { parseQuery } from './query.js';
-import { requirePermission } from './require-permission.js';
-
-export const jobsQuerySchema = z.object({
-  state: z.enum(['pending', 'done', 'dead']).default('dead'),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: z.coerce.number().int().positive().optional(),
-});
+import { jobsQuerySchema, parseQuery, requirePermission } from '../http/index.js';
 
 /** GET /api/v1/jobs (admin): the worker's queue by state, the dead letters first of all. */
 export function createJobsApp(deps: AppDeps): Hono<AppEnv> {

@@ -1,49 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { tokenAllowsProject } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import { createAgentMatcher, createAgentPusherMatcher } from '../gitlab/index.js';
 import { checkPush, type PushCheckRequest, type PushCheckResult, type UncheckedPush } from '../hooks/index.js';
-import { limitBody } from '../ingest/body-limit.js';
-import { sanitizeEvent } from '../ingest/sanitize-event.js';
+import { limitBody, pushCheckRequestSchema, requirePermission } from '../http/index.js';
+import { sanitizeEvent } from '../sanitize/index.js';
 import { listAgentAccounts, sessionsByIds } from '../store/index.js';
-import { requirePermission } from './require-permission.js';
 
 // A push of many thousands of commits is one request: allow more than the
 // event API's limit, still bounded.
 export const MAX_PUSH_CHECK_BYTES = 64 * 1024 * 1024;
-
-const objectId = z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'a 40 or 64 hex digit object id');
-/** The body of POST /api/v1/push-checks (also in the OpenAPI document). */
-export const pushCheckRequestSchema = z.object({
-  project_path: z.string().min(1).max(1024),
-  protocol: z.string().max(32).nullable(),
-  username: z.string().max(255).nullable(),
-  gl_id: z.string().max(255).nullable(),
-  gl_repository: z.string().max(255).nullable(),
-  mode: z.enum(['enforce', 'warn']),
-  dry_run: z.boolean().optional(),
-  references: z.enum(['agent', 'all']).optional(),
-  unchecked: z.object({
-    report_id: z.uuid(),
-    reason: z.string().max(2000),
-    decided_at: z.iso.datetime({ offset: true }),
-    accepted: z.boolean(),
-  }).optional(),
-  refs: z.array(z.object({ old: objectId, new: objectId, ref: z.string().min(1).max(4096) })).max(100_000),
-  commits: z.array(z.object({
-    sha: objectId,
-    short_sha: z.string().regex(/^[0-9a-f]{4,64}$/),
-    author_name: z.string().max(1024),
-    author_email: z.string().max(1024),
-    committer_name: z.string().max(1024).optional(),
-    committer_email: z.string().max(1024).optional(),
-    committed_at: z.iso.datetime({ offset: true }),
-    references: z.array(z.object({ key: z.string().max(256), reference: z.string().max(4096), session_id: z.string().max(4096).nullable() })).max(100),
-  })).max(1_000_000),
-});
 
 /**
  * POST /api/v1/push-checks (role ingest): the pre-receive hook's one question

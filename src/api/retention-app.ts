@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { runRetention } from '../audit/index.js';
-import { requirePermission } from './require-permission.js';
+import { requirePermission } from '../http/index.js';
 
 /** POST /api/v1/retention/run (admin): the same purge the daily job runs; it is recorded as retention_purged. */
 export function createRetentionApp(deps: AppDeps): Hono<AppEnv> {

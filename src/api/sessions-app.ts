@@ -4,8 +4,7 @@ import { resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/i
 import { can } from '../auth/index.js';
 import { AppError } from '../errors.js';
 import { getSession, listSessions, sessionTimeline } from '../store/index.js';
-import { decodeSessionCursor, encodeSessionCursor, keysetPage, parseQuery, sessionQuerySchema, timelineQuerySchema } from './query.js';
-import { requirePermission } from './require-permission.js';
+import { decodeSessionCursor, encodeSessionCursor, keysetPage, parseQuery, requirePermission, sessionQuerySchema, timelineQuerySchema } from '../http/index.js';
 
 /**
  * GET /api/v1/sessions and /api/v1/sessions/:id. A `user` token sees only the

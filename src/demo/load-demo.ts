@@ -1,5 +1,5 @@
-import { sanitizeEvent, validateFlowEvent } from '../ingest/index.js';
-import type { Sanitizer } from '../sanitize/index.js';
+import { validateFlowEvent } from '../ingest/index.js';
+import { sanitizeEvent, type Sanitizer } from '../sanitize/index.js';
 import { saveIntake, type Sql } from '../store/index.js';
 import { demoEvents } from './demo-events.js';
 

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { requirePermission } from '../api/require-permission.js';
+import { limitBody, requirePermission } from '../http/index.js';
 import { isAppError } from '../errors.js';
-import { limitBody } from '../ingest/body-limit.js';
 import { chooseMediaType, JSON_MEDIA, type ResponseMedia } from './choose-media-type.js';
 import { decodeGetParams, readGraphqlParams, type ParamsResult } from './read-graphql-params.js';
 import { runGraphqlRequest } from './run-graphql-request.js';

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
-import { dateSchema } from '../api/query.js';
+import { dateSchema } from '../http/index.js';
 import { parseGlobalId, toGlobalId } from './parse-global-id.js';
 
 function parseTime(value: unknown): Date {

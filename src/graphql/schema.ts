@@ -1,5 +1,5 @@
 import { GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
-import { decodeSessionCursor, encodeSessionCursor } from '../api/query.js';
+import { decodeSessionCursor, encodeSessionCursor } from '../http/index.js';
 import { can } from '../auth/index.js';
 import { SESSION_ID_PATTERN } from '../events.js';
 import { getSession, listSessions, type SessionFilters } from '../store/index.js';

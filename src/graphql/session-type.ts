@@ -1,6 +1,6 @@
 import { GraphQLBoolean, GraphQLEnumType, GraphQLError, GraphQLFloat, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString } from 'graphql';
 import { resourcesOf, viewEvents, type EventView, type ResourceView } from '../audit/index.js';
-import { decodeCursor, encodeCursor } from '../api/query.js';
+import { decodeCursor, encodeCursor } from '../http/index.js';
 import { AppError } from '../errors.js';
 import { SESSION_STATUSES } from '../events.js';
 import { listEvents } from '../store/index.js';

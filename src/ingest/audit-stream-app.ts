@@ -3,12 +3,10 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
 import { findRunningSession, isAgentAccount, rememberAgentAccount } from '../store/index.js';
 import type { NewEvent } from '../events.js';
-import { SanitizerInputError } from '../sanitize/index.js';
-import { limitBody } from './body-limit.js';
+import { sanitizeEvent, SanitizerInputError } from '../sanitize/index.js';
+import { limitBody, safeEqual } from '../http/index.js';
 import { mapAuditEvent } from './map-audit-event.js';
 import { parseEventBody } from './parse-body.js';
-import { sanitizeEvent } from './sanitize-event.js';
-import { safeEqual } from './safe-equal.js';
 import type { Rejection } from './flow-events-app.js';
 
 /**

@@ -1,12 +1,10 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { requirePermission } from '../api/require-permission.js';
+import { limitBody, requirePermission } from '../http/index.js';
 import type { NewEvent } from '../events.js';
-import { SanitizerInputError } from '../sanitize/index.js';
-import { limitBody } from './body-limit.js';
+import { sanitizeEvent, SanitizerInputError } from '../sanitize/index.js';
 import { checkTokenProjects } from './check-token-projects.js';
 import { parseEventBody } from './parse-body.js';
-import { sanitizeEvent } from './sanitize-event.js';
 import { validateFlowEvent } from './validate-flow-event.js';
 
 export interface Rejection {

@@ -6,6 +6,3 @@ export { verifyWebhookSignature } from './verify-webhook-signature.js';
 export { mapAuditEvent, type MappedAudit, type FindRunningSession, type AuditLookups } from './map-audit-event.js';
 export { validateFlowEvent } from './validate-flow-event.js';
 export { parseEventBody, MAX_EVENTS_PER_REQUEST } from './parse-body.js';
-export { sanitizeEvent } from './sanitize-event.js';
-export { safeEqual } from './safe-equal.js';
-export { limitBody, MAX_FORM_BYTES } from './body-limit.js';

@@ -3,10 +3,9 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
 import { DELIVERY_JOB } from '../jobs/index.js';
 import { SanitizerInputError } from '../sanitize/index.js';
-import { limitBody } from './body-limit.js';
+import { limitBody, safeEqual } from '../http/index.js';
 import { createDeliveryWriter } from './create-delivery-writer.js';
 import { deliveryDedupeKey } from './delivery-dedupe-key.js';
-import { safeEqual } from './safe-equal.js';
 import { verifyWebhookSignature } from './verify-webhook-signature.js';
 
 /** Delivery headers kept with the delivery (never the token or the signature). */

@@ -1,13 +1,8 @@
 import { z } from 'zod';
-import { erasureSchema } from '../api/erasures-app.js';
-import { exportQuerySchema } from '../api/export-app.js';
-import { jobsQuerySchema } from '../api/jobs-app.js';
-import { pushCheckRequestSchema } from '../api/push-checks-app.js';
-import { eventQuerySchema, sessionQuerySchema, timelineQuerySchema } from '../api/query.js';
-import { tokenCreateSchema } from '../api/tokens-app.js';
+import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pushCheckRequestSchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema } from '../http/index.js';
 import type { Permission } from '../auth/index.js';
 import { catalog, envelopeSchema, eventNames } from '../events.js';
-import { graphqlRequestSchema } from '../graphql/index.js';
+import { graphqlRequestSchema } from '../http/index.js';
 
 /** How a caller proves who it is: an API token with a permission, a webhook secret, or nothing. */
 export type Guard = { permission: Permission } | { webhook: 'gitlab' | 'audit-stream' } | { public: true };

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { isAppError } from '../errors.js';
+import { answerError } from '../http/index.js';
 import { requireMetricsAccess } from './require-metrics-access.js';
 
 /**
@@ -28,11 +28,7 @@ export function createMetricsApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   mountMetrics(app, deps, 'metrics');
   // Its own server, so its own answer for errors (the main app's onError does not reach it).
-  app.onError((err, c) => {
-    if (isAppError(err)) return c.json({ error: err.code, message: err.message }, err.status as 401);
-    deps.log.error({ err: { name: err.name, message: err.message } }, 'metrics request failed');
-    return c.json({ error: 'internal', message: 'the request failed; see the service log' }, 500);
-  });
+  app.onError(answerError(deps.log, 'metrics request failed'));
   return app;
 }
 

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { can } from '../auth/index.js';
 import { AppError } from '../errors.js';
-import { safeEqual } from '../ingest/safe-equal.js';
+import { safeEqual } from '../http/index.js';
 
 /**
  * Who may read /metrics. With FLOWTRAIL_METRICS_TOKEN: only `Authorization:

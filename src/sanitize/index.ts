@@ -6,3 +6,4 @@ export { SanitizerInputError } from './sanitizer-input-error.js';
 export { MAX_DEPTH } from './sanitize-deep.js';
 export { redactionToken } from './redaction-token.js';
 export { fingerprint } from './fingerprint.js';
+export { sanitizeEvent } from './sanitize-event.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { SignedIn } from '../auth/index.js';
-import { safeEqual } from '../ingest/safe-equal.js';
+import { safeEqual } from '../http/index.js';
 
 /** A browser names where a form came from; when it does, it must be this site. */
 export function originOk(c: Context, publicUrl: string): boolean {

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { DETAIL_LIMIT, type EventView, type ResourceView, type SessionDetails, type sessionView } from '../audit/index.js';
-import { TIMELINE_DEFAULT } from '../api/query.js';
+import { TIMELINE_DEFAULT } from '../http/index.js';
 import type { SignedIn } from '../auth/index.js';
 import { Badge, Empty, ExternalLink, StatusBadge, Text, Time } from './components.js';
 import { Layout } from './layout.js';

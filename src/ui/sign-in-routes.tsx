@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { can, createGitlabOAuth, type GitlabOAuth, type GitlabUser } from '../auth/index.js';
-import { safeEqual } from '../ingest/safe-equal.js';
+import { safeEqual } from '../http/index.js';
 import { SignInPage } from './sign-in-page.js';
 import { safeReturnTo } from './safe-return.js';
 import { checkCsrf, originOk } from './csrf.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { tokenCreateSchema } from '../../src/api/tokens-app.js';
+import { tokenCreateSchema } from '../../src/http/index.js';
 import { useTestApp } from '../support/app.js';
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { security: unknown[]; 'x-flowtrail-roles': string[]; parameters: { name: string; in: string; schema: unknown }[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown> }>>; components: { securitySchemes: Record<string, unknown> } };

@@ -13,7 +13,7 @@ import { createIntegrator } from '../../src/log/index.js';
 import type { GitlabClient } from '../../src/gitlab/index.js';
 import { createNoteSigner, generateSigningKey, parseVerifierKey, type NoteSigner } from '../../src/integrity/index.js';
 import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/ops/index.js';
+import { createMetrics } from '../../src/metrics.js';
 import { createSanitizer } from '../../src/sanitize/index.js';
 import type { Role } from '../../src/store/index.js';
 import { useTestDb } from './pg.js';

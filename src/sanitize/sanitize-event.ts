@@ -1,5 +1,5 @@
 import type { NewEvent } from '../events.js';
-import type { Sanitizer } from '../sanitize/index.js';
+import type { Sanitizer } from './create-sanitizer.js';
 
 /**
  * Redacts secrets and personal data from every string of the event's data

@@ -1,0 +1,16 @@
+export { limitBody, MAX_FORM_BYTES } from './body-limit.js';
+export { requirePermission } from './require-permission.js';
+export { safeEqual } from './safe-equal.js';
+export { answerError } from './answer-error.js';
+export {
+  dateSchema, sessionQuerySchema, eventQuerySchema, timelineQuerySchema, TIMELINE_MAX, TIMELINE_DEFAULT,
+  parseQuery, encodeCursor, decodeCursor, encodeSessionCursor, decodeSessionCursor, keysetPage,
+} from './query.js';
+export { eventFilters } from './event-filters.js';
+export { exportResponse } from './export-response.js';
+export { exportQuerySchema } from './export-query-schema.js';
+export { erasureSchema } from './erasure-schema.js';
+export { jobsQuerySchema } from './jobs-query-schema.js';
+export { tokenCreateSchema } from './token-create-schema.js';
+export { pushCheckRequestSchema } from './push-check-request-schema.js';
+export { graphqlRequestSchema } from './graphql-request-schema.js';
