@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SESSION_STATUSES, eventNames } from '../events.js';
+import type { SessionFilters } from '../store/index.js';
 
 const name = z.string().trim().min(1).max(1024);
 // A date field of a form is a whole day: "to" includes it.
@@ -33,6 +34,11 @@ export function dateBounds(f: PageFilters): { from?: Date; to?: Date } {
     from: f.from === undefined ? undefined : new Date(`${f.from}T00:00:00Z`),
     to: f.to === undefined ? undefined : new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000),
   };
+}
+
+/** A page's filters as the store's session filters. */
+export function storeFilters(f: PageFilters): SessionFilters {
+  return { username: f.user, project: f.project, flowType: f.flow_type, status: f.status, ...dateBounds(f) };
 }
 
 /** The current filters as a query string, with some changed (paging links, export buttons). */
