@@ -1,20 +1,15 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './app-env.js';
-import { createAuditEventsApp } from './api/audit-events-app.js';
-import { createExportApp } from './api/export-app.js';
-import { createIntegrityApp } from './api/integrity-app.js';
-import { createSessionsApp } from './api/sessions-app.js';
-import { createTokensApp } from './api/tokens-app.js';
-import { createRetentionApp } from './api/retention-app.js';
-import { createErasuresApp } from './api/erasures-app.js';
-import { createJobsApp } from './api/jobs-app.js';
-import { createPushChecksApp, MAX_PUSH_CHECK_BYTES } from './api/push-checks-app.js';
+import {
+  createAuditEventsApp, createErasuresApp, createExportApp, createIntegrityApp, createJobsApp, createPushChecksApp, createRetentionApp,
+  createSessionsApp, createTokensApp, MAX_PUSH_CHECK_BYTES,
+} from './api/index.js';
 import { AppError } from './errors.js';
 import { answerError, limitBody, MAX_FORM_BYTES } from './http/index.js';
 import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
-import { createUiApp } from './ui/ui-app.js';
+import { createUiApp } from './ui/index.js';
 import { createGraphqlApp } from './graphql/index.js';
 import { createOpenApiApp } from './openapi/index.js';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { createApiToken } from '../auth/index.js';
-import { loadDemo } from '../demo/load-demo.js';
+import { loadDemo } from '../demo/index.js';
 import { createLogger } from '../logger.js';
 import { startService } from '../service.js';
 import { parseCommandArgs } from './args.js';

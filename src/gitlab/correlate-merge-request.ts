@@ -6,7 +6,7 @@
 import type { NewEvent } from '../events.js';
 import { parseGitlabTime } from './correlate-note.js';
 import { deterministicUuid } from './deterministic-uuid.js';
-import { sessionReferences } from './parse-trailers.js';
+import { sessionReferences } from '../trailers/index.js';
 import { obj, str, type Obj } from './payload.js';
 
 

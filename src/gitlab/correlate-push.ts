@@ -4,7 +4,7 @@
 // commit with no valid trailer is flagged as untraced.
 import type { EventName, NewEvent } from '../events.js';
 import { deterministicUuid } from './deterministic-uuid.js';
-import { sessionReferences } from './parse-trailers.js';
+import { sessionReferences } from '../trailers/index.js';
 import { obj, str, type Obj } from './payload.js';
 
 

@@ -1,6 +1,5 @@
 export { deterministicUuid } from './deterministic-uuid.js';
 export { mapFlowCallback, type MappedCallback } from './map-flow-callback.js';
-export { parseTrailers, sessionReferences, type Trailer } from './parse-trailers.js';
 export { createAgentMatcher, globToRegExp, type AgentDirectory } from './agent-identity.js';
 export { createAgentPusherMatcher, type AgentPusherDirectory } from './agent-pusher.js';
 export { correlatePush, type PushCorrelation, type SessionInfo } from './correlate-push.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseTrailers } from '../gitlab/parse-trailers.js';
+import { parseTrailers } from '../trailers/index.js';
 import { SESSION_ID_PATTERN } from '../session-id.js';
 import { runGit } from './run-git.js';
 

@@ -1,4 +1,4 @@
-import { sessionReferences } from '../gitlab/parse-trailers.js';
+import { sessionReferences } from '../trailers/index.js';
 import type { PushedCommit, RefUpdate } from './push-check.js';
 import { isNullId } from './read-updates.js';
 import { runGit } from './run-git.js';

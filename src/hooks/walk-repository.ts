@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import { sessionReferences } from '../gitlab/parse-trailers.js';
+import { sessionReferences } from '../trailers/index.js';
 import type { PushedCommit } from './push-check.js';
 
 export interface RepositoryWalk {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoEvents } from '../../src/demo/demo-events.js';
+import { demoEvents } from '../../src/demo/index.js';
 import { useTestApp } from '../support/app.js';
 import { launchChromium, screenshot } from '../support/browser.js';
 import { flowEvent, startedEvent } from '../support/flow-events.js';

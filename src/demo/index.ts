@@ -1,0 +1,2 @@
+export { loadDemo } from './load-demo.js';
+export { demoEvents } from './demo-events.js';

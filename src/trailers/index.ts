@@ -1,0 +1,1 @@
+export { parseTrailers, sessionReferences, type Trailer } from './parse-trailers.js';

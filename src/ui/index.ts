@@ -1,0 +1,1 @@
+export { createUiApp } from './ui-app.js';
