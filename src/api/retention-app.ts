@@ -10,7 +10,6 @@ export function createRetentionApp(deps: AppDeps): Hono<AppEnv> {
     await deps.integrator.integrate();
     await deps.integrator.checkpoint();
     const result = await runRetention(deps.sql, deps.config.retention.days, c.get('principal').tokenId);
-    deps.integrator.kick();
     return c.json(result);
   });
   return app;

@@ -19,7 +19,6 @@ export function createTokensApp(deps: AppDeps): Hono<AppEnv> {
     if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
     const p = c.get('principal');
     const created = await createApiToken(deps.sql, r.data, { id: p.tokenId, username: p.username });
-    deps.integrator.kick();
     return c.json({ id: created.id, token: created.token, role: created.role }, 201);
   });
   app.get('/', async (c) => {
@@ -35,7 +34,6 @@ export function createTokensApp(deps: AppDeps): Hono<AppEnv> {
     const p = c.get('principal');
     const row = await revokeApiToken(deps.sql, c.req.param('id'), { id: p.tokenId, username: p.username });
     deps.authenticator.forget();
-    deps.integrator.kick();
     return c.json({ id: row.id, revoked: true });
   });
   return app;

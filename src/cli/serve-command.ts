@@ -28,7 +28,6 @@ export async function serveCommand(argv: string[], config: Config, out: (s: stri
     await service.integrator.checkpoint(true);
     const { token } = await createApiToken(service.db.sql, { role: 'admin', name: 'demo admin (serve --demo)' }, { id: 'system' });
     const { token: dana } = await createApiToken(service.db.sql, { role: 'user', user: 'dwhitfield', name: 'demo user dwhitfield (serve --demo)' }, { id: 'system' });
-    service.integrator.kick();
     out([
       '',
       `flowtrail demo is running at ${service.url}`,

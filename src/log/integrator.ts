@@ -6,7 +6,8 @@ import { appendEvents, type AppendResult, type CheckpointPolicy } from './append
 import { createGroupCommit } from './group-commit.js';
 
 const BATCH = 2000;
-const KICK_DELAY_MS = 50;
+/** How often a started integrator drains the intake on its own. */
+const INTAKE_POLL_MS = 1000;
 /** Events in one append transaction at most (a single larger submission still goes alone). */
 const MAX_GROUP_EVENTS = 5000;
 
@@ -26,7 +27,13 @@ export interface IntegratorOptions {
 }
 
 export interface Integrator {
-  /** Moves every pending intake submission into the log; resolves with the number of events appended. */
+  /**
+   * Moves every pending intake submission into the log now and resolves with
+   * the number of events appended. Never needed for the records to reach the
+   * log (a started integrator drains the intake every second, and stop()
+   * drains it once more); call it to wait for them: before a read that must
+   * see them, in a CLI command that does not start the timer, in tests.
+   */
   integrate(): Promise<number>;
   /**
    * Appends events to the log and resolves once they are committed. Calls that
@@ -41,8 +48,7 @@ export interface Integrator {
    * never signed.
    */
   checkpoint(force?: boolean): Promise<number | null>;
-  /** Asks for an integration soon; coalesces bursts of single events into one batch. */
-  kick(): void;
+  /** Starts the timers: the intake drained every second, a checkpoint every FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS. */
   start(): void;
   /** Stops the timers, integrates what is pending and writes a final checkpoint. */
   stop(): Promise<void>;
@@ -50,14 +56,26 @@ export interface Integrator {
 
 /**
  * The single writer of the Merkle log in this process (the advisory lock makes
- * it the single writer across processes too). Requests store events durably
- * in the intake and kick it; it sequences them in batches.
+ * it the single writer across processes too), and the one way into the log.
+ *
+ * Events reach it through one of two doors, both ending in appendEvents:
+ * - `append(events)`: code that holds the events (the ingest routes, the job
+ *   handlers, the push checks, the sweep) hands them over and is answered once
+ *   they are committed, so an HTTP answer still means "in the log".
+ * - the `intake` table: records written inside another transaction, which
+ *   cannot wait for the log lock or call this process. The owner's purge
+ *   functions (migrations/0008_owner_purges.sql) run as another database role
+ *   and queue retention_purged / personal_data_erased in the same transaction
+ *   as the purge, so no purge commits unrecorded; token changes and exports
+ *   are queued the same way (store's recordEvents). The intake is durable, and
+ *   the integrator drains it itself (every INTAKE_POLL_MS while started, and in
+ *   stop()), so no caller has to flush it for the records to reach the log.
  */
 export function createIntegrator(o: IntegratorOptions): Integrator {
   const policy: CheckpointPolicy = { signer: o.signer, origin: o.origin, every: o.checkpointEvents, now: o.now };
   let chain: Promise<unknown> = Promise.resolve();
-  let kicked = false;
   let timers: NodeJS.Timeout[] = [];
+  let polling = false;
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = chain.then(fn, fn);
     chain = next.catch(() => undefined);
@@ -113,17 +131,15 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
         const r = await publish(await o.sql.begin((tx) => appendEvents(tx, [], policy, true)));
         return r.notes[0]?.[1] ?? null;
       }),
-    kick() {
-      if (kicked) return;
-      kicked = true;
-      setTimeout(() => {
-        kicked = false;
-        integrate().catch((err: unknown) => o.log?.error({ err }, 'integration failed; will retry'));
-      }, KICK_DELAY_MS).unref();
-    },
     start() {
       timers = [
-        setInterval(() => this.kick(), 1000),
+        setInterval(() => {
+          if (polling) return;
+          polling = true;
+          integrate()
+            .catch((err: unknown) => o.log?.error({ err }, 'integration failed; will retry'))
+            .finally(() => (polling = false));
+        }, INTAKE_POLL_MS),
         setInterval(() => {
           this.checkpoint().catch((err: unknown) => o.log?.error({ err }, 'checkpoint failed'));
         }, o.checkpointIntervalMs),

@@ -57,7 +57,12 @@ export async function countPending(sql: Sql): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Records events flowtrail emits itself (token changes, exports, purges); the integrator sequences them. */
+/**
+ * Queues events flowtrail emits itself (token changes, exports) in the intake,
+ * inside whatever transaction `sql` is, as the owner's purge functions do for
+ * purges. The integrator drains the intake on its own (src/log/integrator.ts),
+ * so a caller never has to flush it.
+ */
 export async function recordEvents(sql: Sql, events: readonly NewEvent[]): Promise<void> {
   await saveIntake(sql, events.map((e) => ({ dedupeKey: `${e.source}:${e.eventId}`, source: e.source, events: [e] })));
 }
