@@ -1,4 +1,4 @@
-import type { Sql } from '../store/index.js';
+import { deleteFinishedJobs, type Sql } from '../store/index.js';
 
 /**
  * How long a finished (done) job is kept, for `GET /api/v1/jobs?state=done`
@@ -10,6 +10,5 @@ export const DONE_JOB_RETENTION_DAYS = 7;
 /** Deletes the jobs that finished (done) more than DONE_JOB_RETENTION_DAYS before `now`; run daily with the retention purge. */
 export async function cleanUpJobs(sql: Sql, now = new Date()): Promise<{ cutoff: string; deleted: number }> {
   const cutoff = new Date(now.getTime() - DONE_JOB_RETENTION_DAYS * 86_400_000);
-  const deleted = await sql`delete from jobs where state = 'done' and finished_at < ${cutoff}`;
-  return { cutoff: cutoff.toISOString(), deleted: deleted.count };
+  return { cutoff: cutoff.toISOString(), deleted: await deleteFinishedJobs(sql, cutoff) };
 }

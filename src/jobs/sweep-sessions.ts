@@ -1,6 +1,6 @@
 import type { EventName, NewEvent } from '../events.js';
 import { deterministicUuid, type GitlabClient } from '../gitlab/index.js';
-import { getSession, type Sql } from '../store/index.js';
+import { getSession, gitlabSessionProjects, type Sql } from '../store/index.js';
 import type { Integrator } from '../log/index.js';
 
 const ENDINGS: Record<string, EventName> = { finished: 'duo_flow_completed', failed: 'duo_flow_failed', stopped: 'duo_flow_stopped' };
@@ -13,11 +13,10 @@ const ENDINGS: Record<string, EventName> = { finished: 'duo_flow_completed', fai
  * when GitLab last updated it), which in turn archives the session.
  */
 export async function sweepSessions(deps: { sql: Sql; integrator: Integrator; gitlab: GitlabClient }, since: Date): Promise<{ projects: number; seen: number; recorded: number }> {
-  const projects = await deps.sql<{ projectPath: string }[]>`
-    select distinct project_path from sessions where project_path is not null and source like 'gitlab_%'`;
+  const projects = await gitlabSessionProjects(deps.sql);
   let seen = 0;
   let recorded = 0;
-  for (const { projectPath } of projects) {
+  for (const projectPath of projects) {
     for (const w of await deps.gitlab.workflowsUpdatedSince(projectPath, since)) {
       seen++;
       const known = await getSession(deps.sql, w.sessionId);

@@ -1,12 +1,9 @@
 import type { NewEvent } from '../events.js';
 import { frontierRoot, signCheckpoint, type NoteSigner } from '../integrity/index.js';
-import { addSessionActivity, enqueueJob, existingEventIds, insertAuditRows, insertCheckpoint, readLogState, sessionTotals, writeLogState, type Sql } from '../store/index.js';
+import { addSessionActivity, enqueueJob, existingEventIds, insertAuditRows, insertCheckpoint, lockLog, readLogState, sessionTotals, writeLogState, type Sql } from '../store/index.js';
 import { createLogWriter, type LogWriter } from './log-writer.js';
 import { addToBatch, planProjection, projectSession, type SessionBatch } from './project-session.js';
 import { systemEvent } from './system-event.js';
-
-/** The advisory lock that makes one writer at a time append to the log, across processes. */
-export const LOG_LOCK = 7_426_002;
 
 export const VERIFY_AUTHORIZATION_JOB = 'verify_authorization';
 export const ARCHIVE_SESSION_JOB = 'archive_session';
@@ -46,7 +43,7 @@ export interface AppendResult {
 export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy: CheckpointPolicy, force = false): Promise<AppendResult> {
   const sessionIds = [...new Set(events.flatMap((e) => (e.sessionId === null ? [] : [e.sessionId])))];
   const [, known, state, totals] = await Promise.all([
-    tx`select pg_advisory_xact_lock(${LOG_LOCK})`,
+    lockLog(tx),
     existingEventIds(tx, events.map((e) => e.eventId)),
     readLogState(tx),
     sessionTotals(tx, sessionIds),

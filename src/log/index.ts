@@ -1,5 +1,5 @@
 export { createIntegrator, type Integrator, type IntegratorOptions } from './integrator.js';
-export { appendEvents, LOG_LOCK, VERIFY_AUTHORIZATION_JOB, ARCHIVE_SESSION_JOB, type AppendResult, type CheckpointPolicy } from './append-events.js';
+export { appendEvents, VERIFY_AUTHORIZATION_JOB, ARCHIVE_SESSION_JOB, type AppendResult, type CheckpointPolicy } from './append-events.js';
 export { createLogWriter, type LogWriter } from './log-writer.js';
 export { createGroupCommit, type GroupCommitOptions } from './group-commit.js';
 export { systemEvent } from './system-event.js';

@@ -1,8 +1,6 @@
 import { catalog, eventNames, type NewEvent } from '../events.js';
-import {
-  agentUsername, eventsOutsideWindow, replaySession, resolveOwnership, saveSessionProjection, sessionEventsOfTypes,
-  type SessionTotals, type Sql,
-} from '../store/index.js';
+import { replaySession, resolveOwnership } from '../sessions/index.js';
+import { agentUsername, eventsOutsideWindow, flagViolations, saveSessionProjection, sessionEventsOfTypes, type SessionTotals, type Sql } from '../store/index.js';
 import type { LogWriter } from './log-writer.js';
 import { systemEvent } from './system-event.js';
 
@@ -75,11 +73,7 @@ export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b
   const state = { ...replayed, violations: [...replayed.violations, ...owner.conflicts] };
   let appended = 0;
   if (state.violations.length > 0) {
-    const fresh = await tx<{ eventId: string; rule: string }[]>`
-      insert into lifecycle_flags (session_id, event_id, rule)
-      select ${sessionId}, * from unnest(${state.violations.map((v) => v.eventId)}::uuid[], ${state.violations.map((v) => v.rule)}::text[])
-      on conflict do nothing returning event_id, rule`;
-    for (const f of fresh) {
+    for (const f of await flagViolations(tx, sessionId, state.violations)) {
       const violating = timeline.find((t) => t.eventId === f.eventId);
       w.append(systemEvent('duo_flow_lifecycle_violation', sessionId, violating?.occurredAt.toISOString() ?? new Date().toISOString(), {
         violating_event_id: f.eventId,

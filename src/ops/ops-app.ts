@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { answerError } from '../http/index.js';
+import { pingDatabase } from '../store/index.js';
 import { requireMetricsAccess } from './require-metrics-access.js';
 
 /**
@@ -13,7 +14,7 @@ export function createOpsApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/-/health', (c) => c.json({ status: 'ok' }));
   app.get('/-/readiness', async (c) => {
     try {
-      await deps.sql`select 1`;
+      await pingDatabase(deps.sql);
       return c.json({ status: 'ok', database: deps.dbKind });
     } catch {
       return c.json({ status: 'unavailable', database: deps.dbKind }, 503);

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { Sql } from './database.js';
-import type { TimelineEntry } from './replay-session.js';
+import type { TimelineEntry } from '../sessions/index.js';
 
 export interface AuditRow {
   seq: number;
@@ -73,4 +73,11 @@ export async function eventsOutsideWindow(sql: Sql, sessionId: string, types: re
     from audit_events where session_id = ${sessionId} and type = any(${types as string[]}::text[])
       and (${start}::timestamptz is null or occurred_at < ${start}::timestamptz or occurred_at > ${end}::timestamptz)
     order by occurred_at, seq limit ${limit}`);
+}
+
+/** The ids among these that the log already holds. */
+export async function existingEventIds(tx: Sql, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx<{ eventId: string }[]>`select event_id from audit_events where event_id = any(${ids as string[]}::uuid[])`;
+  return new Set(rows.map((r) => r.eventId));
 }

@@ -129,3 +129,8 @@ async function removeStaleSocketDirs(dataDir: string): Promise<void> {
     if (/^run-[A-Za-z0-9]{6}$/.test(name)) await rm(join(dataDir, name), { recursive: true, force: true });
   }
 }
+
+/** Resolves when the database answers a query; throws when it does not (readiness). */
+export async function pingDatabase(sql: Sql): Promise<void> {
+  await sql`select 1`;
+}

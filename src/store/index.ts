@@ -1,24 +1,23 @@
-export { connect, openDatabase, MEMORY, type Database, type DatabaseKind, type Sql, type Pool } from './database.js';
+export { connect, openDatabase, pingDatabase, MEMORY, type Database, type DatabaseKind, type Sql, type Pool } from './database.js';
 export { acquireDirLock, isAlive, type DirLock } from './dir-lock.js';
 export { migrate, listMigrations, pendingMigrations, MIGRATION_LOCK } from './migrate.js';
 export { insertToken, findTokenByHash, listTokens, revokeToken, touchToken, ROLES, type Role, type TokenRow, liveTokensOfPurpose, type TokenPurpose } from './tokens.js';
-export { saveIntake, recordEvents, claimPending, deleteIntegrated, existingEventIds, countPending, type IntakeItem, type PendingIntake } from './intake.js';
-export { readLogState, writeLogState, resolveLogOrigin, splitHashes, type LogState } from './log-state.js';
+export { saveIntake, recordEvents, claimPending, deleteIntegrated, countPending, type IntakeItem, type PendingIntake } from './intake.js';
+export { readLogState, writeLogState, resolveLogOrigin, splitHashes, lockLog, LOG_LOCK, type LogState } from './log-state.js';
 export { insertCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointRow } from './checkpoints.js';
-export { insertAuditRows, sessionEventsOfTypes, eventsOutsideWindow, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
-export { replaySession, type SessionState, type TimelineEntry, type Violation } from './replay-session.js';
-export { resolveOwnership, GITLAB_SOURCES, type Ownership } from './resolve-ownership.js';
+export { insertAuditRows, existingEventIds, sessionEventsOfTypes, eventsOutsideWindow, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
 export {
-  saveSessionProjection, sessionTotals, addSessionActivity, getSession, listSessions, findRunningSession, sessionsByIds, sessionProjects,
+  saveSessionProjection, sessionTotals, gitlabSessionProjects, addSessionActivity, getSession, listSessions, findRunningSession, sessionsByIds, sessionProjects,
   type SessionRow, type SessionFilters, type SessionCursor, type SessionTotals,
 } from './sessions.js';
 export { rememberAgentAccount, isAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionTimeline, sessionEventSlices, eventsOfSessions, leafBatches, logSize, type StoredEvent, type LeafRow, type EventFilters, type TypeSlice } from './audit-reads.js';
 export { verifyRowBatches, verifyRowsOf, recordedRanges, type VerifyRow } from './verify-row-batches.js';
-export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, type JobRow, type JobListing } from './jobs.js';
+export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, deleteFinishedJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
 export { insertWebSession, findWebSession, deleteWebSession, deleteExpiredWebSessions, type WebSessionRow } from './web-sessions.js';
 export { sessionsPerDay, alertCounts, recentAlerts, dashboardEvents, type DashboardEventFilters, type EventCursor } from './dashboard.js';
 export { purgeExpired, eraseSessionTexts, retentionFloor, setRetentionFloor, type PurgeResult, type EraseResult } from './purges.js';
+export { flagViolations } from './lifecycle-flags.js';
 export { grantServiceRole, SERVICE_PRIVILEGES, serviceRoleGuarantees, type RoleGuarantees } from './grant-service-role.js';

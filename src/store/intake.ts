@@ -45,13 +45,6 @@ export async function deleteIntegrated(tx: Sql, ids: readonly number[]): Promise
   await tx`delete from intake where id = any(${ids as number[]}::bigint[])`;
 }
 
-/** The ids among these that the log already holds. */
-export async function existingEventIds(tx: Sql, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await tx<{ eventId: string }[]>`select event_id from audit_events where event_id = any(${ids as string[]}::uuid[])`;
-  return new Set(rows.map((r) => r.eventId));
-}
-
 export async function countPending(sql: Sql): Promise<number> {
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from intake`;
   return row?.n ?? 0;

@@ -72,3 +72,9 @@ export async function listJobs(sql: Sql, state: 'pending' | 'done' | 'dead', lim
     from jobs where state = ${state} ${beforeId !== undefined ? sql`and id < ${beforeId}` : sql``}
     order by id desc limit ${limit}`;
 }
+
+/** Deletes the jobs that finished (done) before `cutoff`; dead letters stay. Returns how many were deleted. */
+export async function deleteFinishedJobs(sql: Sql, cutoff: Date): Promise<number> {
+  const deleted = await sql`delete from jobs where state = 'done' and finished_at < ${cutoff}`;
+  return deleted.count;
+}

@@ -9,6 +9,14 @@ export interface LogState {
   checkpointSize: number | null;
 }
 
+/** The advisory lock that makes one writer at a time append to the log, across processes. */
+export const LOG_LOCK = 7_426_002;
+
+/** Takes the log lock for the rest of the transaction `tx`. */
+export async function lockLog(tx: Sql): Promise<void> {
+  await tx`select pg_advisory_xact_lock(${LOG_LOCK})`;
+}
+
 /** Must run inside the transaction that holds the log lock. */
 export async function readLogState(tx: Sql): Promise<LogState> {
   const [row] = await tx<{ size: number; frontier: Buffer; checkpointSize: number | null }[]>`

@@ -1,8 +1,14 @@
 import type postgres from 'postgres';
 import type { Sql } from './database.js';
-import type { SessionState, Violation } from './replay-session.js';
-import type { Ownership } from './resolve-ownership.js';
+import type { Ownership, SessionState, Violation } from '../sessions/index.js';
 import type { SessionStatus } from '../events.js';
+
+/** The projects of the sessions GitLab reported (the ones the daily sweep asks GitLab about). */
+export async function gitlabSessionProjects(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ projectPath: string }[]>`
+    select distinct project_path from sessions where project_path is not null and source like 'gitlab_%'`;
+  return rows.map((r) => r.projectPath);
+}
 
 export interface SessionRow {
   sessionId: string;
