@@ -9,14 +9,14 @@ import type { Config } from './config.js';
 import { createJobHandlers, JobRunner, scheduleRetention, scheduleSweep } from './jobs/index.js';
 import { openLog, type Integrator, type OpenLog } from './log/index.js';
 import { createGitlabClient } from './gitlab/index.js';
-import { loadKeys } from './load-keys.js';
+import { loadKeys, type Keys } from './load-keys.js';
 import { parseVerifierKey } from './integrity/index.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createMetricsApp } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { AppError, coerceError } from './errors.js';
 import {
-  countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, retentionFloor, serviceRoleGuarantees, type Database,
+  countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, retentionFloor, serviceRoleGuarantees, type Database, type Pool,
 } from './store/index.js';
 
 export interface Service {
@@ -30,31 +30,15 @@ export interface Service {
 }
 
 /**
- * The composition root: keys → database → migrate → bootstrap token →
- * sanitizer, integrator, app → listen; jobs started. close() stops taking
- * requests, integrates what is pending and signs a final checkpoint.
+ * The composition root: keys → database → migrate → log → bootstrap token →
+ * sanitizer, integrator, jobs, app → listen. close() stops taking requests,
+ * integrates what is pending and signs a final checkpoint.
  */
 export async function startService(config: Config, log: Logger, options: { listen?: boolean } = {}): Promise<Service> {
   const keys = await loadKeys(config);
   const sanitizer = createSanitizer({ key: keys.sanitizerKey, customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] });
-  const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
   const metrics = createMetrics();
-  let opened: OpenLog;
-  try {
-    await prepareSchema(config, db, log);
-    opened = await openLog(config, db.sql, keys, {
-      log,
-      onSinkFailure: () => metrics.inc('flowtrail_checkpoint_sink_failures_total'),
-      onAppended: (n) => metrics.inc('flowtrail_events_appended_total', {}, n),
-    });
-    if (config.auth.bootstrapAdminToken !== undefined && (await findTokenByHash(db.sql, hashToken(config.auth.bootstrapAdminToken))) === null) {
-      await createApiToken(db.sql, { role: 'admin', name: 'bootstrap admin (FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN)', token: config.auth.bootstrapAdminToken }, { id: 'system' });
-    }
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-  const { origin, signer, integrator } = opened;
+  const { db, origin, signer, integrator } = await openStorage(config, log, keys, metrics);
   const gitlab = config.gitlab.url !== undefined && config.gitlab.token !== undefined ? createGitlabClient({ url: config.gitlab.url, token: config.gitlab.token }) : null;
   const jobRunner = new JobRunner({
     sql: db.sql,
@@ -62,10 +46,7 @@ export async function startService(config: Config, log: Logger, options: { liste
     log,
     onOutcome: (name, outcome) => metrics.inc('flowtrail_jobs_total', { name, outcome }),
   });
-  metrics.gauge('flowtrail_log_size', 'Events in the Merkle log.', () => logSize(db.sql));
-  metrics.gauge('flowtrail_intake_pending', 'Accepted events not yet sequenced into the log.', () => countPending(db.sql));
-  metrics.gauge('flowtrail_jobs_pending', 'Jobs waiting to run or to be retried.', async () => (await countJobs(db.sql)).pending);
-  metrics.gauge('flowtrail_jobs_dead', 'Jobs that used all their attempts (dead letters).', async () => (await countJobs(db.sql)).dead);
+  addDatabaseGauges(metrics, db.sql);
   const deps: AppDeps = {
     config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
     authenticator: createAuthenticator(db.sql),
@@ -79,28 +60,12 @@ export async function startService(config: Config, log: Logger, options: { liste
   jobRunner.start();
   const retention = scheduleRetention(db.sql, config.retention.days, log);
   const sweep = scheduleSweep({ sql: db.sql, integrator, gitlab }, log);
-
-  let server: ServerType | undefined;
-  let url = config.http.publicUrl;
-  let bridge: CliBridge | undefined;
-  let metricsServer: { server: ServerType; url: string } | undefined;
-  if (options.listen !== false) {
-    const app = createApp(deps);
-    server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, () => resolve(s));
-      s.once('error', reject);
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
-    url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
-    if (db.kind === 'pglite') bridge = await openCliBridge(deps, url);
-    if (config.metrics.port !== undefined) metricsServer = await listenMetrics(deps, config.metrics.host, config.metrics.port);
-  }
+  const http = options.listen === false ? undefined : await listenHttp(deps, db);
 
   let closing: Promise<void> | undefined;
   return {
-    url,
-    metricsUrl: metricsServer?.url,
+    url: http?.url ?? config.http.publicUrl,
+    metricsUrl: http?.metricsUrl,
     deps,
     db,
     integrator,
@@ -109,13 +74,67 @@ export async function startService(config: Config, log: Logger, options: { liste
         retention.stop();
         sweep.stop();
         await jobRunner.stop();
-        if (server !== undefined) await new Promise<void>((r) => server!.close(() => r()));
-        if (metricsServer !== undefined) await new Promise<void>((r) => metricsServer!.server.close(() => r()));
-        await bridge?.close();
+        await http?.close();
         await integrator.stop();
         await db.close();
       })();
       return closing;
+    },
+  };
+}
+
+/** Opens the database, brings its schema up to date, opens the log and creates the bootstrap admin token; closes the database if any of it fails. */
+async function openStorage(config: Config, log: Logger, keys: Keys, metrics: Metrics): Promise<OpenLog & { db: Database }> {
+  const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
+  try {
+    await prepareSchema(config, db, log);
+    const opened = await openLog(config, db.sql, keys, {
+      log,
+      onSinkFailure: () => metrics.inc('flowtrail_checkpoint_sink_failures_total'),
+      onAppended: (n) => metrics.inc('flowtrail_events_appended_total', {}, n),
+    });
+    if (config.auth.bootstrapAdminToken !== undefined && (await findTokenByHash(db.sql, hashToken(config.auth.bootstrapAdminToken))) === null) {
+      await createApiToken(db.sql, { role: 'admin', name: 'bootstrap admin (FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN)', token: config.auth.bootstrapAdminToken }, { id: 'system' });
+    }
+    return { ...opened, db };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/** The gauges of /metrics that read the database when scraped. */
+function addDatabaseGauges(metrics: Metrics, sql: Pool): void {
+  metrics.gauge('flowtrail_log_size', 'Events in the Merkle log.', () => logSize(sql));
+  metrics.gauge('flowtrail_intake_pending', 'Accepted events not yet sequenced into the log.', () => countPending(sql));
+  metrics.gauge('flowtrail_jobs_pending', 'Jobs waiting to run or to be retried.', async () => (await countJobs(sql)).pending);
+  metrics.gauge('flowtrail_jobs_dead', 'Jobs that used all their attempts (dead letters).', async () => (await countJobs(sql)).dead);
+}
+
+/**
+ * Serves the app on FLOWTRAIL_HOST:FLOWTRAIL_PORT, opens the CLI bridge on the
+ * embedded database, and serves /metrics on its own port when one is set.
+ * close() stops all three.
+ */
+async function listenHttp(deps: AppDeps, db: Database): Promise<{ url: string; metricsUrl?: string; close(): Promise<void> }> {
+  const { config } = deps;
+  const app = createApp(deps);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
+  const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+  const bridge = db.kind === 'pglite' ? await openCliBridge(deps, url) : undefined;
+  const metricsServer = config.metrics.port !== undefined ? await listenMetrics(deps, config.metrics.host, config.metrics.port) : undefined;
+  return {
+    url,
+    metricsUrl: metricsServer?.url,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      if (metricsServer !== undefined) await new Promise<void>((r) => metricsServer.server.close(() => r()));
+      await bridge?.close();
     },
   };
 }
