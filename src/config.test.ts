@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
-  it('applies the defaults of SPEC.md', () => {
+  it('applies the defaults of docs/configuration.md', () => {
     const c = loadConfig({});
     expect(c.db).toEqual({ url: undefined, dataDir: './flowtrail-data' });
     expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080, publicUrl: 'http://127.0.0.1:8080' });

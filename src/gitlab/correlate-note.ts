@@ -1,5 +1,5 @@
 // A note written by an agent account belongs to the session that account was
-// running on the project when the note was made (SPEC Linkage).
+// running on the project when the note was made (docs/gitlab-setup.md).
 import type { NewEvent } from '../events.js';
 import { deterministicUuid } from './deterministic-uuid.js';
 import { obj, str } from './payload.js';

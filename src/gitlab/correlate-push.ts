@@ -1,4 +1,4 @@
-// A push webhook's commits against the sessions they name (SPEC Linkage):
+// A push webhook's commits against the sessions they name (docs/gitlab-setup.md):
 // each valid trailer links its commit to the session; a trailer naming a
 // missing session or one of another project is flagged; an agent-authored
 // commit with no valid trailer is flagged as untraced.

@@ -1,6 +1,7 @@
 // GitLab 19.4 "Duo flow events" webhook callbacks (X-Gitlab-Event: Duo Flow
 // Callback): flow.started / flow.completed / flow.failed drive the session
-// lifecycle as the audit stream does (research/gitlab-dap-events.md §4).
+// lifecycle as the audit stream does (docs/gitlab-setup.md; payloads in
+// test/fixtures/gitlab-dap/).
 import { SESSION_ID_PATTERN, type NewEvent } from '../events.js';
 import { deterministicUuid } from './deterministic-uuid.js';
 import { obj, str, type Obj } from './payload.js';

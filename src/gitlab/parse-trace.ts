@@ -1,4 +1,4 @@
-// GitLab's trace.jsonl of a session (research/gitlab-dap-events.md §5.2),
+// GitLab's trace.jsonl of a session (docs/gitlab-setup.md, what flowtrail relies on),
 // read tolerantly: current versions tag each line with a `channel` (goal,
 // ui_chat_log, plan.steps, status); older ones send bare chat-log entries. A
 // line that is not JSON is counted, never fatal.

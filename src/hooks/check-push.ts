@@ -1,4 +1,4 @@
-// The service's decision on a push (SPEC Git hooks): an agent commit needs a
+// The service's decision on a push (docs/hooks.md): an agent commit needs a
 // session trailer naming a session that exists, belongs to the pushed project
 // and had not ended when the push arrived. A commit is an agent's when an
 // agent account pushes it (GL_USERNAME / GL_ID, set by Gitaly, not by the

@@ -29,7 +29,7 @@ export interface InstallReport {
 }
 
 /**
- * Installs the hooks (SPEC Git hooks) into a repository's hooks directory
+ * Installs the hooks (docs/hooks.md) into a repository's hooks directory
  * (`git rev-parse --git-path hooks`, so core.hooksPath is respected), or into
  * a Gitaly custom hooks directory: a repository's `custom_hooks/` or the
  * global custom_hooks_dir, as `pre-receive.d/flowtrail-pre-receive`. The

@@ -15,7 +15,7 @@ export interface HookIo {
 type Request = Omit<PushCheckRequest, 'unchecked'>;
 
 /**
- * The pre-receive hook (SPEC Git hooks). Reads the ref updates, lists the
+ * The pre-receive hook (docs/hooks.md). Reads the ref updates, lists the
  * commits new to the repository with git, and asks the service once whether
  * the agent commits among them are traced. Who pushes comes from Gitaly's
  * GL_USERNAME and GL_ID, never from the commits. Exit 1 refuses the whole push.

@@ -1,5 +1,5 @@
-// Maps one GitLab audit streaming event to flowtrail events (SPEC "Ingest";
-// research/gitlab-dap-events.md). Pure apart from the injected lookups: the
+// Maps one GitLab audit streaming event to flowtrail events (docs/gitlab-setup.md,
+// audit event streaming; payloads in test/fixtures/gitlab-dap/). Pure apart from the injected lookups: the
 // session an agent account was running at a moment, and whether an author is
 // a known agent account.
 import { SESSION_ID_PATTERN, type EventName, type NewEvent } from '../events.js';

@@ -6,7 +6,7 @@ import type { Integrator } from '../log/index.js';
 const ENDINGS: Record<string, EventName> = { finished: 'duo_flow_completed', failed: 'duo_flow_failed', stopped: 'duo_flow_stopped' };
 
 /**
- * GitLab swallows audit events that fail to send (research §1.1), so a daily
+ * GitLab drops an audit event it fails to stream and never resends it, so a daily
  * sweep asks GitLab (GraphQL) for the sessions of every project flowtrail
  * knows that changed since the last day: a session flowtrail never heard of
  * is recorded as created, an ending flowtrail missed as that ending (dated

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTrailers, sessionReferences } from './parse-trailers.js';
 
-// The cases checked against git 2.39.5 in research/gitlab.md §7, and git itself as the oracle.
+// Cases whose answers git 2.39.5 gave (git interpret-trailers --parse), and git itself as the oracle where it is installed.
 const cases: [string, string, { key: string; value: string }[]][] = [
   ['a trailer paragraph', 'subject\n\nX-GitLab-Duo-Session: abc', [{ key: 'X-GitLab-Duo-Session', value: 'abc' }]],
   ['a title only', 'X-GitLab-Duo-Session: abc', []],

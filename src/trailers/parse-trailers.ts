@@ -1,5 +1,5 @@
-// Commit trailers by git's own rules, ported from git's trailer.c (2.39;
-// research/gitlab.md §7): the block is the last paragraph after the subject;
+// Commit trailers by git's own rules, ported from git's trailer.c (2.39,
+// checked against git 2.39.5 in parse-trailers.test.ts): the block is the last paragraph after the subject;
 // keys are ASCII alphanumerics and '-', with optional blanks before ':';
 // indented lines continue a value; comment lines are skipped; everything from
 // a '---' line on is ignored; a block that is not all trailers qualifies only
