@@ -12,7 +12,7 @@ export {
 } from './sessions.js';
 export { rememberAgentAccount, isAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionTimeline, sessionEventSlices, eventsOfSessions, leafBatches, logSize, type StoredEvent, type LeafRow, type EventFilters, type TypeSlice } from './audit-reads.js';
-export { verifyRowBatches, verifyRowsOf, recordedRanges, type VerifyRow } from './verify-row-batches.js';
+export { verifyRowBatches, verifyLineBatches, verifyRowsOf, recordedRanges, type VerifyRow } from './verify-row-batches.js';
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, deleteFinishedJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
