@@ -20,7 +20,7 @@ const args = process.argv.slice(2);
 const target: BenchTarget = args.includes('pglite') ? 'pglite' : 'postgres';
 const rounds = Number(args[args.indexOf('--rounds') + 1] ?? 3) || 3;
 const NAME = 'flowtrail_bench_verify_kept';
-const keyFile = join(tmpdir(), `${NAME}.pem`);
+const keyFile = join(tmpdir(), `${NAME}_${target}.pem`);
 const dataDir = join(tmpdir(), `${NAME}_pglite`);
 const events = Number(process.env.FLOWTRAIL_BENCH_VERIFY_EVENTS ?? 300_000);
 
