@@ -23,6 +23,8 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   web_sessions: ['select', 'insert', 'delete'],
   deliveries: ['select', 'insert'],
   jobs: ['select', 'insert', 'update', 'delete'],
+  write_backs: ['select', 'insert', 'update'],
+  merge_request_claims: ['select', 'insert', 'update', 'delete'],
 };
 
 /** The owner's functions the service may call (retention and erasure). */

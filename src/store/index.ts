@@ -16,6 +16,12 @@ export { verifyRowBatches, verifyLineBatches, verifyRowsOf, recordedRanges, type
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, deleteFinishedJobs, type JobRow, type JobListing } from './jobs.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
+export {
+  claimMergeRequest, renewMergeRequestClaim, releaseMergeRequestClaim, readWriteBacks, writtenSessions, startWriteBack, confirmWriteBack, markFooterRemoved,
+  type WriteBackRow, type WriteBackKind, type WriteBackState,
+} from './write-backs.js';
+export { retryDeadJobs, type RetriedJob } from './retry-dead-jobs.js';
+export { deferJob } from './defer-job.js';
 export { insertWebSession, findWebSession, deleteWebSession, deleteExpiredWebSessions, type WebSessionRow } from './web-sessions.js';
 export { sessionsPerDay, alertCounts, recentAlerts, dashboardEvents, type DashboardEventFilters, type EventCursor } from './dashboard.js';
 export { purgeExpired, eraseSessionTexts, retentionFloor, setRetentionFloor, type PurgeResult, type EraseResult } from './purges.js';
