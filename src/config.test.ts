@@ -5,7 +5,7 @@ describe('loadConfig', () => {
   it('applies the defaults of docs/configuration.md', () => {
     const c = loadConfig({});
     expect(c.db).toEqual({ url: undefined, dataDir: './flowtrail-data' });
-    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080, publicUrl: 'http://127.0.0.1:8080' });
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080, publicUrl: 'http://127.0.0.1:8080', shutdownTimeoutSeconds: 25 });
     expect(c.gitlab.agentUsernames).toEqual(['duo-developer*', 'ai-*']);
     expect(c.retention.days).toBe(365);
     expect(c.hook).toMatchObject({ mode: 'enforce', onError: 'reject' });
@@ -30,9 +30,10 @@ describe('loadConfig', () => {
       FLOWTRAIL_HOOK_ON_ERROR: 'allow',
       FLOWTRAIL_URL: 'http://127.0.0.1:8080',
       FLOWTRAIL_TOKEN: 'ftk_x',
+      FLOWTRAIL_SHUTDOWN_TIMEOUT_S: '40',
     });
     expect(c.db.url).toBe('postgres://u@db:5432/flowtrail');
-    expect(c.http).toMatchObject({ port: 9000, host: '0.0.0.0', publicUrl: 'https://audit.example.test' });
+    expect(c.http).toMatchObject({ port: 9000, host: '0.0.0.0', publicUrl: 'https://audit.example.test', shutdownTimeoutSeconds: 40 });
     expect(c.gitlab.agentUsernames).toEqual(['bot-*', 'duo-*']);
     expect(c.integrity.origin).toBe('flowtrail/audit.example.test');
     expect(c.hook).toMatchObject({ mode: 'warn', onError: 'allow', url: 'http://127.0.0.1:8080' });
@@ -51,6 +52,12 @@ describe('loadConfig', () => {
     for (const name of ['FLOWTRAIL_PORT', 'FLOWTRAIL_DATABASE_URL', 'FLOWTRAIL_HOOK_MODE', 'FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN', 'FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN']) {
       expect(message).toContain(name);
     }
+  });
+
+  it('keeps FLOWTRAIL_SHUTDOWN_TIMEOUT_S between 1 and 3600 seconds', () => {
+    expect(loadConfig({ FLOWTRAIL_SHUTDOWN_TIMEOUT_S: '1' }).http.shutdownTimeoutSeconds).toBe(1);
+    expect(loadConfig({ FLOWTRAIL_SHUTDOWN_TIMEOUT_S: '3600' }).http.shutdownTimeoutSeconds).toBe(3600);
+    for (const bad of ['0', '3601', 'soon', '2.5']) expect(() => loadConfig({ FLOWTRAIL_SHUTDOWN_TIMEOUT_S: bad }), bad).toThrow(/FLOWTRAIL_SHUTDOWN_TIMEOUT_S/);
   });
 
   it('refuses an invalid sanitizer pattern list and a short sanitizer key', () => {

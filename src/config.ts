@@ -23,7 +23,11 @@ export interface Config {
     readonly migrationUrl?: string;
     readonly dataDir: string;
   };
-  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string; readonly maxBodyBytes: number };
+  readonly http: {
+    readonly host: string; readonly port: number; readonly publicUrl: string; readonly maxBodyBytes: number;
+    /** How long `serve` may take to shut down after SIGTERM before it exits non-zero, saying what was left. */
+    readonly shutdownTimeoutSeconds: number;
+  };
   readonly auth: {
     readonly bootstrapAdminToken?: string;
     /** GitLab OAuth application for signing in to the pages (authorization code with PKCE). */
@@ -109,7 +113,11 @@ function httpSettings(r: EnvReader): Config['http'] {
   const host = r.get('FLOWTRAIL_HOST') ?? '127.0.0.1';
   const port = r.int('FLOWTRAIL_PORT', 8080, 0, 65535);
   const publicUrl = r.url('FLOWTRAIL_PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return { host, port, publicUrl, maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024) };
+  return {
+    host, port, publicUrl,
+    maxBodyBytes: r.int('FLOWTRAIL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    shutdownTimeoutSeconds: r.int('FLOWTRAIL_SHUTDOWN_TIMEOUT_S', 25, 1, 3600),
+  };
 }
 
 function dbSettings(r: EnvReader): Config['db'] {
