@@ -122,6 +122,8 @@ describe('every route refuses an oversized body without reading it', () => {
   });
 
   it('cuts a chunked body at the limit on every route that reads one, and never reads it where the route takes none', async () => {
+    // Warm-up, as above: the first chunked request to each route compiles and caches what later ones reuse.
+    for (const [method, path] of routes()) if (method !== 'HEAD') await send(port, method, path, 'chunked');
     const before = held();
     const bad: string[] = [];
     for (const [method, path] of routes()) {
