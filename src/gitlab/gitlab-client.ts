@@ -27,6 +27,11 @@ export interface GitlabWorkflow {
   updatedAt: string | null;
 }
 
+export interface GitlabNote {
+  id: number;
+  body: string;
+}
+
 /** A GitLab account as flowtrail compares it: the numeric id (as a string) and the username. */
 export interface GitlabUser {
   id: string;
@@ -43,8 +48,10 @@ export interface GitlabClient {
   workflowsUpdatedSince(projectPath: string, since: Date): Promise<GitlabWorkflow[]>;
   mergeRequestDescription(projectId: string, iid: string): Promise<string>;
   setMergeRequestDescription(projectId: string, iid: string, description: string): Promise<void>;
-  mergeRequestNoteBodies(projectId: string, iid: string): Promise<string[]>;
-  createMergeRequestNote(projectId: string, iid: string, body: string): Promise<void>;
+  /** Every note of a merge request (all pages): its id and body. */
+  mergeRequestNotes(projectId: string, iid: string): Promise<GitlabNote[]>;
+  /** Posts a note; answers the id GitLab gave it. */
+  createMergeRequestNote(projectId: string, iid: string, body: string): Promise<number>;
   /** A session's activity as GitLab keeps it for 30 days (`trace.jsonl`, NDJSON); '' when there is none. */
   workflowTrace(sessionId: string): Promise<string>;
   /** Every commit in `before..after` (a push's new commits), all pages. */
@@ -53,22 +60,48 @@ export interface GitlabClient {
   memberAccessLevel(projectId: string, userId: string): Promise<number | null>;
 }
 
+/** The default bound of one GitLab call, answer body included. */
+export const GITLAB_TIMEOUT_MS = 10_000;
+
+/** Seconds a Retry-After header asks for (delta-seconds or an HTTP date); null when absent or unreadable. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
+  if (header === null || header.trim() === '') return null;
+  const n = Number(header);
+  if (Number.isFinite(n)) return n > 0 ? n : null;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(1, Math.ceil((at - now) / 1000));
+}
+
+/** What went wrong with a call that got no answer, in words: a timeout, or the connection's own error. */
+function networkFailure(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutMs / 1000} s`;
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `the connection failed (${err instanceof Error ? err.message : String(err)}${cause})`;
+}
+
 /**
  * A thin wrapper over @gitbeaker/core with our own request handler: fetch is
- * injected (probot's way), every call has a timeout, and nothing is retried
- * here. A failure becomes a GitlabError; retries, with backoff and Retry-After,
- * are the job table's, so a GitLab outage never blocks a request.
+ * injected (probot's way), every call (answer body included) has a timeout,
+ * and nothing is retried here. A failure becomes a GitlabError that says what
+ * happened (the status and GitLab's message, a timeout, a dropped connection);
+ * retries, with backoff and Retry-After, are the job table's, so a GitLab
+ * outage never blocks a request or holds a worker longer than the timeout.
  */
 export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
+  const timeoutMs = o.timeoutMs ?? GITLAB_TIMEOUT_MS;
   // Resolved per call, so a fetch patched after the client was made (msw in tests) is the one used.
   const doFetch: typeof fetch = (input, init) => (o.fetch ?? globalThis.fetch)(input, init);
-  const send = async (url: URL, method: string, headers: Record<string, string> | undefined, body?: string): Promise<Response> => {
-    let res: Response;
+  /** Reads an answer's body, turning a timeout or a connection dropped halfway into a GitlabError. */
+  const read = async <T>(method: string, url: URL, p: Promise<T>): Promise<T> => {
     try {
-      res = await doFetch(url, { method, headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
+      return await p;
     } catch (err) {
-      throw new GitlabError(method, url.pathname, null, err instanceof Error ? err.name : 'network error', { cause: err });
+      if (err instanceof GitlabError) throw err;
+      throw new GitlabError(method, url.pathname, null, networkFailure(err, timeoutMs), { cause: err });
     }
+  };
+  const send = async (url: URL, method: string, headers: Record<string, string> | undefined, body?: string): Promise<Response> => {
+    const res = await read(method, url, doFetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) }));
     const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
     if (!res.ok) {
       const text = await res.text().catch(() => '');
@@ -81,8 +114,8 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
           // keep the text
         }
       }
-      const retryAfter = Number(res.headers.get('retry-after'));
-      throw new GitlabError(method, url.pathname, res.status, message, { retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null });
+      const retryAfter = retryAfterSeconds(res.headers.get('retry-after'));
+      throw new GitlabError(method, url.pathname, res.status, `${message || res.statusText || 'no message'}${retryAfter === null ? '' : ` (asked to wait ${retryAfter} s)`}`, { retryAfter });
     }
     return res;
   };
@@ -91,16 +124,17 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
     const base = opts.prefixUrl === undefined ? undefined : opts.prefixUrl.endsWith('/') ? opts.prefixUrl : `${opts.prefixUrl}/`;
     const url = new URL(endpoint, base);
     url.search = opts.searchParams ?? '';
-    const res = await send(url, opts.method ?? 'GET', opts.headers, opts.body as string | undefined);
+    const method = opts.method ?? 'GET';
+    const res = await send(url, method, opts.headers, opts.body as string | undefined);
     const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
-    const body = res.status === 204 ? null : type === 'application/json' ? ((await res.json()) as Record<string, unknown>) : await res.text();
+    const body: unknown = res.status === 204 ? null : await read<unknown>(method, url, type === 'application/json' ? res.json() : res.text());
     return { body: body as Record<string, unknown>, headers: Object.fromEntries(res.headers.entries()), status: res.status };
   };
   const api = new Gitlab({ host: o.url, token: o.token, requesterFn: createRequesterFn((_, reqo) => Promise.resolve(reqo), handler) });
   const graphql = async (query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const url = new URL(`${o.url.replace(/\/+$/, '')}/api/graphql`);
     const res = await send(url, 'POST', { 'PRIVATE-TOKEN': o.token, 'content-type': 'application/json' }, JSON.stringify({ query, variables }));
-    const body = (await res.json()) as { data?: Record<string, unknown>; errors?: { message?: string }[] };
+    const body = (await read('POST', url, res.json())) as { data?: Record<string, unknown>; errors?: { message?: string }[] };
     if (body.errors !== undefined && body.errors.length > 0) throw new GitlabError('POST', url.pathname, res.status, body.errors.map((e) => e.message ?? 'error').join('; '));
     return body.data ?? {};
   };
@@ -147,17 +181,19 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
     async setMergeRequestDescription(projectId, iid, description) {
       await api.MergeRequests.edit(projectId, Number(iid), { description });
     },
-    async mergeRequestNoteBodies(projectId, iid) {
-      const notes = (await api.MergeRequestNotes.all(projectId, Number(iid), { perPage: 100 })) as unknown as { body?: unknown }[];
-      return notes.map((n) => (typeof n.body === 'string' ? n.body : ''));
+    async mergeRequestNotes(projectId, iid) {
+      const notes = (await api.MergeRequestNotes.all(projectId, Number(iid), { perPage: 100 })) as unknown as { id?: unknown; body?: unknown }[];
+      return notes.map((n) => ({ id: Number(n.id), body: typeof n.body === 'string' ? n.body : '' }));
     },
     async createMergeRequestNote(projectId, iid, body) {
-      await api.MergeRequestNotes.create(projectId, Number(iid), body);
+      const note = (await api.MergeRequestNotes.create(projectId, Number(iid), body)) as unknown as { id?: unknown };
+      if (typeof note.id !== 'number') throw new GitlabError('POST', `/api/v4/projects/${projectId}/merge_requests/${iid}/notes`, 201, 'the answer has no note id');
+      return note.id;
     },
     async workflowTrace(sessionId) {
       const url = new URL(`${o.url.replace(/\/+$/, '')}/api/v4/ai/duo_workflows/workflows/${encodeURIComponent(sessionId)}/trace.jsonl`);
       const res = await send(url, 'GET', { 'PRIVATE-TOKEN': o.token });
-      return res.status === 204 ? '' : res.text();
+      return res.status === 204 ? '' : read('GET', url, res.text());
     },
     async commitsBetween(projectId, before, after) {
       const commits = (await api.Commits.all(projectId, { refName: `${before}..${after}`, perPage: 100 })) as unknown as Record<string, unknown>[];

@@ -1,5 +1,5 @@
-import { correlateMergeRequest, marker, type GitlabEventHeader } from '../gitlab/index.js';
-import { enqueueJob, findRunningSession, getSession, sessionsLinkedTo, sessionsWithCommitsOn } from '../store/index.js';
+import { correlateMergeRequest, type GitlabEventHeader } from '../gitlab/index.js';
+import { enqueueJob, findRunningSession, getSession, sessionsLinkedTo, sessionsWithCommitsOn, writtenSessions } from '../store/index.js';
 import type { DeliveryHandler } from './delivery-handler.js';
 import { skipOwnDelivery } from './skip-own-delivery.js';
 import { WRITE_BACK_JOB } from './write-back.js';
@@ -9,13 +9,16 @@ export const MERGE_REQUEST_HOOK = 'Merge Request Hook' satisfies GitlabEventHead
 type MergeRequestBody = {
   object_attributes?: { iid?: unknown; state?: unknown };
   project?: { id?: unknown; path_with_namespace?: unknown };
-  changes?: { description?: { previous?: unknown; current?: unknown } };
 };
 
 /**
  * A merge request is linked to sessions (by footer marker, branch commits,
  * merge and squash commits, or the running session of its agent author); an
- * open one linked to any session gets its write-back job.
+ * open one linked to any session, or that flowtrail has written to before,
+ * gets its write-back job on every delivery, whatever the delivery says
+ * changed: the job compares flowtrail's record with GitLab, so a footer
+ * removal is found even when the delivery does not carry the description, or
+ * the delivery of the edit itself never arrived.
  */
 export const handleMergeRequestHook: DeliveryHandler = async (delivery, ctx) => {
   const skipped = await skipOwnDelivery(delivery, ctx);
@@ -35,13 +38,13 @@ export const handleMergeRequestHook: DeliveryHandler = async (delivery, ctx) => 
   const mr = delivery.body as MergeRequestBody;
   const projectId = String(mr.project?.id ?? '');
   const iid = String(mr.object_attributes?.iid ?? '');
-  const sessions = [...new Set([...r.sessions, ...(await sessionsLinkedTo(sql, String(mr.project?.path_with_namespace ?? ''), 'MergeRequest', iid))])];
+  const sessions = [...new Set([
+    ...r.sessions,
+    ...(await sessionsLinkedTo(sql, String(mr.project?.path_with_namespace ?? ''), 'MergeRequest', iid)),
+    ...(projectId !== '' && iid !== '' ? await writtenSessions(sql, projectId, iid) : []),
+  ])];
   if (sessions.length > 0 && mr.object_attributes?.state === 'opened' && projectId !== '' && iid !== '') {
-    // A footer that was in the description before this edit and is not now was removed by someone.
-    const before = String(mr.changes?.description?.previous ?? '');
-    const now = String(mr.changes?.description?.current ?? '');
-    const removed = sessions.filter((s) => before.includes(marker(s)) && !now.includes(marker(s)));
-    await enqueueJob(sql, WRITE_BACK_JOB, { project_id: projectId, iid, session_ids: sessions, footer_removed: removed, delivery_id: delivery.id });
+    await enqueueJob(sql, WRITE_BACK_JOB, { project_id: projectId, iid, session_ids: sessions, delivery_id: delivery.id });
   }
   return `merge request: sessions [${r.sessions.join(', ')}], ${appended.accepted} links appended`;
 };
