@@ -6,13 +6,13 @@ import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
 import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { createJobHandlers, JobRunner, scheduleRetention, scheduleSweep } from './jobs/index.js';
+import { createJobHandlers, createLease, JobRunner, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask } from './jobs/index.js';
 import { openLog, type Integrator, type OpenLog } from './log/index.js';
 import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys, type Keys } from './load-keys.js';
 import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createMetricsApp } from './ops/index.js';
+import { createMetricsApp, createRequestDrain } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { AppError, coerceError } from './errors.js';
 import {
@@ -26,7 +26,16 @@ export interface Service {
   deps: AppDeps;
   db: Database;
   integrator: Integrator;
+  /**
+   * Shuts down as Kubernetes expects after SIGTERM: readiness (and every new
+   * request but /-/health) answers 503 at once; requests in flight finish,
+   * which flushes the group commits; the job runner stops after the job in
+   * hand; the scheduler lease is given up; the intake is drained into the log
+   * and a final checkpoint signed; the database closes.
+   */
   close(): Promise<void>;
+  /** What close() is doing and what is left (for the log line when the shutdown timeout passes). */
+  shutdownProgress(): { step: string; requestsInFlight: number; jobsInHand: number };
 }
 
 /**
@@ -56,12 +65,16 @@ export async function startService(config: Config, log: Logger, options: { liste
     jobRunner,
   };
   await integrator.integrate();
-  integrator.start();
+  // Replicas on one database are one service: the process holding the scheduler lease runs the daily tasks and the checkpoint timer.
+  const lease = createLease({ sql: db.sql, name: SCHEDULER_LEASE, log });
+  metrics.gauge('flowtrail_scheduler_lease_held', 'Whether this process holds the scheduler lease (runs retention, sweep, clean-up and timer checkpoints).', () => (lease.held() ? 1 : 0));
+  integrator.start({ timerCheckpoints: lease.held });
   jobRunner.start();
-  const retention = scheduleRetention(db.sql, config.retention.days, log);
-  const sweep = scheduleSweep({ sql: db.sql, integrator, gitlab }, log);
+  const tasks = [scheduleRetention(db.sql, config.retention.days, log), scheduleSweep({ sql: db.sql, integrator, gitlab }, log)].filter((t): t is DailyTask => t !== null);
+  const scheduled = startScheduledWork({ sql: db.sql, lease, tasks, log });
   const http = options.listen === false ? undefined : await listenHttp(deps, db);
 
+  let step = 'running';
   let closing: Promise<void> | undefined;
   return {
     url: http?.url ?? config.http.publicUrl,
@@ -71,15 +84,19 @@ export async function startService(config: Config, log: Logger, options: { liste
     integrator,
     close() {
       closing ??= (async () => {
-        retention.stop();
-        sweep.stop();
-        await jobRunner.stop();
+        step = 'finishing the requests in flight (new ones get 503), the job in hand and any scheduled run';
+        await Promise.all([http?.drain(), jobRunner.stop(), scheduled.stop()]);
+        step = 'closing the HTTP listener';
         await http?.close();
+        step = 'draining the intake into the log and signing the final checkpoint';
         await integrator.stop();
+        step = 'closing the database';
         await db.close();
+        step = 'closed';
       })();
       return closing;
     },
+    shutdownProgress: () => ({ step, requestsInFlight: http?.inFlight() ?? 0, jobsInHand: jobRunner.jobsInHand }),
   };
 }
 
@@ -111,16 +128,27 @@ function addDatabaseGauges(metrics: Metrics, sql: Pool): void {
   metrics.gauge('flowtrail_jobs_dead', 'Jobs that used all their attempts (dead letters).', async () => (await countJobs(sql)).dead);
 }
 
+interface HttpListener {
+  url: string;
+  metricsUrl?: string;
+  /** Requests being answered now. */
+  inFlight(): number;
+  /** From now on every request but /-/health gets 503 (readiness included); resolves when the requests in flight have been answered. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
  * Serves the app on FLOWTRAIL_HOST:FLOWTRAIL_PORT, opens the CLI bridge on the
  * embedded database, and serves /metrics on its own port when one is set.
- * close() stops all three.
+ * drain() then close() stop all three.
  */
-async function listenHttp(deps: AppDeps, db: Database): Promise<{ url: string; metricsUrl?: string; close(): Promise<void> }> {
+async function listenHttp(deps: AppDeps, db: Database): Promise<HttpListener> {
   const { config } = deps;
   const app = createApp(deps);
+  const draining = createRequestDrain();
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, () => resolve(s));
+    const s = serve({ fetch: draining.wrap(app.fetch), hostname: config.http.host, port: config.http.port }, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -131,8 +159,14 @@ async function listenHttp(deps: AppDeps, db: Database): Promise<{ url: string; m
   return {
     url,
     metricsUrl: metricsServer?.url,
+    inFlight: draining.inFlight,
+    drain: draining.start,
     async close() {
+      await draining.start();
+      // Keep-alive connections hold close() open until they are idle; a streamed answer (an export) still finishes.
+      const closeIdle = setInterval(() => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.(), 100);
       await new Promise<void>((r) => server.close(() => r()));
+      clearInterval(closeIdle);
       if (metricsServer !== undefined) await new Promise<void>((r) => metricsServer.server.close(() => r()));
       await bridge?.close();
     },

@@ -32,8 +32,8 @@ describe('JobRunner', () => {
       await new Promise((r) => setTimeout(r, 2));
       return null;
     };
-    // A runner that "crashed" holding a lock leaves its job to be taken again once the lock is stale.
-    await t.sql`update jobs set locked_at = now() - interval '10 minutes', locked_by = 'dead-worker' where payload->>'i' = '0'`;
+    // A runner that "crashed" holding a lock leaves its job to be taken again once its lease lapsed.
+    await t.sql`update jobs set locked_at = now() - interval '10 minutes', locked_until = now() - interval '1 second', locked_by = 'dead-worker' where payload->>'i' = '0'`;
     const a = new JobRunner({ sql: t.sql, handlers: { count: handler } });
     const b = new JobRunner({ sql: t.sql, handlers: { count: handler } });
     await Promise.all([a.runDue(), b.runDue()]);

@@ -48,8 +48,13 @@ export interface Integrator {
    * never signed.
    */
   checkpoint(force?: boolean): Promise<number | null>;
-  /** Starts the timers: the intake drained every second, a checkpoint every FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS. */
-  start(): void;
+  /**
+   * Starts the timers: the intake drained every second, and a checkpoint every
+   * FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS when `timerCheckpoints()` says so
+   * (the service passes whether this process holds the scheduler lease, so
+   * several replicas sign one timer checkpoint per interval, not one each).
+   */
+  start(options?: { timerCheckpoints?: () => boolean }): void;
   /** Stops the timers, integrates what is pending and writes a final checkpoint. */
   stop(): Promise<void>;
 }
@@ -131,7 +136,8 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
         const r = await publish(await o.sql.begin((tx) => appendEvents(tx, [], policy, true)));
         return r.notes[0]?.[1] ?? null;
       }),
-    start() {
+    start(options = {}) {
+      const due = options.timerCheckpoints ?? (() => true);
       timers = [
         setInterval(() => {
           if (polling) return;
@@ -141,7 +147,9 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
             .finally(() => (polling = false));
         }, INTAKE_POLL_MS),
         setInterval(() => {
-          this.checkpoint().catch((err: unknown) => o.log?.error({ err }, 'checkpoint failed'));
+          if (!due()) return;
+          // Under the log lock, a checkpoint over nothing new is never signed: two replicas whose timers fire together sign one.
+          this.checkpoint().catch((err: unknown) => o.log?.error({ err }, 'checkpoint failed; the next interval tries again'));
         }, o.checkpointIntervalMs),
       ];
       for (const t of timers) t.unref();

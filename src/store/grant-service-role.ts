@@ -23,6 +23,8 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   web_sessions: ['select', 'insert', 'delete'],
   deliveries: ['select', 'insert'],
   jobs: ['select', 'insert', 'update', 'delete'],
+  leases: ['select', 'insert', 'update', 'delete'],
+  scheduled_runs: ['select', 'insert', 'update'],
   write_backs: ['select', 'insert', 'update'],
   merge_request_claims: ['select', 'insert', 'update', 'delete'],
 };

@@ -1,4 +1,5 @@
 export { connect, openDatabase, pingDatabase, MEMORY, type Database, type DatabaseKind, type Sql, type Pool } from './database.js';
+export { isDatabaseUnavailable } from './database-unavailable.js';
 export { acquireDirLock, isAlive, type DirLock } from './dir-lock.js';
 export { migrate, listMigrations, pendingMigrations, MIGRATION_LOCK } from './migrate.js';
 export { insertToken, findTokenByHash, listTokens, revokeToken, touchToken, ROLES, type Role, type TokenRow, liveTokensOfPurpose, type TokenPurpose } from './tokens.js';
@@ -13,7 +14,8 @@ export {
 export { rememberAgentAccount, isAgentAccount, agentUsername, listAgentAccounts, type AgentAccountRow } from './agent-accounts.js';
 export { listEvents, sessionTimeline, sessionEventSlices, eventsOfSessions, leafBatches, logSize, type StoredEvent, type LeafRow, type EventFilters, type TypeSlice } from './audit-reads.js';
 export { verifyRowBatches, verifyLineBatches, verifyRowsOf, recordedRanges, type VerifyRow } from './verify-row-batches.js';
-export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, deleteFinishedJobs, type JobRow, type JobListing } from './jobs.js';
+export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, deleteFinishedJobs, renewJobLeases, releaseJobs, type JobRow, type JobListing } from './jobs.js';
+export { takeLease, releaseLease, readLease, claimScheduledRun, finishScheduledRun, type LeaseRow } from './leases.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
 export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
 export {

@@ -17,33 +17,62 @@ export async function enqueueJob(sql: Sql, name: string, payload: Record<string,
 
 /**
  * Takes up to `limit` due jobs for this worker (FOR UPDATE SKIP LOCKED, so
- * several workers and processes never take the same one). A job locked longer
- * than `staleAfterSeconds` by a worker that died is taken again.
+ * several workers and processes never take the same one). The claim is a
+ * lease until `leaseSeconds` from the database's now(): the worker renews it
+ * (renewJobLeases) while it runs the job, and a job whose lease lapsed (its
+ * worker died) is taken again.
  */
-export async function claimJobs(sql: Sql, worker: string, limit: number, staleAfterSeconds = 300): Promise<JobRow[]> {
+export async function claimJobs(sql: Sql, worker: string, limit: number, leaseSeconds = 30): Promise<JobRow[]> {
   return sql<JobRow[]>`
-    update jobs set locked_at = now(), locked_by = ${worker}, attempts = attempts + 1
+    update jobs set locked_at = now(), locked_until = now() + make_interval(secs => ${leaseSeconds}), locked_by = ${worker}, attempts = attempts + 1
     where id in (
       select id from jobs
       where state = 'pending' and run_at <= now()
-        and (locked_at is null or locked_at < now() - make_interval(secs => ${staleAfterSeconds}))
+        and (locked_until is null or locked_until <= now())
       order by run_at, id
       limit ${limit}
       for update skip locked)
     returning id, name, payload, attempts, max_attempts`;
 }
 
-export async function completeJob(sql: Sql, id: number, result: string | null): Promise<void> {
-  await sql`update jobs set state = 'done', result = ${result}, locked_at = null, locked_by = null, finished_at = now() where id = ${id}`;
+/** Extends this worker's leases on `ids`; returns the ids it still holds (a job missing from the answer was lost). */
+export async function renewJobLeases(sql: Sql, worker: string, ids: readonly number[], leaseSeconds: number): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<{ id: number }[]>`
+    update jobs set locked_until = now() + make_interval(secs => ${leaseSeconds})
+    where id = any(${ids as number[]}::bigint[]) and locked_by = ${worker} and state = 'pending'
+    returning id`;
+  return rows.map((r) => r.id);
 }
 
-/** Schedules another attempt after `delayMs`, or moves the job to the dead letters when it has had its attempts. */
-export async function failJob(sql: Sql, job: JobRow, error: string, delayMs: number): Promise<'retry' | 'dead'> {
+/** Gives back claimed jobs this worker has not started (at shutdown): they are due again at once, the claim not counted as an attempt. */
+export async function releaseJobs(sql: Sql, worker: string, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const released = await sql`
+    update jobs set locked_at = null, locked_until = null, locked_by = null, attempts = greatest(attempts - 1, 0)
+    where id = any(${ids as number[]}::bigint[]) and locked_by = ${worker} and state = 'pending'`;
+  return released.count;
+}
+
+/** Marks the job done, if this worker still holds it; false when its lease lapsed and another worker took it. */
+export async function completeJob(sql: Sql, id: number, result: string | null, worker: string): Promise<boolean> {
+  const done = await sql`update jobs set state = 'done', result = ${result}, locked_at = null, locked_until = null, locked_by = null, finished_at = now()
+    where id = ${id} and locked_by = ${worker} and state = 'pending'`;
+  return done.count === 1;
+}
+
+/**
+ * Schedules another attempt after `delayMs`, or moves the job to the dead
+ * letters when it has had its attempts; 'lost' when this worker no longer
+ * holds the job (its lease lapsed and another worker took it).
+ */
+export async function failJob(sql: Sql, job: JobRow, error: string, delayMs: number, worker: string): Promise<'retry' | 'dead' | 'lost'> {
   const dead = job.attempts >= job.maxAttempts;
-  await sql`update jobs set locked_at = null, locked_by = null, last_error = ${error.slice(0, 2000)},
+  const failed = await sql`update jobs set locked_at = null, locked_until = null, locked_by = null, last_error = ${error.slice(0, 2000)},
     state = ${dead ? 'dead' : 'pending'}, run_at = now() + make_interval(secs => ${delayMs / 1000}),
     finished_at = ${dead ? sql`now()` : null}
-    where id = ${job.id}`;
+    where id = ${job.id} and locked_by = ${worker} and state = 'pending'`;
+  if (failed.count === 0) return 'lost';
   return dead ? 'dead' : 'retry';
 }
 
