@@ -217,6 +217,10 @@ export const catalog = {
     description: 'An API token was revoked.',
     schema: fields({ token_id: z.string() }), ingestable: false, textFields: [],
   }),
+  jobs_retried: entry({
+    description: 'An administrator sent jobs that had used all their attempts (dead letters, e.g. after a long GitLab outage) back to the queue: which jobs, what they had failed with, and who asked.',
+    schema: fields({ jobs: z.array(z.looseObject({ id: z.number().int(), name: z.string() })), actor: z.string() }), ingestable: false, textFields: [],
+  }),
   user_signed_in: entry({
     description: 'Someone signed in to the pages (with GitLab or an API token): who, with which role, and how; the audit trail of who reads the audit trail.',
     schema: fields({ method: z.enum(['gitlab', 'token']), role: z.string() }), ingestable: false, textFields: [],
