@@ -1,0 +1,44 @@
+// kill -9 of a random live replica at seeded random moments, each restarted
+// at once (as Kubernetes restarts a pod), timing spawn to /-/readiness 200.
+import type { Prng } from './prng.js';
+import { killReplica, startReplica, type LogLine, type Replica } from './replicas.js';
+
+export interface KillRecord {
+  atMs: number;
+  replica: number;
+  pid: number | null;
+  /** Spawn to /-/readiness 200; null when the restart failed. */
+  readyMs: number | null;
+  error?: string;
+}
+
+export async function runKills(replicas: Replica[], logs: LogLine[], prng: Prng, o: { kills: number; durationMs: number; startedAt: number; say: (s: string) => void; ready: number[] }): Promise<KillRecord[]> {
+  const moments = Array.from({ length: o.kills }, () => Math.round((0.05 + 0.85 * prng.next()) * o.durationMs)).sort((a, b) => a - b);
+  const records: KillRecord[] = [];
+  for (const at of moments) {
+    const wait = o.startedAt + at - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    let up = replicas.filter((r) => r.state === 'up');
+    while (up.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      up = replicas.filter((r) => r.state === 'up');
+    }
+    const victim = prng.pick(up);
+    const pid = victim.child?.pid ?? null;
+    await killReplica(victim);
+    o.say(`kill -9 replica ${victim.index} (pid ${pid})`);
+    const record: KillRecord = { atMs: Date.now() - o.startedAt, replica: victim.index, pid, readyMs: null };
+    for (let attempt = 0; attempt < 3 && record.readyMs === null; attempt++) {
+      try {
+        record.readyMs = await startReplica(victim, logs);
+        o.ready.push(record.readyMs);
+        o.say(`replica ${victim.index} restarted, ready in ${Math.round(record.readyMs)} ms`);
+      } catch (err) {
+        record.error = `${record.error ?? ''}${err instanceof Error ? err.message : String(err)}; `;
+        o.say(`replica ${victim.index} restart failed: ${String(err)}`);
+      }
+    }
+    records.push(record);
+  }
+  return records;
+}
