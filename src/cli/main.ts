@@ -4,6 +4,7 @@ import { UsageError } from './cli-error.js';
 import { eraseCommand } from './erase-command.js';
 import { exportCommand } from './export-command.js';
 import { hooksCommand } from './hooks-command.js';
+import { jobsCommand } from './jobs-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { retentionCommand } from './retention-command.js';
 import { serveCommand } from './serve-command.js';
@@ -24,6 +25,7 @@ Commands:
   export --format F         export audit events (ndjson, csv, cef, ocsf), optionally as a verifiable bundle
   retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
   erase --session-id|--user erase the free texts of a session or a person's sessions (GDPR)
+  jobs list|retry           the worker's queue: list dead letters and their reasons, retry them (--id N | --all-dead)
   hook pre-receive          the server-side hook: refuse agent commits without a valid session trailer
   hook commit-msg FILE      the commit hook: add the session trailer (FLOWTRAIL_SESSION_ID or DUO_WORKFLOW_WORKFLOW_ID)
   hooks install PATH        install the hooks into a repository or a Gitaly custom hooks directory
@@ -41,6 +43,7 @@ const commands: Record<string, Command> = {
   export: exportCommand,
   retention: retentionCommand,
   erase: eraseCommand,
+  jobs: jobsCommand,
   hook: (argv) => runHook(argv),
   hooks: hooksCommand,
   'verify-repo': verifyRepoCommand,

@@ -11,3 +11,4 @@ export { scheduleSweep } from './schedule-sweep.js';
 export { createLease, processHolder, type Lease, type LeaseOptions } from './lease.js';
 export { runDailyTask, dailySlot, type DailyTask } from './run-daily-task.js';
 export { startScheduledWork, SCHEDULER_LEASE, type ScheduledWork, type ScheduledWorkOptions } from './start-scheduled-work.js';
+export { retryDeadLetters } from './retry-dead-letters.js';

@@ -107,6 +107,16 @@ export const OPERATIONS: readonly Operation[] = [
     body: { schema: erasureSchema, types: JSON_TYPE }, responses: { 200: ok('{events, seq_ranges}'), ...write },
   },
   { method: 'get', path: '/api/v1/jobs', tag: 'Administration', summary: "The worker's queue by state", guard: { permission: 'manage_tokens' }, query: jobsQuerySchema, responses: { 200: ok('{counts, jobs: [...]}'), ...read } },
+  {
+    method: 'post', path: '/api/v1/jobs/{id}/retry', tag: 'Administration', summary: 'Send one dead letter back to the queue', guard: { permission: 'manage_tokens' },
+    description: 'The job runs again at once with its attempts counted from zero; audited as jobs_retried. `flowtrail jobs retry --id N`.',
+    pathParams: { id: 'The job id.' }, responses: { 200: ok('{retried: [{id, name, last_error}]}'), 400: err('The id is not a positive integer.'), ...auth, 404: err('No dead letter with this id.') },
+  },
+  {
+    method: 'post', path: '/api/v1/jobs/retry-dead', tag: 'Administration', summary: 'Send every dead letter back to the queue', guard: { permission: 'manage_tokens' },
+    description: 'Audited as jobs_retried (nothing is recorded when there were none). `flowtrail jobs retry --all-dead`.',
+    responses: { 200: ok('{retried: [{id, name, last_error}]}'), ...auth },
+  },
   ...(['post', 'get'] as const).map((method): Operation => ({
     method, path: '/api/graphql', tag: 'GraphQL', guard: { permission: 'read' },
     summary: method === 'post' ? 'GraphQL query (GraphQL over HTTP)' : 'GraphQL query over GET (queries only; variables as a JSON string)',

@@ -4,6 +4,7 @@ import type { SignedIn } from '../auth/index.js';
 import { eventNames } from '../events.js';
 import { Badge, Empty, HiddenCsrf, Time } from './components.js';
 import { DayChart } from './day-chart.js';
+import { DeadLettersBox, type DeadLetters } from './dead-letters.js';
 import { Layout } from './layout.js';
 import { withQuery, type PageFilters } from './page-filters.js';
 import { FilterField, SessionTable, StatusSelect } from './sessions-page.js';
@@ -27,6 +28,7 @@ export interface AuditData {
   alerts: { type: string; n: number; latest: Date }[];
   recentAlerts: EventView[];
   log: LogStatus;
+  dead: DeadLetters;
   exportQuery: Record<string, string | undefined>;
 }
 
@@ -61,6 +63,8 @@ export const AuditPage: FC<{ who: SignedIn; filters: PageFilters; error: string 
           : <>Latest signed checkpoint: tree size {cp.treeSize.toLocaleString('en-US')}, signed <Time at={cp.createdAt} />, {cp.signatureValid ? 'signature valid' : 'SIGNATURE DOES NOT VERIFY'}.</>}</p>
         <p class="muted">The whole chain is proven by <code>flowtrail verify</code> (or <code>POST /api/v1/integrity/verify</code>); exports with <code>bundle=true</code> verify offline.</p>
       </div>
+
+      <DeadLettersBox dead={data.dead} />
 
       <h2>Open alerts <span class="muted">(all projects, {data.window.from.toISOString().slice(0, 10)} to {new Date(data.window.to.getTime() - 1).toISOString().slice(0, 10)})</span></h2>
       {data.alerts.length === 0 ? <p class="muted">No alerts in this window: no untraced agent commits, unknown session references, rejected pushes, lifecycle violations or unverified authorizations.</p> : (

@@ -4,9 +4,10 @@ import { sessionView, viewEvents } from '../audit/index.js';
 import { can } from '../auth/index.js';
 import { ALERT_TYPES } from '../events.js';
 import { decodeCursor, decodeSessionCursor, encodeCursor, encodeSessionCursor, eventFilters, exportQuerySchema, exportResponse, keysetPage, parseQuery } from '../http/index.js';
-import { alertCounts, countPending, dashboardEvents, listSessions, logSize, recentAlerts, sessionsPerDay } from '../store/index.js';
+import { alertCounts, countJobs, countPending, dashboardEvents, listJobs, listSessions, logSize, recentAlerts, sessionsPerDay } from '../store/index.js';
 import { AuditPage, type LogStatus } from './audit-page.js';
 import { checkCsrf } from './csrf.js';
+import type { DeadLetters } from './dead-letters.js';
 import { cursorOf } from './cursor-of.js';
 import { MessagePage } from './message-page.js';
 import { dateBounds, parsePageFilters, storeFilters } from './page-filters.js';
@@ -36,13 +37,14 @@ export function createDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
     const from = bounds.from ?? new Date(to.getTime() - 30 * DAY_MS);
     const before = cursorOf(filters.events_cursor, (raw) => decodeCursor(raw, isEventCursor));
     const eventQuery = { type: filters.type, username: filters.user, project: filters.project, from: bounds.from, to: bounds.to };
-    const [rows, events, perDay, alerts, latestAlerts, log] = await Promise.all([
+    const [rows, events, perDay, alerts, latestAlerts, log, dead] = await Promise.all([
       listSessions(deps.sql, sf, PAGE + 1, cursorOf(filters.cursor, decodeSessionCursor)),
       dashboardEvents(deps.sql, eventQuery, PAGE + 1, before === undefined ? undefined : { occurredUs: before[0], seq: before[1] }),
       sessionsPerDay(deps.sql, { ...sf, from, to }),
       alertCounts(deps.sql, ALERT_TYPES, from, to),
       recentAlerts(deps.sql, ALERT_TYPES, from, to, 10).then(viewEvents),
       logStatus(deps),
+      deadLetters(deps),
     ]);
     const sessions = keysetPage(rows, PAGE, encodeSessionCursor);
     const evs = keysetPage(events, PAGE, (e) => encodeCursor([e.occurredUs, e.seq]));
@@ -51,7 +53,7 @@ export function createDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
       nextSessions: sessions.next,
       events: viewEvents(evs.page),
       nextEvents: evs.next,
-      perDay, window: { from, to }, alerts, recentAlerts: latestAlerts, log,
+      perDay, window: { from, to }, alerts, recentAlerts: latestAlerts, log, dead,
       exportQuery: { type: filters.type, user: filters.user, project: filters.project, from: bounds.from?.toISOString(), to: bounds.to?.toISOString() },
     };
     return c.html(<AuditPage who={who} filters={filters} error={error} data={data} />, error === null ? 200 : 400);
@@ -72,6 +74,12 @@ export function createDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
     return exportResponse(deps, { format: q.format, filters: eventFilters(q, p), actor: { id: p.tokenId, role: p.role, username: p.username }, channel: 'web' });
   });
   return app;
+}
+
+/** The dead letters box: how many jobs gave up, and the latest five with their reasons. */
+async function deadLetters(deps: AppDeps): Promise<DeadLetters> {
+  const [counts, latest] = await Promise.all([countJobs(deps.sql), listJobs(deps.sql, 'dead', 5)]);
+  return { count: counts.dead, latest };
 }
 
 /** The log box of the dashboard: its size, events waiting to enter it, and the latest signed checkpoint. */
