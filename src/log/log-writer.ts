@@ -5,6 +5,8 @@ import type { AuditRow, LogState } from '../store/index.js';
 export interface LogWriter {
   readonly size: number;
   readonly frontier: Buffer[];
+  /** Rows appended since the last take. */
+  readonly pending: number;
   append(e: NewEvent): AuditRow;
   /** Rows appended since the last take. */
   take(): AuditRow[];
@@ -25,6 +27,9 @@ export function createLogWriter(state: LogState, recordedAt: string): LogWriter 
     },
     get frontier() {
       return frontier;
+    },
+    get pending() {
+      return rows.length;
     },
     append(e) {
       const seq = size;
