@@ -3,6 +3,7 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/index.js';
 import { can } from '../auth/index.js';
 import { AppError } from '../errors.js';
+import { SESSION_ID_PATTERN } from '../events.js';
 import { getSession, listSessions, sessionTimeline } from '../store/index.js';
 import { decodeSessionCursor, encodeSessionCursor, keysetPage, parseQuery, requirePermission, sessionQuerySchema, timelineQuerySchema } from '../http/index.js';
 
@@ -41,7 +42,8 @@ export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const q = parseQuery(timelineQuerySchema, c.req.query());
     const p = c.get('principal');
-    const s = await getSession(deps.sql, id);
+    // An id no session can have (a NUL, which PostgreSQL refuses, among others) is not looked up.
+    const s = SESSION_ID_PATTERN.test(id) ? await getSession(deps.sql, id) : null;
     // Another user's session answers exactly like a missing one.
     if (s === null || (!can(p.role, 'read_all') && s.username !== p.username)) {
       throw new AppError('not_found', `no session ${id.slice(0, 128)}`);

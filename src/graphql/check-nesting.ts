@@ -10,8 +10,9 @@ const CLOSE: ReadonlySet<string> = new Set([TokenKind.BRACE_R, TokenKind.BRACKET
  * Reads the document's tokens once, without recursion, and refuses one that
  * nests brackets deeper than MAX_NESTING or has more than `maxTokens` tokens.
  * graphql-js parses (and validates) by recursion, so a 2,000-level document
- * would otherwise exhaust the stack before any limit is checked. Syntax
- * errors are left to `parse`.
+ * would otherwise exhaust the stack before any limit is checked. A string
+ * holding a NUL character is refused here too. Syntax errors are left to
+ * `parse`.
  */
 export function checkNesting(query: string, maxTokens: number): GraphQLError | null {
   const lexer = new Lexer(new Source(query));
@@ -21,6 +22,10 @@ export function checkNesting(query: string, maxTokens: number): GraphQLError | n
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
       tokens += 1;
       if (tokens > maxTokens) return new GraphQLError(`Syntax Error: Document contains more than ${maxTokens} tokens.`, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+      // A "\u0000" escape: no stored text holds a NUL, and PostgreSQL refuses one as a parameter.
+      if ((token.kind === TokenKind.STRING || token.kind === TokenKind.BLOCK_STRING) && token.value.includes('\u0000')) {
+        return new GraphQLError('a string in the document contains the NUL character (U+0000), which nothing stored can hold', { extensions: { code: 'BAD_USER_INPUT' } });
+      }
       if (OPEN.has(token.kind)) depth += 1;
       else if (CLOSE.has(token.kind)) depth -= 1;
       if (depth > MAX_NESTING) {

@@ -1,4 +1,4 @@
-import { graphqlRequestSchema } from '../http/index.js';
+import { describeUnstorable, findUnstorable, graphqlRequestSchema } from '../http/index.js';
 import type { GraphqlParams } from './run-graphql-request.js';
 
 export type ParamsResult = { ok: true; params: GraphqlParams } | { ok: false; message: string };
@@ -10,6 +10,9 @@ export function readGraphqlParams(raw: unknown): ParamsResult {
     const issue = r.error.issues[0]!;
     return { ok: false, message: `${issue.path.join('.') || 'request'}: ${issue.message}` };
   }
+  // A NUL or a lone surrogate (in a variable, say) can match nothing stored, and PostgreSQL refuses the NUL: refused before anything runs.
+  const unstorable = findUnstorable(r.data);
+  if (unstorable !== null) return { ok: false, message: describeUnstorable(unstorable, 'request') };
   const { query, operationName, variables } = r.data;
   return {
     ok: true,

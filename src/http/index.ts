@@ -14,3 +14,5 @@ export { jobsQuerySchema } from './jobs-query-schema.js';
 export { tokenCreateSchema } from './token-create-schema.js';
 export { pushCheckRequestSchema } from './push-check-request-schema.js';
 export { graphqlRequestSchema } from './graphql-request-schema.js';
+export { findUnstorable, describeUnstorable, formatPath, replaceLoneSurrogates, LONE_SURROGATE, type Unstorable, type JsonPath } from './find-unstorable.js';
+export { eventTimeProblem, EARLIEST_EVENT_TIME, FUTURE_TOLERANCE_MS } from './event-time.js';

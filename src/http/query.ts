@@ -2,9 +2,16 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { SESSION_ID_PATTERN, SESSION_STATUSES, eventNames } from '../events.js';
 import type { SessionCursor } from '../store/index.js';
+import { describeUnstorable, findUnstorable } from './find-unstorable.js';
 
-/** An RFC 3339 date-time with offset, or a date (midnight UTC); REST's from/to and GraphQL's startDate/endDate. */
-export const dateSchema = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s));
+/**
+ * An RFC 3339 date-time with offset, or a date (midnight UTC); REST's from/to
+ * and GraphQL's startDate/endDate. In UTC it must fall in the years 0001 to
+ * 9999: JavaScript reads 0000 and years past 9999 (after an offset, too), and
+ * PostgreSQL refuses them.
+ */
+export const dateSchema = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((s) => new Date(s))
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'must be a time from 0001-01-01 to 9999-12-31 in UTC');
 const date = dateSchema;
 const name = z.string().min(1).max(1024);
 
@@ -47,6 +54,9 @@ export const timelineQuerySchema = z.object({
 export function parseQuery<T extends z.ZodObject>(schema: T, query: Record<string, string>): z.infer<T> {
   const unknown = Object.keys(query).filter((k) => !(k in schema.shape));
   if (unknown.length > 0) throw new AppError('invalid', `unknown query parameter: ${unknown.join(', ')}`);
+  // No filter can match a NUL (PostgreSQL refuses it as a parameter) or a lone surrogate.
+  const unstorable = findUnstorable(query);
+  if (unstorable !== null) throw new AppError('invalid', describeUnstorable(unstorable, 'query'));
   const r = schema.safeParse(query);
   if (!r.success) {
     throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
@@ -69,7 +79,7 @@ export function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): 
 }
 
 const isSessionCursor = (v: unknown): v is [number, string] =>
-  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && findUnstorable(v[1]) === null;
 
 /** The keyset cursor of every session list (REST, GraphQL, the pages): sort_at in microseconds and the session id. */
 export function encodeSessionCursor(r: SessionCursor): string {

@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { findRunningSession, isAgentAccount, rememberAgentAccount } from '../store/index.js';
 import type { NewEvent } from '../events.js';
 import { sanitizeEvent, SanitizerInputError } from '../sanitize/index.js';
-import { limitBody, safeEqual } from '../http/index.js';
+import { describeUnstorable, findUnstorable, limitBody, safeEqual } from '../http/index.js';
 import { mapAuditEvent } from './map-audit-event.js';
 import { parseEventBody } from './parse-body.js';
 import type { Rejection } from './flow-events-app.js';
@@ -39,6 +39,12 @@ export function createAuditStreamApp(deps: AppDeps): Hono<AppEnv> {
     for (const item of items) {
       if ('error' in item) {
         rejected.push({ index: item.index, error: item.error });
+        continue;
+      }
+      // A NUL, a lone surrogate or an infinite number anywhere in the event is its rejection, with where it is.
+      const unstorable = findUnstorable(item.value);
+      if (unstorable !== null) {
+        rejected.push({ index: item.index, error: describeUnstorable(unstorable, 'event') });
         continue;
       }
       const mapped = await mapAuditEvent(item.value, items.length === 1 ? headerType : undefined, lookups);

@@ -4,6 +4,7 @@
 // a known agent account.
 import { SESSION_ID_PATTERN, type EventName, type NewEvent } from '../events.js';
 import { deterministicUuid } from '../gitlab/index.js';
+import { eventTimeProblem } from '../http/index.js';
 import { idString, obj, text, type Obj } from './audit-fields.js';
 import { identifyAuditAuthor, type AuditAuthor } from './identify-audit-author.js';
 import { parseApiRequest } from './parse-api-request.js';
@@ -80,6 +81,8 @@ function readEnvelope(e: Obj, headerType: string | undefined): Envelope | { erro
   if (key === null) return { error: 'id: is required (or cloud_event_id)' };
   const createdAt = text(e.created_at);
   if (createdAt === null || Number.isNaN(Date.parse(createdAt))) return { error: 'created_at: must be a timestamp' };
+  const timeProblem = eventTimeProblem(createdAt);
+  if (timeProblem !== null) return { error: `created_at: ${timeProblem}` };
   return { e, details, eventType, key, occurredAt: new Date(createdAt).toISOString() };
 }
 

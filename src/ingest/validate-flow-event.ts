@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { catalog, envelopeSchema, ENVELOPE_FIELDS, isEventName, type NewEvent } from '../events.js';
-
-const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+import { describeUnstorable, eventTimeProblem, findUnstorable } from '../http/index.js';
 
 export type Validated = { ok: true; event: NewEvent } | { ok: false; error: string };
 
@@ -10,20 +9,21 @@ export function validateFlowEvent(value: unknown, now = Date.now()): Validated {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: 'an event must be a JSON object' };
   }
+  // Before any schema: a NUL, a lone surrogate or an infinite number anywhere (fields, keys, nested) is named with its path.
+  const unstorable = findUnstorable(value);
+  if (unstorable !== null) return { ok: false, error: describeUnstorable(unstorable, 'event') };
   const env = envelopeSchema.safeParse(value);
   if (!env.success) return { ok: false, error: formatIssues(env.error, value) };
   const { event_id: eventId, type, session_id: sessionId, occurred_at: occurredAt } = env.data;
   if (!isEventName(type)) return { ok: false, error: `type: unknown event type "${truncate(type)}"` };
   const entry = catalog[type];
   if (!entry.ingestable) return { ok: false, error: `type: "${type}" is recorded by flowtrail itself and cannot be posted` };
-  if (Date.parse(occurredAt) > now + FUTURE_TOLERANCE_MS) {
-    return { ok: false, error: 'occurred_at: more than 24 hours in the future' };
-  }
+  const timeProblem = eventTimeProblem(occurredAt, now);
+  if (timeProblem !== null) return { ok: false, error: `occurred_at: ${timeProblem}` };
   const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const f of ENVELOPE_FIELDS) delete rest[f];
   const fields = entry.schema.safeParse(rest);
   if (!fields.success) return { ok: false, error: formatIssues(fields.error, rest) };
-  if (containsNul(fields.data)) return { ok: false, error: 'a text field contains the NUL character (U+0000), which cannot be stored' };
   const data = fields.data;
   const project = data.project as { path?: unknown } | undefined;
   const user = data.user as { username?: unknown } | undefined;
@@ -66,11 +66,4 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 function truncate(s: string): string {
   return s.length > 64 ? `${s.slice(0, 64)}...` : s;
-}
-
-function containsNul(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (Array.isArray(v)) return v.some(containsNul);
-  if (typeof v === 'object' && v !== null) return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x));
-  return false;
 }

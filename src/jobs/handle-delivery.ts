@@ -7,6 +7,7 @@ import { CONFIDENTIAL_NOTE_HOOK, handleNoteHook, NOTE_HOOK } from './handle-note
 import { handlePushHook, PUSH_HOOK } from './handle-push-hook.js';
 import { handleSystemHook, SYSTEM_HOOK } from './handle-system-hook.js';
 import type { Integrator } from '../log/index.js';
+import { unprocessableReason } from '../unprocessable-delivery.js';
 import type { JobHandler } from './job-runner.js';
 
 /** The job a stored webhook delivery gets. */
@@ -40,6 +41,8 @@ export function createDeliveryHandler(deps: { sql: Sql; integrator: Integrator; 
     const id = Number(payload.delivery_id);
     const delivery = Number.isSafeInteger(id) ? await getDelivery(deps.sql, id) : null;
     if (delivery === null) return `delivery ${String(payload.delivery_id)} no longer exists`;
+    const unprocessable = unprocessableReason(delivery.body);
+    if (unprocessable !== null) return `unprocessable: ${unprocessable}; not acted on`;
     const handle = isGitlabEventHeader(delivery.eventName) ? handlers[delivery.eventName] : undefined;
     return handle === undefined ? notProcessed(delivery.eventName) : handle(delivery, ctx);
   };

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/index.js';
 import { can, type SignedIn } from '../auth/index.js';
+import { SESSION_ID_PATTERN } from '../events.js';
 import { decodeSessionCursor, encodeSessionCursor, keysetPage, timelineQuerySchema } from '../http/index.js';
 import { getSession, listSessions, sessionTimeline } from '../store/index.js';
 import { ComparePage, type Side } from './compare-page.js';
@@ -34,7 +35,7 @@ export function createSessionRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   const side = async (who: SignedIn, id: string): Promise<Side | null> => {
-    const s = await getSession(deps.sql, id);
+    const s = SESSION_ID_PATTERN.test(id) ? await getSession(deps.sql, id) : null;
     if (!canSeeSession(who, s)) return null;
     const { events } = await sessionDetails(deps.sql, id);
     return { session: sessionView(s), story: sessionStory(events), resources: resourcesOf(events) };
@@ -56,7 +57,8 @@ export function createSessionRoutes(deps: AppDeps): Hono<AppEnv> {
     const who = await signedIn(deps, c);
     if (who instanceof Response) return who;
     const id = c.req.param('id');
-    const s = await getSession(deps.sql, id);
+    // An id no session can have (a NUL, which PostgreSQL refuses, among others) is not looked up.
+    const s = SESSION_ID_PATTERN.test(id) ? await getSession(deps.sql, id) : null;
     if (!canSeeSession(who, s)) return sessionNotFound(c, who, id);
     const q = timelineQuerySchema.safeParse({ timeline_after: c.req.query('timeline_after'), timeline_limit: c.req.query('timeline_limit') });
     const bad = (message: string) => c.html(<MessagePage who={who} title="Not a page of this timeline" message={message} />, 400);
