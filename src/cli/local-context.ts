@@ -13,7 +13,9 @@ export interface LocalContext {
 }
 
 /**
- * Opens the database for a CLI command (migrating it if needed), runs the
+ * Opens the database for a CLI command (migrating it if needed, unless
+ * FLOWTRAIL_MIGRATION_DATABASE_URL says the owner migrates: the service's
+ * role may not, as with serve), runs the
  * command, then sequences whatever the command recorded into the log before
  * closing, so that e.g. a token created offline is audited at once.
  */
@@ -21,7 +23,7 @@ export async function withLocalDatabase<T>(config: Config, fn: (ctx: LocalContex
   const keys = await loadKeys(config);
   const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir, max: 2 });
   try {
-    await migrate(db.sql);
+    if (config.db.migrationUrl === undefined) await migrate(db.sql);
     const { origin, signer, integrator } = await openLog(config, db.sql, keys);
     const result = await fn({ sql: db.sql, keys, integrator, origin, verifierKey: signer.verifierKey });
     await integrator.integrate();
