@@ -46,6 +46,8 @@ export function connect(url: string, max: number, socketPath?: string): Pool {
     onnotice: () => {},
     types: { bigint: bigintAsNumber },
     connection: { application_name: 'flowtrail' },
+    // After the database went away, try again within a second (the driver's default waits up to 20 s once a few attempts failed).
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
   }) as unknown as Pool;
 }
 
