@@ -26,7 +26,12 @@ export interface FakeGitlab {
   close(): Promise<void>;
 }
 
-const markers = (text: string): Set<string> => new Set([...text.matchAll(MARKER)].map((m) => m[1]!));
+/** How many times each session's marker appears in a text. */
+const markers = (text: string): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(MARKER)) out.set(m[1]!, (out.get(m[1]!) ?? 0) + 1);
+  return out;
+};
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -65,7 +70,8 @@ export async function startFakeGitlab(): Promise<FakeGitlab> {
       const body = await readBody(req);
       const next = String(body.description ?? '');
       const before = markers(mr.description);
-      for (const s of markers(next)) if (!before.has(s)) bump(footers, `${key}#${s}`);
+      // A footer written twice into one description counts twice.
+      for (const [s, n] of markers(next)) for (let i = before.get(s) ?? 0; i < n; i++) bump(footers, `${key}#${s}`);
       mr.description = next;
       json(res, 200, { iid: Number(m[2]), description: next });
     }],
@@ -75,7 +81,7 @@ export async function startFakeGitlab(): Promise<FakeGitlab> {
     ['POST', /^\/api\/v4\/projects\/([^/]+)\/merge_requests\/(\d+)\/notes$/, async (m, req, res) => {
       const { key, mr } = mrOf(m[1]!, m[2]!);
       const body = String((await readBody(req)).body ?? '');
-      for (const s of markers(body)) bump(notes, `${key}#${s}`);
+      for (const s of markers(body).keys()) bump(notes, `${key}#${s}`);
       mr.notes.push(body);
       json(res, 201, { id: mr.notes.length, body });
     }],

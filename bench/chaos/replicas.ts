@@ -70,7 +70,10 @@ export async function startReplica(r: Replica, logs: LogLine[], timeoutMs = 60_0
     if (r.child === child) r.state = 'down';
   });
   while (performance.now() - t0 < timeoutMs) {
-    if (gone) throw new Error(`replica ${r.index} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready`);
+    if (gone) {
+      const said = logs.filter((l) => l.replica === r.index && l.generation === generation).slice(-12).map((l) => l.text.slice(0, 500));
+      throw new Error(`replica ${r.index} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready; its last lines: ${said.join(' | ')}`);
+    }
     const res = await fetch(`${r.url}/-/readiness`, { signal: AbortSignal.timeout(1000) }).catch(() => null);
     await res?.body?.cancel();
     if (res?.status === 200) {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKey } from '../../src/integrity/index.js';
-import { connect } from '../../src/store/index.js';
+import { connect, openDatabase } from '../../src/store/index.js';
 import { checkDatabase, checkLogs, runVerify, type Check, type Figures } from './checks.js';
 import { startFakeGitlab } from './fake-gitlab.js';
 import { createPrng } from './prng.js';
@@ -42,6 +42,22 @@ export interface ChaosResult {
   ok: boolean;
   /** Every line the replicas printed, kept when a check failed. */
   logFile: string | null;
+}
+
+interface PendingJobs {
+  counts: { pending: number };
+  jobs: { name: string; attempts: number; run_at: string; last_error: string | null; result: string | null }[];
+}
+
+/** What the jobs still pending are waiting for: by name and last error, with their attempts and when the next one runs. */
+function describePending(l: PendingJobs): string {
+  const by = new Map<string, { n: number; attempts: number; nextS: number }>();
+  for (const j of l.jobs) {
+    const k = `${j.name}${j.last_error === null ? '' : ` (last error: ${j.last_error.slice(0, 120)})`}`;
+    const g = by.get(k) ?? { n: 0, attempts: 0, nextS: Infinity };
+    by.set(k, { n: g.n + 1, attempts: Math.max(g.attempts, j.attempts), nextS: Math.min(g.nextS, Math.round((Date.parse(j.run_at) - Date.now()) / 1000)) });
+  }
+  return `${l.counts.pending} pending: ${[...by].slice(0, 6).map(([k, g]) => `${g.n} x ${k}, up to attempt ${g.attempts}, next in ${g.nextS} s`).join('; ')}`;
 }
 
 const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
@@ -127,12 +143,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // One replica finishes the jobs (retries, and those a killed replica had claimed).
     ready.push(await startReplica(replicas[0]!, logs));
     const drainStart = Date.now();
+    let shown = -Infinity;
     for (;;) {
-      const res = await fetch(`${replicas[0]!.url}/api/v1/jobs?state=pending`, { headers: { authorization: `Bearer ${adminToken}` } }).catch(() => null);
-      const counts = res?.ok === true ? ((await res.json()) as { counts: { pending: number } }).counts : null;
-      if (counts?.pending === 0) {
+      const res = await fetch(`${replicas[0]!.url}/api/v1/jobs?state=pending&limit=100`, { headers: { authorization: `Bearer ${adminToken}` } }).catch(() => null);
+      const listing = res?.ok === true ? ((await res.json()) as PendingJobs) : null;
+      if (listing?.counts.pending === 0) {
         drainMs = Date.now() - drainStart;
         break;
+      }
+      if (listing !== null && Date.now() - shown > 15_000) {
+        shown = Date.now();
+        say(`draining: ${describePending(listing)}`);
       }
       if (Date.now() - drainStart > o.drainTimeoutS * 1000) break;
       await sleep(250);
@@ -145,10 +166,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await gitlab.close();
   }
   const checks: Check[] = [];
+  const failedRestarts = kills.filter((k) => k.error !== undefined);
+  checks.push({
+    name: 'every killed replica restarted and became ready', ok: kills.length === o.kills && kills.every((k) => k.readyMs !== null) && failedRestarts.length === 0,
+    detail: failedRestarts.length === 0 ? `${kills.length} of ${o.kills} kills, each restarted` : failedRestarts.map((k) => `replica ${k.replica}: ${k.error}`).join(' ').slice(0, 600),
+  });
   checks.push({ name: 'every SIGTERM stop exits 0', ok: stops.every((s) => s.startsWith('exit 0 ')), detail: stops.join('; ') });
   const verify = await runVerify({ ...envOf(0) });
   checks.push({ name: '`flowtrail verify` is clean', ok: verify.code === 0, detail: verify.output.trim().split('\n').filter((l) => !l.startsWith('checkpoint ') && !l.startsWith('verifier key')).join(' | ').slice(0, 600) });
-  const db = await checkDatabase({ url: dbUrl, dataDir: pgliteDir }, ledger, gitlab);
+  const opened = await openDatabase({ url: dbUrl, dataDir: pgliteDir, max: 1 });
+  const db = await checkDatabase(opened.sql, ledger, gitlab).finally(() => opened.close());
   checks.push(...db.checks, ...checkLogs(logs));
   checks.push({ name: 'every acknowledged send was acknowledged before the deadline', ok: ledger.unacknowledged.length === 0, detail: ledger.unacknowledged.length === 0 ? 'none given up' : ledger.unacknowledged.slice(0, 5).join('; ') });
   const ok = checks.every((c) => c.ok);
