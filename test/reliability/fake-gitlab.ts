@@ -98,6 +98,25 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * One seeded PRNG per request key (method and path), so the n-th call to a
+ * path meets the same fault in every run, however the workers' calls to
+ * different paths interleave (they do differently on PostgreSQL and PGlite).
+ */
+export function seededPerRequest(seed: number): (key: string) => number {
+  const streams = new Map<string, () => number>();
+  return (key) => {
+    let stream = streams.get(key);
+    if (stream === undefined) {
+      let h = seed >>> 0;
+      for (const c of key) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+      stream = seededRandom(h);
+      streams.set(key, stream);
+    }
+    return stream();
+  };
+}
+
 export interface RealGitlab {
   url: string;
   server: Server;
