@@ -64,7 +64,8 @@ export async function mapAuditEvent(raw: unknown, headerType: string | undefined
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'an audit event must be a JSON object' };
   const envelope = readEnvelope(fromCloudEvent(raw as Obj), headerType);
   if ('error' in envelope) return { ok: false, error: envelope.error };
-  const lifecycle = SESSION_TYPES[envelope.eventType];
+  // Own keys only: an event_type of "__proto__" or "constructor" is an unknown type, not Object.prototype's.
+  const lifecycle = Object.hasOwn(SESSION_TYPES, envelope.eventType) ? SESSION_TYPES[envelope.eventType] : undefined;
   const c = auditContext(envelope, await identifyAuditAuthor(envelope.e, lifecycle !== undefined, lookups));
   if (lifecycle !== undefined) return mapSessionEvent(c, lifecycle);
   if (c.eventType.startsWith('ai_')) return mapAiEvent(c);

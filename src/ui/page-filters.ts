@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { SESSION_STATUSES, eventNames } from '../events.js';
 import type { SessionFilters } from '../store/index.js';
+import { describeUnstorable, findUnstorable } from '../http/index.js';
+
+const LAST_MOMENT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const name = z.string().trim().min(1).max(1024);
-// A date field of a form is a whole day: "to" includes it.
-const day = z.iso.date();
+// A date field of a form is a whole day: "to" includes it. Year 0000 is a date to JavaScript, not to PostgreSQL.
+const day = z.iso.date().refine((d) => d >= '0001-01-01', 'must be a date from 0001-01-01 to 9999-12-31');
 
 export const pageFiltersSchema = z.object({
   user: name.optional(),
@@ -23,6 +26,9 @@ export type PageFilters = z.infer<typeof pageFiltersSchema>;
 /** The filters of a page's GET form: empty fields mean "any"; a bad value is named in the error. */
 export function parsePageFilters(query: Record<string, string>, allowed: readonly (keyof PageFilters)[]): { filters: PageFilters; error: string | null } {
   const present = Object.fromEntries(Object.entries(query).filter(([k, v]) => v.trim() !== '' && (allowed as readonly string[]).includes(k)));
+  // No filter can match a NUL (PostgreSQL refuses it as a parameter) or a lone surrogate.
+  const unstorable = findUnstorable(present);
+  if (unstorable !== null) return { filters: {}, error: describeUnstorable(unstorable, 'query') };
   const r = pageFiltersSchema.safeParse(present);
   if (r.success) return { filters: r.data, error: null };
   return { filters: {}, error: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
@@ -32,7 +38,8 @@ export function parsePageFilters(query: Record<string, string>, allowed: readonl
 export function dateBounds(f: PageFilters): { from?: Date; to?: Date } {
   return {
     from: f.from === undefined ? undefined : new Date(`${f.from}T00:00:00Z`),
-    to: f.to === undefined ? undefined : new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000),
+    // The end of 9999-12-31 is the last moment PostgreSQL's timestamps share with JavaScript's dates in four-digit years.
+    to: f.to === undefined ? undefined : new Date(Math.min(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000, LAST_MOMENT)),
   };
 }
 
