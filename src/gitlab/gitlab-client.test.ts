@@ -1,8 +1,8 @@
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { api, BOT_USER, commitsHandler, currentUserHandler, GITLAB, memberHandler, sha } from '../../test/support/gitlab.js';
 import { server } from '../../test/support/msw.js';
-import { createGitlabClient } from './gitlab-client.js';
+import { createGitlabClient, retryAfterSeconds } from './gitlab-client.js';
 import { GitlabError } from './gitlab-error.js';
 
 const client = createGitlabClient({ url: GITLAB, token: 'glpat-test-token' });
@@ -54,5 +54,46 @@ describe('createGitlabClient', () => {
     expect(await own.currentUser()).toEqual({ id: '4242', username: 'flowtrail-bot' });
     expect(await own.currentUser()).toEqual({ id: '4242', username: 'flowtrail-bot' });
     expect(calls.n).toBe(1);
+  });
+
+  it('gives up a call GitLab does not answer within the timeout, and says so', async () => {
+    const quick = createGitlabClient({ url: GITLAB, token: 'glpat-test-token', timeoutMs: 100 });
+    server.use(http.get(api('/projects/:id/merge_requests/:iid'), async () => {
+      await delay(2_000);
+      return HttpResponse.json({ iid: 57, description: 'late' });
+    }));
+    const err = await quick.mergeRequestDescription('4821', '57').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GitlabError);
+    expect((err as Error).message).toBe('GitLab GET /api/v4/projects/4821/merge_requests/57 failed: no answer within 0.1 s');
+  });
+
+  it('says a dropped connection failed, and explains a status with its Retry-After', async () => {
+    server.use(http.post(api('/projects/:id/merge_requests/:iid/notes'), () => HttpResponse.error()));
+    const dropped = await client.createMergeRequestNote('4821', '57', 'x').catch((e: unknown) => e);
+    expect((dropped as Error).message).toBe('GitLab POST /api/v4/projects/4821/merge_requests/57/notes failed: the connection failed (Failed to fetch)');
+    const at = new Date(Date.now() + 90_000).toUTCString();
+    server.use(http.put(api('/projects/:id/merge_requests/:iid'), () => HttpResponse.json({ message: '429 Too Many Requests' }, { status: 429, headers: { 'retry-after': at } })));
+    const limited = await client.setMergeRequestDescription('4821', '57', 'x').catch((e: unknown) => e);
+    expect(limited).toMatchObject({ httpStatus: 429, retryAfter: expect.any(Number) });
+    expect((limited as GitlabError).retryAfter).toBeGreaterThanOrEqual(89);
+    expect((limited as Error).message).toMatch(/^GitLab PUT \/api\/v4\/projects\/4821\/merge_requests\/57 answered 429: 429 Too Many Requests \(asked to wait (89|90|91) s\)$/);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterSeconds('30')).toBe(30);
+    expect(retryAfterSeconds('0')).toBeNull();
+    expect(retryAfterSeconds(null)).toBeNull();
+    expect(retryAfterSeconds('soon')).toBeNull();
+    expect(retryAfterSeconds('Wed, 21 Oct 2026 07:28:00 GMT', Date.parse('2026-10-21T07:27:00Z'))).toBe(60);
+    expect(retryAfterSeconds('Wed, 21 Oct 2026 07:28:00 GMT', Date.parse('2026-10-21T08:00:00Z'))).toBe(1);
+  });
+
+  it('answers the id of the note it posted and every note with its id', async () => {
+    server.use(
+      http.post(api('/projects/:id/merge_requests/:iid/notes'), () => HttpResponse.json({ id: 2290501, body: 'x' }, { status: 201 })),
+      http.get(api('/projects/:id/merge_requests/:iid/notes'), () => HttpResponse.json([{ id: 1, body: 'a' }, { id: 2, body: null }])),
+    );
+    expect(await client.createMergeRequestNote('4821', '57', 'x')).toBe(2290501);
+    expect(await client.mergeRequestNotes('4821', '57')).toEqual([{ id: 1, body: 'a' }, { id: 2, body: '' }]);
   });
 });
