@@ -36,7 +36,7 @@ export interface ChaosResult {
   checks: Check[];
   figures: Figures & {
     requests: number; retries: number; unacknowledged: number; restarts: number; readyMedianMs: number; readyMaxMs: number;
-    drainMs: number; pushes: number; sessions: number;
+    drainMs: number; pendingAtDrain: number; pushes: number; sessions: number;
   };
   kills: KillRecord[];
   ok: boolean;
@@ -105,6 +105,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const stops: string[] = [];
   let kills: KillRecord[] = [];
   let drainMs = -1;
+  let pendingAtDrain = -1;
   let sessions = 0;
   let pushRoot: string | null = null;
   try {
@@ -147,6 +148,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     for (;;) {
       const res = await fetch(`${replicas[0]!.url}/api/v1/jobs?state=pending&limit=100`, { headers: { authorization: `Bearer ${adminToken}` } }).catch(() => null);
       const listing = res?.ok === true ? ((await res.json()) as PendingJobs) : null;
+      if (listing !== null && pendingAtDrain < 0) pendingAtDrain = listing.counts.pending;
       if (listing?.counts.pending === 0) {
         drainMs = Date.now() - drainStart;
         break;
@@ -197,7 +199,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     figures: {
       ...db.figures, requests: ledger.requests, retries: ledger.retries, unacknowledged: ledger.unacknowledged.length,
       restarts: restartTimes.length, readyMedianMs: median(restartTimes), readyMaxMs: Math.max(0, ...restartTimes),
-      drainMs, pushes: ledger.pushes.length, sessions,
+      drainMs, pendingAtDrain, pushes: ledger.pushes.length, sessions,
     },
     kills,
     ok,
