@@ -25,6 +25,13 @@ describe('appendEvents with a batch of several INSERTs', () => {
     const rows = await t.deps.sql<{ seq: number; eventId: string }[]>`select seq, event_id from audit_events where seq >= ${start} and type = 'duo_flow_decision_logged' order by seq`;
     expect(rows.map((x) => x.seq)).toEqual(events.map((_, i) => start + i));
     expect(rows.map((x) => x.eventId)).toEqual(events.map((e) => e.eventId));
+    // Texts and their salt, where the event has texts; SQL NULL (not a JSON null) where it has none.
+    const texts = await t.deps.sql<{ withTexts: number; jsonNull: number; withoutTexts: number }[]>`
+      select count(*) filter (where texts is not null and text_salt is not null)::int as with_texts, count(*) filter (where texts = 'null'::jsonb)::int as json_null,
+        count(*) filter (where texts is null and text_salt is null)::int as without_texts
+      from audit_events where seq >= ${start}`;
+    expect(texts[0]).toMatchObject({ withTexts: 1_100, jsonNull: 0 });
+    expect(texts[0]!.withoutTexts).toBeGreaterThan(0);
     const again = await t.deps.sql.begin((tx) => appendEvents(tx, [...events.slice(0, 300), ...decisions(300, 'chunks-1')], policy()));
     expect(again).toMatchObject({ accepted: 300, duplicates: 300 });
     await t.deps.integrator.checkpoint(true);

@@ -1,7 +1,7 @@
 import type { NewEvent } from '../events.js';
 import { frontierRoot, signCheckpoint, type NoteSigner } from '../integrity/index.js';
 import { addSessionActivity, enqueueJob, existingEventIds, insertAuditRows, insertCheckpoint, lockLog, readLogState, sessionTotals, writeLogState, type AuditRow, type Sql } from '../store/index.js';
-import { createLogWriter, type LogWriter } from './log-writer.js';
+import { commitTexts, createLogWriter, type LogWriter } from './log-writer.js';
 import { addToBatch, planProjection, projectSession, type SessionBatch } from './project-session.js';
 import { systemEvent } from './system-event.js';
 
@@ -51,6 +51,8 @@ export interface AppendResult {
  */
 export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy: CheckpointPolicy, force = false): Promise<AppendResult> {
   const sessionIds = [...new Set(events.flatMap((e) => (e.sessionId === null ? [] : [e.sessionId])))];
+  // A third of building a leaf is its text commitments, which need no place in the log: made before the lock is taken.
+  const committed = events.map(commitTexts);
   const [, known, state, totals] = await Promise.all([
     lockLog(tx),
     existingEventIds(tx, events.map((e) => e.eventId)),
@@ -62,14 +64,14 @@ export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy:
   let duplicates = 0;
   const appendedFlags: boolean[] = [];
   const inserts: Promise<void>[] = [];
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
     appendedFlags.push(!known.has(e.eventId));
     if (known.has(e.eventId)) {
       duplicates++;
       continue;
     }
     known.add(e.eventId);
-    w.append(e);
+    w.append(e, committed[i]);
     if (e.sessionId !== null) addToBatch(touched, e);
     if (w.pending >= INSERT_CHUNK) {
       inserts.push(sendRows(tx, w.take()));

@@ -18,20 +18,24 @@ export interface AuditRow {
   texts: { salt: Buffer; value: Record<string, unknown> } | null;
 }
 
-/** Inserts appended leaves (inside the appending transaction); rows travel as one JSON parameter per chunk. */
+/**
+ * Inserts appended leaves (inside the appending transaction). Each chunk
+ * travels as one jsonb parameter, an array of rows that are arrays of
+ * values: without a key per value it is a third less for Node to write and a
+ * fifth less for PostgreSQL to take apart than objects read by
+ * jsonb_to_recordset (docs/scaling.md).
+ */
 export async function insertAuditRows(tx: Sql, rows: readonly AuditRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 2000) {
-    const chunk = rows.slice(i, i + 2000).map((r) => ({
-      seq: r.seq, event_id: r.eventId, type: r.type, session_id: r.sessionId, occurred_at: r.occurredAt, recorded_at: r.recordedAt,
-      source: r.source, project_path: r.projectPath, username: r.username, leaf: r.leaf, leaf_hash: r.leafHash.toString('hex'),
-      text_salt: r.texts?.salt.toString('hex') ?? null, texts: r.texts?.value ?? null,
-    }));
+    const chunk = rows.slice(i, i + 2000).map((r) => [
+      r.seq, r.eventId, r.type, r.sessionId, r.occurredAt, r.recordedAt, r.source, r.projectPath, r.username, r.leaf,
+      r.leafHash.toString('hex'), r.texts?.salt.toString('hex') ?? null, r.texts?.value ?? null,
+    ]);
+    // ->> reads a JSON null as SQL NULL; -> would keep it as the jsonb value null, hence nullif for texts.
     await tx`insert into audit_events (seq, event_id, type, session_id, occurred_at, recorded_at, source, project_path, username, leaf, leaf_hash, text_salt, texts)
-      select x.seq, x.event_id, x.type, x.session_id, x.occurred_at, x.recorded_at, x.source, x.project_path, x.username, x.leaf,
-        decode(x.leaf_hash, 'hex'), decode(x.text_salt, 'hex'), x.texts
-      from jsonb_to_recordset(${tx.json(chunk as unknown as postgres.JSONValue)}) as x(seq bigint, event_id uuid, type text, session_id text,
-        occurred_at timestamptz, recorded_at timestamptz, source text, project_path text, username text, leaf text, leaf_hash text,
-        text_salt text, texts jsonb)`;
+      select (x->>0)::bigint, (x->>1)::uuid, x->>2, x->>3, (x->>4)::timestamptz, (x->>5)::timestamptz, x->>6, x->>7, x->>8, x->>9,
+        decode(x->>10, 'hex'), decode(x->>11, 'hex'), nullif(x->12, 'null'::jsonb)
+      from jsonb_array_elements(${tx.json(chunk as unknown as postgres.JSONValue)}) as x`;
   }
 }
 
