@@ -17,7 +17,7 @@ export { verifyRowBatches, verifyLineBatches, verifyRowsOf, recordedRanges, type
 export { enqueueJob, claimJobs, completeJob, failJob, countJobs, listJobs, deleteFinishedJobs, renewJobLeases, releaseJobs, type JobRow, type JobListing } from './jobs.js';
 export { takeLease, releaseLease, readLease, claimScheduledRun, finishScheduledRun, type LeaseRow } from './leases.js';
 export { saveDelivery, saveDeliveries, getDelivery, type NewDelivery } from './deliveries.js';
-export { sessionsLinkedTo, sessionsWithCommitsOn, recentRestore } from './links.js';
+export { sessionsLinkedTo, sessionsWithCommitsOn } from './links.js';
 export {
   claimMergeRequest, renewMergeRequestClaim, releaseMergeRequestClaim, readWriteBacks, writtenSessions, startWriteBack, confirmWriteBack, markFooterRemoved,
   type WriteBackRow, type WriteBackKind, type WriteBackState,

@@ -17,13 +17,3 @@ export async function sessionsWithCommitsOn(sql: Sql, projectPath: string, ref: 
       and leaf::jsonb->'data'->>'resource_type' = 'Commit' and leaf::jsonb->'data'->>'ref' = ${ref}`;
   return rows.map((r) => r.sessionId);
 }
-
-/** Whether flowtrail restored this session's footer on this merge request within the interval. */
-export async function recentRestore(sql: Sql, sessionId: string, iid: string, withinMs: number): Promise<boolean> {
-  const [row] = await sql<{ n: number }[]>`
-    select count(*)::int as n from audit_events
-    where type = 'duo_flow_footer_restored' and session_id = ${sessionId} and leaf is not null
-      and leaf::jsonb->'data'->>'merge_request_iid' = ${iid} and leaf::jsonb->'data'->>'restored' = 'true'
-      and recorded_at > now() - make_interval(secs => ${withinMs / 1000})`;
-  return (row?.n ?? 0) > 0;
-}
