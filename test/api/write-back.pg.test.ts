@@ -95,7 +95,12 @@ describe('write-back to agent merge requests', () => {
     await work();
     expect(mr.writes).toEqual(['description', 'note', 'description']);
     const audited = await t.deps.sql`select session_id, leaf from audit_events where type = 'duo_flow_footer_restored' order by seq`;
-    expect(audited.map((r) => [r.sessionId, JSON.parse(r.leaf as string).data.restored])).toEqual([['9137', true], ['9137', false]]);
+    expect(audited.map((r) => [r.sessionId, JSON.parse(r.leaf as string).data.restored, JSON.parse(r.leaf as string).data.reason])).toEqual([['9137', true, undefined], ['9137', false, 'rate-limited']]);
+    // The removal stands: a later delivery neither restores it nor audits it again.
+    await deliver('Merge Request Hook', mrOpen, 'mr-later');
+    await work();
+    expect(mr.writes).toEqual(['description', 'note', 'description']);
+    expect(await t.deps.sql`select count(*)::int as n from audit_events where type = 'duo_flow_footer_restored'`).toEqual([{ n: 2 }]);
   });
 
   it('retries a 429 after Retry-After and still writes exactly once', async () => {
