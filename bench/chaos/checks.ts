@@ -64,74 +64,72 @@ export function runVerify(env: Record<string, string>): Promise<{ code: number; 
 
 /** The database's side, after the replicas stopped: what was acknowledged is stored once, the log whole, the jobs done. */
 export async function checkDatabase(sql: Sql, ledger: Ledger, gitlab: Pick<FakeGitlab, 'footers' | 'notes' | 'calls' | 'unknown'>): Promise<{ checks: Check[]; figures: Figures }> {
-  {
-    const checks: Check[] = [];
-    // Events: every acknowledged id stored, none twice.
-    const ids = [...ledger.events.keys()];
-    const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += 5000) {
-      const rows = await sql<{ eventId: string }[]>`select event_id::text as event_id from audit_events where event_id = any(${ids.slice(i, i + 5000)}::uuid[])`;
-      for (const r of rows) found.add(r.eventId);
-    }
-    const lostEvents = ids.filter((id) => !found.has(id));
-    const [dupIds] = await sql<{ n: number }[]>`select count(*)::int as n from (select event_id from audit_events group by event_id having count(*) > 1) d`;
-    // Facts that must be recorded once per session whatever the retries: its authorization check, its archival, footer restores.
-    const once = await sql<{ sessionId: string; kind: string; n: number }[]>`
-      select session_id, case when type like 'duo_flow_authorization_%' then 'authorization' else type end as kind, count(*)::int as n
-      from audit_events
-      where type in ('duo_flow_authorization_verified', 'duo_flow_authorization_unverified', 'duo_flow_activity_archived', 'duo_flow_footer_restored')
-      group by 1, 2 having count(*) > 1`;
-    // Deliveries: every acknowledged dedupe key stored, each with exactly one job.
-    const keys = [...ledger.deliveries.keys()];
-    const deliveryRows = await sql<{ dedupeKey: string; jobs: number }[]>`
-      select d.dedupe_key, (select count(*)::int from jobs j where j.name = 'gitlab.delivery' and j.payload->>'delivery_id' = d.id::text) as jobs
-      from deliveries d where d.dedupe_key = any(${keys})`;
-    const storedKeys = new Set(deliveryRows.map((r) => r.dedupeKey));
-    const lostDeliveries = keys.filter((k) => !storedKeys.has(k));
-    const jobless = deliveryRows.filter((r) => r.jobs !== 1).map((r) => `${r.dedupeKey.slice(0, 30)}… has ${r.jobs} jobs`);
-    const duplicated = dupIds!.n + once.length;
-    checks.push(check('every acknowledged event stored (lost = 0)', lostEvents.length === 0, `${ids.length} acknowledged, ${found.size} stored${lostEvents.length > 0 ? `; lost: ${head(lostEvents)}` : ''}`));
-    checks.push(check('every acknowledged delivery stored (lost = 0)', lostDeliveries.length === 0, `${keys.length} acknowledged, ${storedKeys.size} stored${lostDeliveries.length > 0 ? `; lost: ${head(lostDeliveries)}` : ''}`));
-    checks.push(check('nothing stored twice (duplicated = 0)', duplicated === 0, duplicated === 0 ? 'event ids unique; one authorization check, archival and no footer restore per session'
-      : `${dupIds!.n} event ids twice; ${head(once.map((o) => `session ${o.sessionId}: ${o.kind} x${o.n}`))}`));
-    checks.push(check('each stored delivery has exactly one job', jobless.length === 0, jobless.length === 0 ? `${deliveryRows.length} deliveries` : head(jobless)));
-    // Pushes the hook accepted: each checked and recorded (a push retried after a failed check may be recorded once per check).
-    const unrecorded: string[] = [];
-    for (const branch of ledger.pushes) {
-      const [r] = await sql<{ n: number }[]>`select count(*)::int as n from audit_events where type = 'duo_flow_push_checked' and leaf like ${`%"${branch}"%`}`;
-      if (r!.n === 0) unrecorded.push(branch);
-    }
-    checks.push(check('every accepted push recorded as duo_flow_push_checked', unrecorded.length === 0, unrecorded.length === 0 ? `${ledger.pushes.length} pushes in ${ledger.pushAttempts} attempts` : head(unrecorded)));
-    // The log: seq 0..N-1 (the leaf index) without a hole, and the tree state agrees.
-    const [log] = await sql<{ n: number; lo: number | null; hi: number | null }[]>`select count(*)::int as n, min(seq) as lo, max(seq) as hi from audit_events`;
-    const [state] = await sql<{ size: number }[]>`select size from log_state`;
-    const gapFree = log!.n === 0 || (log!.lo === 0 && log!.hi === log!.n - 1 && state?.size === log!.n);
-    checks.push(check('the log is gap-free (seq 0..N-1, no hole)', gapFree, `${log!.n} events, seq ${log!.lo}..${log!.hi}, tree size ${state?.size}`));
-    // Jobs: drained, and no dead letter (every GitLab call here succeeds, so none should have died).
-    const jobs = await sql<{ state: string; n: number }[]>`select state, count(*)::int as n from jobs group by state`;
-    const count = (s: string) => jobs.find((j) => j.state === s)?.n ?? 0;
-    const dead = await sql<{ name: string; lastError: string | null }[]>`select name, last_error from jobs where state = 'dead' order by id limit 5`;
-    checks.push(check('no dead letter (jobs dead = 0)', count('dead') === 0, count('dead') === 0 ? `${count('done')} done` : head(dead.map((d) => `${d.name}: ${d.lastError}`))));
-    checks.push(check('the job queue drained (jobs pending = 0)', count('pending') === 0, `${count('pending')} pending`));
-    // Write-back: one footer and one note per (MR, session), as the fake GitLab counted them.
-    const expected = [...ledger.writeBacks];
-    const wrong: string[] = [];
-    let done = 0;
-    for (const k of new Set([...expected, ...gitlab.footers.keys(), ...gitlab.notes.keys()])) {
-      const f = gitlab.footers.get(k) ?? 0;
-      const n = gitlab.notes.get(k) ?? 0;
-      if (f === 1 && n === 1 && ledger.writeBacks.has(k)) done++;
-      else wrong.push(`${k}: ${f} footers, ${n} notes${ledger.writeBacks.has(k) ? '' : ' (not expected)'}`);
-    }
-    checks.push(check('every write-back done exactly once (one footer, one note per MR and session)', wrong.length === 0, `${done} of ${expected.length}${wrong.length > 0 ? `; ${head(wrong)}` : ''}`));
-    checks.push(check('the fake GitLab answered every call the service made', gitlab.unknown.length === 0, gitlab.unknown.length === 0 ? `${[...gitlab.calls.values()].reduce((a, b) => a + b, 0)} calls` : head(gitlab.unknown)));
-    checks.push(check('no sender got a 4xx or an unexpected answer', ledger.failures.length === 0, ledger.failures.length === 0 ? `${ledger.requests} requests` : head(ledger.failures)));
-    return {
-      checks,
-      figures: {
-        acknowledged: ids.length + keys.length, stored: found.size + storedKeys.size, lost: lostEvents.length + lostDeliveries.length, duplicated,
-        writeBacksExpected: expected.length, writeBacksDone: done, logSize: log!.n,
-      },
-    };
+  const checks: Check[] = [];
+  // Events: every acknowledged id stored, none twice.
+  const ids = [...ledger.events.keys()];
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await sql<{ eventId: string }[]>`select event_id::text as event_id from audit_events where event_id = any(${ids.slice(i, i + 5000)}::uuid[])`;
+    for (const r of rows) found.add(r.eventId);
   }
+  const lostEvents = ids.filter((id) => !found.has(id));
+  const [dupIds] = await sql<{ n: number }[]>`select count(*)::int as n from (select event_id from audit_events group by event_id having count(*) > 1) d`;
+  // Facts recorded once per session whatever the retries (its authorization check, its archival), and no footer restore: nobody removed a footer here.
+  const once = await sql<{ sessionId: string; kind: string; n: number }[]>`
+    select session_id, case when type like 'duo_flow_authorization_%' then 'authorization' else type end as kind, count(*)::int as n
+    from audit_events
+    where type in ('duo_flow_authorization_verified', 'duo_flow_authorization_unverified', 'duo_flow_activity_archived', 'duo_flow_footer_restored')
+    group by 1, 2 having count(*) > case when min(type) = 'duo_flow_footer_restored' then 0 else 1 end`;
+  // Deliveries: every acknowledged dedupe key stored, each with exactly one job.
+  const keys = [...ledger.deliveries.keys()];
+  const deliveryRows = await sql<{ dedupeKey: string; jobs: number }[]>`
+    select d.dedupe_key, (select count(*)::int from jobs j where j.name = 'gitlab.delivery' and j.payload->>'delivery_id' = d.id::text) as jobs
+    from deliveries d where d.dedupe_key = any(${keys})`;
+  const storedKeys = new Set(deliveryRows.map((r) => r.dedupeKey));
+  const lostDeliveries = keys.filter((k) => !storedKeys.has(k));
+  const jobless = deliveryRows.filter((r) => r.jobs !== 1).map((r) => `${r.dedupeKey.slice(0, 30)}… has ${r.jobs} jobs`);
+  const duplicated = dupIds!.n + once.length;
+  checks.push(check('every acknowledged event stored (lost = 0)', lostEvents.length === 0, `${ids.length} acknowledged, ${found.size} stored${lostEvents.length > 0 ? `; lost: ${head(lostEvents)}` : ''}`));
+  checks.push(check('every acknowledged delivery stored (lost = 0)', lostDeliveries.length === 0, `${keys.length} acknowledged, ${storedKeys.size} stored${lostDeliveries.length > 0 ? `; lost: ${head(lostDeliveries)}` : ''}`));
+  checks.push(check('nothing stored twice (duplicated = 0)', duplicated === 0, duplicated === 0 ? 'event ids unique; one authorization check, archival and no footer restore per session'
+    : `${dupIds!.n} event ids twice; ${head(once.map((o) => `session ${o.sessionId}: ${o.kind} x${o.n}`))}`));
+  checks.push(check('each stored delivery has exactly one job', jobless.length === 0, jobless.length === 0 ? `${deliveryRows.length} deliveries` : head(jobless)));
+  // Pushes the hook accepted: each checked and recorded (a push retried after a failed check may be recorded once per check).
+  const unrecorded: string[] = [];
+  for (const branch of ledger.pushes) {
+    const [r] = await sql<{ n: number }[]>`select count(*)::int as n from audit_events where type = 'duo_flow_push_checked' and leaf like ${`%"${branch}"%`}`;
+    if (r!.n === 0) unrecorded.push(branch);
+  }
+  checks.push(check('every accepted push recorded as duo_flow_push_checked', unrecorded.length === 0, unrecorded.length === 0 ? `${ledger.pushes.length} pushes in ${ledger.pushAttempts} attempts` : head(unrecorded)));
+  // The log: seq 0..N-1 (the leaf index) without a hole, and the tree state agrees.
+  const [log] = await sql<{ n: number; lo: number | null; hi: number | null }[]>`select count(*)::int as n, min(seq) as lo, max(seq) as hi from audit_events`;
+  const [state] = await sql<{ size: number }[]>`select size from log_state`;
+  const gapFree = log!.n === 0 || (log!.lo === 0 && log!.hi === log!.n - 1 && state?.size === log!.n);
+  checks.push(check('the log is gap-free (seq 0..N-1, no hole)', gapFree, `${log!.n} events, seq ${log!.lo}..${log!.hi}, tree size ${state?.size}`));
+  // Jobs: drained, and no dead letter (every GitLab call here succeeds, so none should have died).
+  const jobs = await sql<{ state: string; n: number }[]>`select state, count(*)::int as n from jobs group by state`;
+  const count = (s: string) => jobs.find((j) => j.state === s)?.n ?? 0;
+  const dead = await sql<{ name: string; lastError: string | null }[]>`select name, last_error from jobs where state = 'dead' order by id limit 5`;
+  checks.push(check('no dead letter (jobs dead = 0)', count('dead') === 0, count('dead') === 0 ? `${count('done')} done` : head(dead.map((d) => `${d.name}: ${d.lastError}`))));
+  checks.push(check('the job queue drained (jobs pending = 0)', count('pending') === 0, `${count('pending')} pending`));
+  // Write-back: one footer and one note per (MR, session), as the fake GitLab counted them.
+  const expected = [...ledger.writeBacks];
+  const wrong: string[] = [];
+  let done = 0;
+  for (const k of new Set([...expected, ...gitlab.footers.keys(), ...gitlab.notes.keys()])) {
+    const f = gitlab.footers.get(k) ?? 0;
+    const n = gitlab.notes.get(k) ?? 0;
+    if (f === 1 && n === 1 && ledger.writeBacks.has(k)) done++;
+    else wrong.push(`${k}: ${f} footers, ${n} notes${ledger.writeBacks.has(k) ? '' : ' (not expected)'}`);
+  }
+  checks.push(check('every write-back done exactly once (one footer, one note per MR and session)', wrong.length === 0, `${done} of ${expected.length}${wrong.length > 0 ? `; ${head(wrong)}` : ''}`));
+  checks.push(check('the fake GitLab answered every call the service made', gitlab.unknown.length === 0, gitlab.unknown.length === 0 ? `${[...gitlab.calls.values()].reduce((a, b) => a + b, 0)} calls` : head(gitlab.unknown)));
+  checks.push(check('no sender got a 4xx or an unexpected answer', ledger.failures.length === 0, ledger.failures.length === 0 ? `${ledger.requests} requests` : head(ledger.failures)));
+  return {
+    checks,
+    figures: {
+      acknowledged: ids.length + keys.length, stored: found.size + storedKeys.size, lost: lostEvents.length + lostDeliveries.length, duplicated,
+      writeBacksExpected: expected.length, writeBacksDone: done, logSize: log!.n,
+    },
+  };
 }

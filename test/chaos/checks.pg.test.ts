@@ -51,6 +51,20 @@ describe('chaos checks', () => {
     expect(figures.writeBacksDone).toBe(0);
   });
 
+  it('report an authorization check recorded twice for one session and a footer restore nobody caused', async () => {
+    const at = new Date().toISOString();
+    const system = (type: string, sessionId: string, data: Record<string, unknown>) => ({ eventId: randomUUID(), type, sessionId, occurredAt: at, source: 'system', data });
+    await t.deps.integrator.append([
+      system('duo_flow_authorization_verified', '9137', { verified_at: at, method: 'gitlab_api', access_level: 30 }),
+      system('duo_flow_authorization_unverified', '9137', { reason: 'GitLab answered 500' }),
+      system('duo_flow_footer_restored', '9138', { merge_request_iid: '57', restored: true }),
+    ] as Parameters<typeof t.deps.integrator.append>[0]);
+    const { checks, figures } = await checkDatabase(t.deps.sql, createLedger(), quietGitlab());
+    expect(failing(checks)).toEqual(['nothing stored twice (duplicated = 0)']);
+    expect(checks.find((c) => c.name.startsWith('nothing stored twice'))!.detail).toMatch(/session 9137: authorization x2.*session 9138: duo_flow_footer_restored x1|session 9138: duo_flow_footer_restored x1.*session 9137: authorization x2/);
+    expect(figures.duplicated).toBe(2);
+  });
+
   it('report a dead letter and a job left pending', async () => {
     await t.deps.sql`insert into jobs (name, payload, state, last_error) values ('write_back_merge_request', '{}'::jsonb, 'dead', 'GitLab answered 500'), ('gitlab.delivery', '{}'::jsonb, 'pending', null)`;
     const { checks } = await checkDatabase(t.deps.sql, createLedger(), quietGitlab());
