@@ -164,7 +164,7 @@ export class JobRunner {
     await new Promise((r) => setTimeout(r, pause));
   }
 
-  /** Stops polling and waits for the job in hand (the rest of the queue stays for the next start). */
+  /** Stops polling and waits for the job in hand; the jobs it had claimed but not started go back to the queue (for another runner, or the next start). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping = true;
