@@ -12,7 +12,7 @@ export interface KillRecord {
   error?: string;
 }
 
-export async function runKills(replicas: Replica[], logs: LogLine[], prng: Prng, o: { kills: number; durationMs: number; startedAt: number; say: (s: string) => void; ready: number[] }): Promise<KillRecord[]> {
+export async function runKills(replicas: Replica[], logs: LogLine[], prng: Prng, o: { kills: number; durationMs: number; startedAt: number; say: (s: string) => void }): Promise<KillRecord[]> {
   const moments = Array.from({ length: o.kills }, () => Math.round((0.05 + 0.85 * prng.next()) * o.durationMs)).sort((a, b) => a - b);
   const records: KillRecord[] = [];
   const restarts: Promise<void>[] = [];
@@ -36,7 +36,6 @@ export async function runKills(replicas: Replica[], logs: LogLine[], prng: Prng,
       for (let attempt = 0; attempt < 3 && record.readyMs === null; attempt++) {
         try {
           record.readyMs = await startReplica(victim, logs);
-          o.ready.push(record.readyMs);
           o.say(`replica ${victim.index} restarted, ready in ${Math.round(record.readyMs)} ms`);
         } catch (err) {
           record.error = `${record.error ?? ''}${err instanceof Error ? err.message : String(err)}; `;

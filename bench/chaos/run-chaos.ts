@@ -9,7 +9,7 @@ import { generateSigningKey } from '../../src/integrity/index.js';
 import { connect, openDatabase } from '../../src/store/index.js';
 import { checkDatabase, checkLogs, runVerify, type Check, type Figures } from './checks.js';
 import { startFakeGitlab } from './fake-gitlab.js';
-import { createPrng } from './prng.js';
+import { createPrng, type Prng } from './prng.js';
 import { createPushRepo } from './pushes.js';
 import { assertBuilt, createReplica, killReplica, startReplica, stopReplica, type LogLine, type Replica } from './replicas.js';
 import { createLedger, createSender } from './sender.js';
@@ -60,6 +60,25 @@ function describePending(l: PendingJobs): string {
   return `${l.counts.pending} pending: ${[...by].slice(0, 6).map(([k, g]) => `${g.n} x ${k}, up to attempt ${g.attempts}, next in ${g.nextS} s`).join('; ')}`;
 }
 
+/** Waits until the job queue is empty, saying every 15 s what is still pending; drainMs is -1 when it was not emptied in time. */
+async function drainJobs(r: Replica, adminToken: string, timeoutS: number, say: (s: string) => void): Promise<{ drainMs: number; pendingAtDrain: number }> {
+  const start = Date.now();
+  let pendingAtDrain = -1;
+  let shown = -Infinity;
+  while (Date.now() - start <= timeoutS * 1000) {
+    const res = await fetch(`${r.url}/api/v1/jobs?state=pending&limit=100`, { headers: { authorization: `Bearer ${adminToken}` } }).catch(() => null);
+    const listing = res?.ok === true ? ((await res.json()) as PendingJobs) : null;
+    if (listing !== null && pendingAtDrain < 0) pendingAtDrain = listing.counts.pending;
+    if (listing?.counts.pending === 0) return { drainMs: Date.now() - start, pendingAtDrain };
+    if (listing !== null && Date.now() - shown > 15_000) {
+      shown = Date.now();
+      say(`draining: ${describePending(listing)}`);
+    }
+    await sleep(250);
+  }
+  return { drainMs: -1, pendingAtDrain };
+}
+
 const median = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -80,6 +99,30 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     u.pathname = `/${dbName}`;
     dbUrl = u.toString();
   }
+  const pushRoots: string[] = [];
+  try {
+    return await runOnDatabase(o, { replicaCount, prng, say, work, dbUrl, pushRoots });
+  } finally {
+    if (dbUrl !== undefined) {
+      const admin = connect(o.adminUrl, 1);
+      await admin.unsafe(`drop database if exists ${dbName} with (force)`).finally(() => admin.end());
+    }
+    for (const dir of [work, ...pushRoots]) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface RunContext {
+  replicaCount: number;
+  prng: Prng;
+  say: (s: string) => void;
+  /** The run's temp directory (data directories). */
+  work: string;
+  dbUrl: string | undefined;
+  /** Where the git repositories went, for the clean-up. */
+  pushRoots: string[];
+}
+
+async function runOnDatabase(o: ChaosOptions, { replicaCount, prng, say, work, dbUrl, pushRoots }: RunContext): Promise<ChaosResult> {
   const gitlab = await startFakeGitlab();
   const adminToken = `ftk_${randomBytes(30).toString('base64url')}`;
   const secrets = { webhookSecret: `chaos-webhook-${randomBytes(8).toString('hex')}`, streamingToken: `chaos-stream-${randomBytes(8).toString('hex')}` };
@@ -101,13 +144,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const ledger = createLedger();
   let endAt = Date.now() + 3_600_000;
   const sender = createSender(replicas, prng, ledger, { deadline: () => endAt + 60_000 });
-  const ready: number[] = [];
   const stops: string[] = [];
   let kills: KillRecord[] = [];
   let drainMs = -1;
   let pendingAtDrain = -1;
   let sessions = 0;
-  let pushRoot: string | null = null;
   try {
     await startReplica(replicas[0]!, logs);
     await Promise.all(replicas.slice(1).map((r) => startReplica(r, logs)));
@@ -119,7 +160,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const pushSession = '499999';
     if (!(await postEvents(ctx, [startedEvent(pushSession)], true))) throw new Error('could not start the push session');
     const repo = await createPushRepo(sender, ledger, created.token);
-    pushRoot = repo.root;
+    pushRoots.push(repo.root);
     endAt = Date.now() + o.durationS * 1000;
     const running = () => Date.now() < endAt;
     const workers: Promise<void>[] = [];
@@ -137,29 +178,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     workers.push((async () => {
       for (let n = 1; running(); n++) await repo.push(n, pushSession, () => endAt + 60_000);
     })());
-    kills = await runKills(replicas, logs, prng, { kills: o.kills, durationMs: o.durationS * 1000, startedAt: Date.now(), say, ready });
+    kills = await runKills(replicas, logs, prng, { kills: o.kills, durationMs: o.durationS * 1000, startedAt: Date.now(), say });
     await Promise.all(workers);
     say(`load done: ${ledger.requests} requests, ${sessions} sessions, ${ledger.pushes.length} pushes; stopping every replica with SIGTERM`);
     for (const s of await Promise.all(replicas.map((r) => stopReplica(r)))) stops.push(`exit ${s.code} in ${Math.round(s.ms)} ms${s.killed ? ' (SIGKILL after timeout)' : ''}`);
     // One replica finishes the jobs (retries, and those a killed replica had claimed).
-    ready.push(await startReplica(replicas[0]!, logs));
-    const drainStart = Date.now();
-    let shown = -Infinity;
-    for (;;) {
-      const res = await fetch(`${replicas[0]!.url}/api/v1/jobs?state=pending&limit=100`, { headers: { authorization: `Bearer ${adminToken}` } }).catch(() => null);
-      const listing = res?.ok === true ? ((await res.json()) as PendingJobs) : null;
-      if (listing !== null && pendingAtDrain < 0) pendingAtDrain = listing.counts.pending;
-      if (listing?.counts.pending === 0) {
-        drainMs = Date.now() - drainStart;
-        break;
-      }
-      if (listing !== null && Date.now() - shown > 15_000) {
-        shown = Date.now();
-        say(`draining: ${describePending(listing)}`);
-      }
-      if (Date.now() - drainStart > o.drainTimeoutS * 1000) break;
-      await sleep(250);
-    }
+    await startReplica(replicas[0]!, logs);
+    ({ drainMs, pendingAtDrain } = await drainJobs(replicas[0]!, adminToken, o.drainTimeoutS, say));
     say(drainMs >= 0 ? `job queue drained in ${drainMs} ms` : `job queue NOT drained within ${o.drainTimeoutS} s`);
     const last = await stopReplica(replicas[0]!);
     stops.push(`exit ${last.code} in ${Math.round(last.ms)} ms${last.killed ? ' (SIGKILL after timeout)' : ''}`);
@@ -186,12 +211,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     logFile = join(tmpdir(), `flowtrail-chaos-${o.db}-${o.seed}.log`);
     writeFileSync(logFile, logs.map((l) => `${l.replica}#${l.generation} ${l.stream} ${l.text}`).join('\n'));
   }
-  if (dbUrl !== undefined) {
-    const admin = connect(o.adminUrl, 1);
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`).finally(() => admin.end());
-  }
-  rmSync(work, { recursive: true, force: true });
-  if (pushRoot !== null) rmSync(pushRoot, { recursive: true, force: true });
   const restartTimes = kills.map((k) => k.readyMs).filter((x): x is number => x !== null);
   return {
     options: { db: o.db, replicas: replicaCount, kills: o.kills, durationS: o.durationS, seed: o.seed, sessionWorkers: o.sessionWorkers, drainTimeoutS: o.drainTimeoutS },
