@@ -156,4 +156,13 @@ describe('a GitLab that stays down', () => {
     expect((await post('/api/v1/jobs/retry-dead', auditor)).status).toBe(403);
     expect((await post('/api/v1/jobs/retry-dead', 'ftk_wrong')).status).toBe(401);
   });
+
+  it('refuses a jobs command it cannot read with exit status 2, and says the job is not a dead letter with 1', async () => {
+    server.use(http.all(`${service.url}/*`, () => passthrough()));
+    for (const argv of [['jobs', 'retry'], ['jobs', 'retry', '--id', '3', '--all-dead'], ['jobs', 'retry', '--id', 'x'], ['jobs', 'list', '--state', 'stuck'], ['jobs', 'list', '--limit', '0'], ['jobs', 'requeue']]) {
+      expect((await cli(...argv)).code).toBe(2);
+    }
+    expect(await cli('jobs', 'retry', '--id', '424242')).toMatchObject({ code: 1 });
+    expect((await cli('jobs', '--help')).out).toContain('flowtrail jobs retry --id N | --all-dead');
+  });
 });
