@@ -39,24 +39,26 @@ const auth = { 401: err('No valid token.'), 403: err('The role may not do this.'
 const read = { 400: err('A query parameter is unknown or invalid.'), ...auth };
 const write = { 400: err('The body is not valid.'), 401: err('No valid token.'), 403: err('The role may not do this.'), 413: err('The body is over the limit.') };
 
+const UNAVAILABLE = err('The database is unavailable or the service is shutting down: nothing was stored; retry after Retry-After seconds.');
+
 export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post', path: '/api/v1/flow-events', tag: 'Ingest', summary: 'Post flow events', guard: { permission: 'ingest' },
     description: 'One event, a JSON array, or NDJSON. Each event is validated and sanitized on its own; valid ones are committed to the log before the answer.',
     body: { schema: flowEventsBody, types: ['application/json', 'application/x-ndjson'] },
-    responses: { 202: ok('{accepted, duplicates, rejected: [{index, event_id?, error}]}'), ...write },
+    responses: { 202: ok('{accepted, duplicates, rejected: [{index, event_id?, error}]}'), ...write, 503: UNAVAILABLE },
   },
   {
     method: 'post', path: '/webhooks/gitlab/audit-events', tag: 'Ingest', summary: 'GitLab audit event streaming destination', guard: { webhook: 'audit-stream' },
     description: 'Parsed as JSON whatever the Content-Type (GitLab sends form-urlencoded by default). One event or an array.',
     body: { schema: z.unknown(), types: ['application/json', 'application/x-www-form-urlencoded'] },
-    responses: { 200: ok('{accepted, duplicates, rejected}'), 400: err('No event in the request was valid.'), 401: err('X-Gitlab-Event-Streaming-Token missing or wrong.'), 413: err('The body is over the limit.') },
+    responses: { 200: ok('{accepted, duplicates, rejected}'), 400: err('No event in the request was valid.'), 401: err('X-Gitlab-Event-Streaming-Token missing or wrong.'), 413: err('The body is over the limit.'), 503: UNAVAILABLE },
   },
   {
     method: 'post', path: '/webhooks/gitlab', tag: 'Ingest', summary: 'GitLab project, group and system webhooks; Duo flow callbacks', guard: { webhook: 'gitlab' },
     description: 'Stored durably before the answer and processed by the worker. Deduplicated on Idempotency-Key, else webhook-id, else X-Gitlab-Event-UUID, each with its header name, X-Gitlab-Event and a hash of the body (a reused id with another body is a delivery of its own).',
     body: { schema: z.unknown(), types: JSON_TYPE },
-    responses: { 200: ok('{status: stored | duplicate}'), 401: err('X-Gitlab-Token (or webhook-signature) missing or wrong.'), 413: err('The body is over the limit.'), 400: err('The body is nested deeper than 64 levels.'), 503: err('The delivery could not be sanitized; GitLab retries.') },
+    responses: { 200: ok('{status: stored | duplicate}'), 401: err('X-Gitlab-Token (or webhook-signature) missing or wrong.'), 413: err('The body is over the limit.'), 400: err('The body is nested deeper than 64 levels.'), 503: err('The database is unavailable or the service is shutting down (Retry-After), or the delivery could not be sanitized; nothing was stored and GitLab retries.') },
   },
   {
     method: 'post', path: '/api/v1/push-checks', tag: 'Ingest', summary: "The pre-receive hook's check of one push", guard: { permission: 'ingest' },
