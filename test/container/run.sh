@@ -25,17 +25,17 @@ podman_env
 IMAGE=localhost/flowtrail:test
 RUN_ID=$(openssl rand -hex 4)
 SHUTDOWN_TIMEOUT_S=25
-GRACE_S=$(( SHUTDOWN_TIMEOUT_S + 5 ))
 PG_ADMIN=postgres://postgres@127.0.0.1:5432/postgres
 DB=flowtrail_ct_$RUN_ID OWNER=flowtrail_ct_owner_$RUN_ID SERVICE=flowtrail_ct_service_$RUN_ID
-OWNER_PW=$(openssl rand -hex 16) SERVICE_PW=$(openssl rand -hex 16)
 VOLUME=flowtrail-ct-data-$RUN_ID
-CONTAINERS=()
+CONTAINERS=() VOLUMES=()
+LOGS=$(mktemp)
 
 cleanup() {
   local c
   for c in "${CONTAINERS[@]}"; do podman rm -f -t 0 "$c" >/dev/null 2>&1 || true; done
-  podman volume rm -f "$VOLUME" >/dev/null 2>&1 || true
+  for c in "${VOLUMES[@]}"; do podman volume rm -f "$c" >/dev/null 2>&1 || true; done
+  rm -f "$LOGS"
   psql -q "$PG_ADMIN" -c "drop database if exists $DB with (force)" -c "drop role if exists $SERVICE" -c "drop role if exists $OWNER" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -43,7 +43,6 @@ trap cleanup EXIT
 # podman without systemd says on every run with a HEALTHCHECK that it cannot add a timer for it; the harness runs it by hand.
 podman() { command podman "$@" 2> >(grep -v 'unable to get systemd connection' >&2); }
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-new_token() { echo "ftk_$(openssl rand -base64 30 | tr '+/' '-_')"; }
 
 step "base images (cached in $FLOWTRAIL_CONTAINER_CACHE)"
 ensure_base_images
@@ -73,8 +72,7 @@ rm -rf "$msg"
 start() {
   local name=$1; shift
   CONTAINERS+=("$name")
-  podman run -d --name "$name" --read-only --read-only-tmpfs=false --tmpfs /tmp:rw,size=64m,mode=1777 \
-    --health-interval=disable "$@" >/dev/null
+  podman run -d --name "$name" --health-interval=disable "$@" >/dev/null
 }
 
 # podman stop sends SIGTERM and waits up to the grace period; 0 within it, or fail.
@@ -86,50 +84,52 @@ stop_within_grace() {
   code=$(podman inspect "$name" --format '{{.State.ExitCode}}')
   [ "$code" = 0 ] || { podman logs "$name" | tail -20; die "$name exited $code after SIGTERM (${took} ms)"; }
   [ "$took" -lt $(( GRACE_S * 1000 )) ] || die "$name took ${took} ms to stop, the grace period is ${GRACE_S} s"
-  podman logs "$name" 2>&1 | grep -q 'shutting down' || die "$name logged no shutdown"
+  podman logs "$name" >"$LOGS" 2>&1
+  grep -q 'shutting down' "$LOGS" || { tail -20 "$LOGS"; die "$name logged no shutdown"; }
   echo "$name: SIGTERM -> exit 0 in ${took} ms (grace ${GRACE_S} s)"
 }
 
-step "PostgreSQL: a fresh database $DB with an owner and a service role (deploy/postgres-roles.sql)"
-psql -q "$PG_ADMIN" -v ON_ERROR_STOP=1 -v database="$DB" -v owner="$OWNER" -v owner_password="$OWNER_PW" \
-  -v service="$SERVICE" -v service_password="$SERVICE_PW" -f deploy/postgres-roles.sql
-SERVICE_URL=postgres://$SERVICE:$SERVICE_PW@127.0.0.1:5432/$DB
-OWNER_URL=postgres://$OWNER:$OWNER_PW@127.0.0.1:5432/$DB
-SIGNING_KEY=$(openssl genpkey -algorithm ed25519) SANITIZER_KEY=$(openssl rand -hex 32)
-export FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN FLOWTRAIL_WEBHOOK_SECRET
-FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN=$(new_token) FLOWTRAIL_WEBHOOK_SECRET=$(openssl rand -hex 16)
+step "compose.yaml on the machine's PostgreSQL: .env from deploy/compose-env.sh, roles from deploy/postgres-roles.sql"
+ENV_FILE=$(mktemp)
+FLOWTRAIL_PUBLIC_URL=https://flowtrail.example.com sh deploy/compose-env.sh >"$ENV_FILE"
+set -a; . "$ENV_FILE"; set +a
+rm -f "$ENV_FILE"
+psql -q "$PG_ADMIN" -v ON_ERROR_STOP=1 -v database="$DB" -v owner="$OWNER" -v owner_password="$FLOWTRAIL_OWNER_PASSWORD" \
+  -v service="$SERVICE" -v service_password="$FLOWTRAIL_SERVICE_PASSWORD" -f deploy/postgres-roles.sql
+# compose.yaml's services with this run's role and database names; its postgres
+# service is the machine's PostgreSQL (--network host, "postgres" is 127.0.0.1).
+RENAME=(--rename flowtrail_owner="$OWNER" --rename flowtrail_service="$SERVICE" --rename @postgres:5432/flowtrail=@postgres:5432/"$DB" --volume-prefix "$VOLUME-")
+compose_args() { node "$HERE/compose-args.mjs" "$1" "$2" "${RENAME[@]}"; }
+mapfile -t MIGRATE_FLAGS < <(compose_args flags migrate) && mapfile -t MIGRATE_CMD < <(compose_args command migrate)
+mapfile -t SERVE_FLAGS < <(compose_args flags flowtrail) && mapfile -t SERVE_CMD < <(compose_args command flowtrail)
+[ "${#MIGRATE_FLAGS[@]}" -gt 0 ] && [ "${MIGRATE_CMD[*]}" = migrate ] && [ "${SERVE_CMD[*]}" = serve ] || die "compose.yaml's migrate and flowtrail services could not be read"
+GRACE_S=$(compose_args grace flowtrail)
+[ "$GRACE_S" -ge $(( SHUTDOWN_TIMEOUT_S + 5 )) ] || die "compose.yaml's stop_grace_period ${GRACE_S}s is shorter than FLOWTRAIL_SHUTDOWN_TIMEOUT_S + 5"
+VOLUMES+=("$VOLUME-flowtrail-data")
 
-step "docker run IMAGE migrate, as the owner"
-# --network host: the container reaches PostgreSQL on the host's 127.0.0.1.
-podman run --rm --network host --read-only --image-volume ignore \
-  -e FLOWTRAIL_MIGRATION_DATABASE_URL="$OWNER_URL" -e FLOWTRAIL_DATABASE_URL="$SERVICE_URL" "$IMAGE" migrate | tee "$HERE/.migrate.out"
+step "compose migrate: flowtrail migrate as the owner"
+podman run --rm --network host --add-host postgres:127.0.0.1 "${MIGRATE_FLAGS[@]}" "$IMAGE" "${MIGRATE_CMD[@]}" | tee "$HERE/.migrate.out"
 grep -q "\"$SERVICE\" may insert and read the log" "$HERE/.migrate.out" || die "migrate did not set up the service's role"
 rm -f "$HERE/.migrate.out"
 
-step "docker run IMAGE (serve) as the service role, read-only root, no /data volume"
+step "compose flowtrail: serve as the service role, read-only root"
 port=$(free_port)
-# serve only reads the owner's role name from FLOWTRAIL_MIGRATION_DATABASE_URL (it then
-# leaves migrating to `migrate`); it never connects with it, so it gets no password.
-start ft-ct-pg-"$RUN_ID" --network host --image-volume ignore \
-  -e FLOWTRAIL_HOST=127.0.0.1 -e FLOWTRAIL_PORT="$port" -e FLOWTRAIL_PUBLIC_URL=https://flowtrail.example.com \
-  -e FLOWTRAIL_DATABASE_URL="$SERVICE_URL" -e FLOWTRAIL_MIGRATION_DATABASE_URL="postgres://$OWNER@127.0.0.1:5432/$DB" \
-  -e FLOWTRAIL_SIGNING_KEY="$SIGNING_KEY" -e FLOWTRAIL_SANITIZER_KEY="$SANITIZER_KEY" \
-  -e FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN -e FLOWTRAIL_WEBHOOK_SECRET -e FLOWTRAIL_SHUTDOWN_TIMEOUT_S="$SHUTDOWN_TIMEOUT_S" \
-  "$IMAGE"
+start ft-ct-pg-"$RUN_ID" --network host --add-host postgres:127.0.0.1 "${SERVE_FLAGS[@]}" \
+  -e FLOWTRAIL_HOST=127.0.0.1 -e FLOWTRAIL_PORT="$port" "$IMAGE" "${SERVE_CMD[@]}"
 node "$HERE/smoke.mjs" "http://127.0.0.1:$port" || { podman logs ft-ct-pg-"$RUN_ID" | tail -30; die "smoke checks on PostgreSQL"; }
 podman healthcheck run ft-ct-pg-"$RUN_ID" >/dev/null || die "the image's HEALTHCHECK failed on PostgreSQL"
-podman logs ft-ct-pg-"$RUN_ID" 2>&1 | grep -q 'could change the log' && die "serve warns that its role could change the log"
+podman logs ft-ct-pg-"$RUN_ID" >"$LOGS" 2>&1
+grep -q 'could change the log' "$LOGS" && die "serve warns that its role could change the log"
 stop_within_grace ft-ct-pg-"$RUN_ID"
-podman run --rm --network host --read-only --image-volume ignore \
-  -e FLOWTRAIL_DATABASE_URL="$SERVICE_URL" -e FLOWTRAIL_MIGRATION_DATABASE_URL="postgres://$OWNER@127.0.0.1:5432/$DB" \
-  -e FLOWTRAIL_SIGNING_KEY="$SIGNING_KEY" -e FLOWTRAIL_SANITIZER_KEY="$SANITIZER_KEY" "$IMAGE" verify || die "flowtrail verify after the stop"
+step "docker compose run --rm flowtrail verify (as after a restore)"
+podman run --rm --network host --add-host postgres:127.0.0.1 "${SERVE_FLAGS[@]}" "$IMAGE" verify || die "flowtrail verify after the stop"
 
-step "embedded database: volume $VOLUME on /data, read-only root, tmpfs /tmp"
-podman volume create "$VOLUME" >/dev/null
+step "docker run on the embedded database (docs/deploy.md): a volume on /data, read-only root, tmpfs /tmp"
+GRACE_S=$(( SHUTDOWN_TIMEOUT_S + 5 ))
+VOLUMES+=("$VOLUME")
 port=$(free_port)
-start ft-ct-embedded-"$RUN_ID" -v "$VOLUME:/data" -p "127.0.0.1:$port:8080" \
-  -e FLOWTRAIL_PUBLIC_URL=https://flowtrail.example.com \
-  -e FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN -e FLOWTRAIL_WEBHOOK_SECRET -e FLOWTRAIL_SHUTDOWN_TIMEOUT_S="$SHUTDOWN_TIMEOUT_S" \
+start ft-ct-embedded-"$RUN_ID" --read-only --read-only-tmpfs=false --tmpfs /tmp -v "$VOLUME:/data" -p "127.0.0.1:$port:8080" \
+  -e FLOWTRAIL_PUBLIC_URL=https://flowtrail.example.com -e FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN -e FLOWTRAIL_WEBHOOK_SECRET \
   "$IMAGE"
 node "$HERE/smoke.mjs" "http://127.0.0.1:$port" || { podman logs ft-ct-embedded-"$RUN_ID" | tail -30; die "smoke checks on the embedded database"; }
 podman healthcheck run ft-ct-embedded-"$RUN_ID" >/dev/null || die "the image's HEALTHCHECK failed on the embedded database"
