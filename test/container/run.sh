@@ -15,7 +15,7 @@ t0=$(date +%s)
 step() { echo "== [$(( $(date +%s) - t0 ))s] $*"; }
 die() { echo "test:container: FAILED: $*" >&2; exit 1; }
 
-for tool in podman runc mmdebstrap psql openssl; do
+for tool in podman runc mmdebstrap psql openssl systemd-analyze; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y podman runc mmdebstrap postgresql-client openssl)"
 done
 # shellcheck source=podman-env.sh
@@ -136,6 +136,15 @@ podman healthcheck run ft-ct-embedded-"$RUN_ID" >/dev/null || die "the image's H
 podman exec ft-ct-embedded-"$RUN_ID" flowtrail verify || die "flowtrail verify through the running service"
 stop_within_grace ft-ct-embedded-"$RUN_ID"
 podman run --rm --read-only -v "$VOLUME:/data" "$IMAGE" verify || die "flowtrail verify of the volume after the stop"
+
+step "systemd units (deploy/*.service): systemd-analyze verify and security"
+for unit in deploy/flowtrail.service deploy/flowtrail-migrate.service; do
+  out=$(systemd-analyze verify "$unit" 2>&1) || die "systemd-analyze verify $unit: $out"
+  [ -z "$out" ] || die "systemd-analyze verify $unit: $out"
+  exposure=$(systemd-analyze security --offline=yes "$unit" 2>&1 | sed -n 's/.*Overall exposure level for [a-z.-]*: \([0-9.]*\).*/\1/p')
+  echo "$unit: exposure $exposure (systemd-analyze security)"
+  awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 4.0) }' || die "$unit: exposure \"$exposure\" is above 4.0"
+done
 
 step "Helm chart"
 bash "$HERE/helm-check.sh"
