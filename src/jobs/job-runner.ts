@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { claimJobs, completeJob, failJob, releaseJobs, renewJobLeases, type JobRow, type Pool } from '../store/index.js';
+import { claimJobs, completeJob, failJob, isDatabaseUnavailable, releaseJobs, renewJobLeases, type JobRow, type Pool } from '../store/index.js';
 
 /** What a handler answers when it finished: a short note kept on the job (e.g. why a delivery was ignored). */
 export type JobHandler = (payload: Record<string, unknown>, job: JobRow) => Promise<string | null>;
@@ -81,7 +81,10 @@ export class JobRunner {
     this.running = this.runDue().finally(() => {
       this.running = undefined;
     });
-    this.running.catch((err: unknown) => this.o.log?.error({ err }, 'job runner failed; will retry'));
+    this.running.catch((err: unknown) => {
+      if (isDatabaseUnavailable(err)) this.o.log?.warn({ err }, 'job runner: the database is unavailable; will retry');
+      else this.o.log?.error({ err }, 'job runner failed; will retry');
+    });
   }
 
   /** The intake is taking a request: for a while the runner yields most of the time to it. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { NewEvent } from '../events.js';
 import type { NoteSigner } from '../integrity/index.js';
-import { claimPending, deleteIntegrated, type Pool } from '../store/index.js';
+import { claimPending, deleteIntegrated, isDatabaseUnavailable, type Pool } from '../store/index.js';
 import { appendEvents, type AppendResult, type CheckpointPolicy } from './append-events.js';
 import { createGroupCommit } from './group-commit.js';
 
@@ -143,7 +143,7 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
           if (polling) return;
           polling = true;
           integrate()
-            .catch((err: unknown) => o.log?.error({ err }, 'integration failed; will retry'))
+            .catch((err: unknown) => (isDatabaseUnavailable(err) ? o.log?.warn({ err }, 'integration: the database is unavailable; will retry') : o.log?.error({ err }, 'integration failed; will retry')))
             .finally(() => (polling = false));
         }, INTAKE_POLL_MS),
         setInterval(() => {
