@@ -150,7 +150,11 @@ describe.runIf(target === 'postgres')('partitioning a copy of a log with the own
       // The service's role: it reads and inserts through the parent and nothing else.
       const service = connect(asRole(appRole, copy), 1);
       pools.push(service);
-      expect((await service`select count(*)::int as n from audit_events`)[0]!.n).toBe(v.events);
+      // Stopping the service appended its last checkpoint after the verify above: count against the tree size now.
+      const logged = async () => (await service<{ n: number; size: number }[]>`select (select count(*)::int from audit_events) as n, (select size::int from log_state) as size`)[0]!;
+      const stored = await logged();
+      expect(stored.n).toBe(stored.size);
+      expect(stored.n).toBeGreaterThanOrEqual(v.events);
       for (const change of ['update audit_events set leaf = leaf', 'delete from audit_events', 'truncate audit_events']) {
         expect({ change, code: await attempt(service, ["set local flowtrail.purge = 'on'", change]) }).toEqual({ change, code: '42501' });
       }
@@ -163,7 +167,7 @@ describe.runIf(target === 'postgres')('partitioning a copy of a log with the own
       expect(await attempt(asOwner, ['delete from flowtrail_log.audit_events_000000000000'])).toBe('P0001');
       // `flowtrail migrate` on the partitioned copy grants the same again.
       expect(await migrateCommand([], config(copy), () => {})).toBe(0);
-      expect((await service`select count(*)::int as n from audit_events`)[0]!.n).toBe(v.events);
+      expect(await logged()).toEqual(stored);
       expect(await attempt(service, ['select count(*) from flowtrail_log.audit_events_000000000000'])).toBe('42501');
       const originalKind = connect(asRole(owner, original), 1);
       pools.push(originalKind);
