@@ -15,7 +15,7 @@ export function formatFigures(r: ChaosResult): string {
   const rows: [string, string][] = [
     ['database, replicas', `${o.db}, ${o.replicas}`],
     ['seed, duration, kills', `${o.seed}, ${o.durationS} s, ${o.kills}`],
-    ['requests (retries)', `${f.requests} (${f.retries})`],
+    ['requests (retries; sent twice at once)', `${f.requests} (${f.retries}; ${f.concurrentCopies})`],
     ['acknowledged (events + deliveries)', String(f.acknowledged)],
     ['stored', String(f.stored)],
     ['lost (must be 0)', String(f.lost)],

@@ -35,7 +35,7 @@ export interface ChaosResult {
   options: Omit<ChaosOptions, 'progress' | 'adminUrl'>;
   checks: Check[];
   figures: Figures & {
-    requests: number; retries: number; unacknowledged: number; restarts: number; readyMedianMs: number; readyMaxMs: number;
+    requests: number; retries: number; concurrentCopies: number; unacknowledged: number; restarts: number; readyMedianMs: number; readyMaxMs: number;
     drainMs: number; pendingAtDrain: number; pushes: number; sessions: number;
   };
   kills: KillRecord[];
@@ -216,7 +216,7 @@ async function runOnDatabase(o: ChaosOptions, { replicaCount, prng, say, work, d
     options: { db: o.db, replicas: replicaCount, kills: o.kills, durationS: o.durationS, seed: o.seed, sessionWorkers: o.sessionWorkers, drainTimeoutS: o.drainTimeoutS },
     checks,
     figures: {
-      ...db.figures, requests: ledger.requests, retries: ledger.retries, unacknowledged: ledger.unacknowledged.length,
+      ...db.figures, requests: ledger.requests, retries: ledger.retries, concurrentCopies: ledger.concurrentCopies, unacknowledged: ledger.unacknowledged.length,
       restarts: restartTimes.length, readyMedianMs: median(restartTimes), readyMaxMs: Math.max(0, ...restartTimes),
       drainMs, pendingAtDrain, pushes: ledger.pushes.length, sessions,
     },

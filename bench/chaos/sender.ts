@@ -18,6 +18,8 @@ export interface Ledger {
   pushAttempts: number;
   /** `project/iid#session` of every merge request whose agent MR delivery was acknowledged. */
   writeBacks: Set<string>;
+  /** Requests sent twice at once to two replicas, as a sender that timed out and retried while the first was still served. */
+  concurrentCopies: number;
   /** Sends that were never acknowledged before the deadline (not lost: never acknowledged). */
   unacknowledged: string[];
   /** Answers that are neither an acknowledgement nor retryable (4xx), and harness errors. */
@@ -25,7 +27,7 @@ export interface Ledger {
 }
 
 export function createLedger(): Ledger {
-  return { requests: 0, retries: 0, events: new Map(), deliveries: new Map(), pushes: [], pushAttempts: 0, writeBacks: new Set(), unacknowledged: [], failures: [] };
+  return { requests: 0, retries: 0, concurrentCopies: 0, events: new Map(), deliveries: new Map(), pushes: [], pushAttempts: 0, writeBacks: new Set(), unacknowledged: [], failures: [] };
 }
 
 export interface Sender {

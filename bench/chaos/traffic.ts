@@ -50,10 +50,21 @@ const decision = (sessionId: string, i: number): Json => ({
   step: `step-${i}`, decision: `edit src/ledger/round.ts (${i})`, rationale: 'half-even avoids a bias in totals',
 });
 
+/**
+ * Sends one request, or now and then the same one twice at once to two replicas (a sender that
+ * timed out and retried while the first was still being served); acknowledged when any copy is.
+ */
+async function sendOnce(c: TrafficContext, twice: number, send: () => Promise<Record<string, unknown> | null>): Promise<Record<string, unknown> | null> {
+  const copies = c.prng.next() < twice ? 2 : 1;
+  if (copies === 2) c.ledger.concurrentCopies++;
+  const answers = await Promise.all(Array.from({ length: copies }, send));
+  return answers.find((a) => a !== null) ?? null;
+}
+
 /** POST /api/v1/flow-events (one event or an array); every event is acknowledged by the 202. */
 export async function postEvents(c: TrafficContext, events: Json[], single: boolean): Promise<boolean> {
   const body = JSON.stringify(single ? events[0] : events);
-  const res = await c.sender.post('/api/v1/flow-events', { authorization: `Bearer ${c.ingestToken}` }, body, `flow events ${String(events[0]!.event_id)}+${events.length - 1}`);
+  const res = await sendOnce(c, 0.1, () => c.sender.post('/api/v1/flow-events', { authorization: `Bearer ${c.ingestToken}` }, body, `flow events ${String(events[0]!.event_id)}+${events.length - 1}`));
   if (res === null) return false;
   if (Array.isArray(res.rejected) && res.rejected.length > 0) c.ledger.failures.push(`flow events rejected: ${JSON.stringify(res.rejected).slice(0, 300)}`);
   for (const e of events) c.ledger.events.set(String(e.event_id), String(e.type));
@@ -66,7 +77,7 @@ export async function deliver(c: TrafficContext, event: string, payload: Json): 
   const uuid = randomUUID();
   const headers: Record<string, string> = { 'X-Gitlab-Event': event, 'X-Gitlab-Token': c.webhookSecret, 'X-Gitlab-Event-UUID': uuid, 'X-Gitlab-Webhook-UUID': '0ade7699-44c3-4910-8ccf-c1f0f0c470ec', 'User-Agent': 'GitLab/18.9.2' };
   const key = deliveryDedupeKey((name) => (name === 'x-gitlab-event-uuid' ? uuid : undefined), event, body);
-  const res = await c.sender.post('/webhooks/gitlab', headers, body, `${event} ${uuid}`);
+  const res = await sendOnce(c, 0.2, () => c.sender.post('/webhooks/gitlab', headers, body, `${event} ${uuid}`));
   if (res === null) return false;
   c.ledger.deliveries.set(key, event);
   return true;
