@@ -23,10 +23,10 @@ describe('crash consistency under kill -9 (short form of npm run chaos)', () => 
       adminUrl: process.env.FLOWTRAIL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
       replicas: 3,
       kills: target === 'postgres' ? 3 : 2,
-      durationS: 25,
+      durationS: 20,
       seed,
       sessionWorkers: 2,
-      drainTimeoutS: 75,
+      drainTimeoutS: 100,
       progress: () => undefined,
     });
     const report = formatResult(result);
