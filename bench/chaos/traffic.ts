@@ -94,10 +94,10 @@ function mergeRequestHook(sessionId: string, iid: number, action: string): Json 
   return b;
 }
 
-function pushHook(sessionId: string): Json {
+function pushHook(sessionId: string, prng: Prng): Json {
   const b = structuredClone(templates.push);
   const base = (b.commits as Json[])[0]!;
-  const commits = Array.from({ length: 1 + Math.floor(Math.random() * 3) }, (_, i) => ({
+  const commits = Array.from({ length: 1 + prng.int(3) }, (_, i) => ({
     ...base, id: sha(), message: `fix(ledger): part ${i}\n\nX-GitLab-Duo-Session: ${sessionId}\n`, timestamp: now(),
   }));
   return { ...b, before: sha(), after: commits.at(-1)!.id, checkout_sha: commits.at(-1)!.id, ref: `refs/heads/duo/chaos-${sessionId}`, commits, total_commits_count: commits.length };
@@ -127,7 +127,7 @@ export async function runSession(c: TrafficContext, n: number): Promise<void> {
   }
   const acks = await Promise.all(['open', 'update', 'update'].map((action) => deliver(c, 'Merge Request Hook', mergeRequestHook(sessionId, iid, action))));
   if (acks.some(Boolean)) c.ledger.writeBacks.add(`${PROJECT.id}/${iid}#${sessionId}`);
-  await deliver(c, 'Push Hook', pushHook(sessionId));
+  await deliver(c, 'Push Hook', pushHook(sessionId, c.prng));
   await deliver(c, 'Note Hook', noteHook(iid, n));
   await postEvents(c, [{ event_id: randomUUID(), type: 'duo_flow_completed', session_id: sessionId, occurred_at: now(), outcome_summary: 'merge request opened' }], true);
 }
