@@ -70,7 +70,8 @@ value_of() {
 
 render defaults --set publicUrl=https://flowtrail.example.com "${SECRETS[@]}"
 render external-postgresql -f "$CHART/ci/external-postgresql-values.yaml" "${SECRETS[@]}"
-render embedded -f "$CHART/ci/embedded-values.yaml"
+render embedded -f "$CHART/ci/embedded-values.yaml" \
+  --set secrets.webhookSecret="$(openssl rand -hex 16)" --set secrets.bootstrapAdminToken="ftk_$(openssl rand -base64 30 | tr '+/' '-_')"
 render existing-secret -f "$CHART/ci/existing-secret-values.yaml"
 render long-shutdown --set publicUrl=https://flowtrail.example.com "${SECRETS[@]}" --set shutdown.timeoutSeconds=60 --set shutdown.preStopSleepSeconds=10
 
@@ -102,6 +103,11 @@ grep -q 'helm.sh/hook: pre-install,pre-upgrade' "$OUT/defaults.yaml" || die "def
 grep -A2 'args: \[migrate\]' "$OUT/defaults.yaml" >/dev/null || die "defaults: the migration Job does not run migrate"
 grep -q 'kind: Job' "$OUT/embedded.yaml" && die "embedded: a migration Job (serve migrates the embedded database itself)"
 grep -q 'name: flowtrail-secrets' "$OUT/existing-secret.yaml" || die "existing-secret: the Secret is not referenced"
+doc_of ServiceMonitor existing-secret >"$OUT/doc.yaml"
+grep -q 'key: FLOWTRAIL_METRICS_TOKEN' "$OUT/doc.yaml" || die "existing-secret: the ServiceMonitor sends no metrics token to the main port"
+doc_of ServiceMonitor external-postgresql >"$OUT/doc.yaml"
+grep -q 'port: metrics' "$OUT/doc.yaml" || die "external-postgresql: the ServiceMonitor does not scrape the metrics port"
+grep -q 'authorization:' "$OUT/doc.yaml" && die "external-postgresql: the ServiceMonitor sends a token the metrics port does not need"
 grep -q '^kind: Secret' "$OUT/existing-secret.yaml" && die "existing-secret: the chart made a Secret of its own"
 grep -q 'kind: CronJob' "$OUT/defaults.yaml" && die "defaults: the retention CronJob is on"
 # The server pods never get the owner's password.
