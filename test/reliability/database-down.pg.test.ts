@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { http, passthrough } from 'msw';
+import { connect as connectTcp, type Socket } from 'node:net';
+import postgres from 'postgres';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -148,5 +150,38 @@ describe.runIf(target === 'postgres')('the service while PostgreSQL is down', ()
     expect(readyMs).toBeLessThan(5000);
     expect(answers.get(500) ?? 0).toBe(0);
     expect(unhandled).toEqual([]);
+  });
+
+  // postgres.js 3.4.9 left a connection whose socket closed while a small write waited for its
+  // setImmediate unable to send ever again (and could throw from that immediate); the fix is
+  // patches/postgres+3.4.9.patch. Here the close is made to arrive exactly then.
+  it('sends again on a connection whose socket closed while a write was queued (the driver patch)', { timeout: 30_000 }, async () => {
+    const direct = new URL(db.url!);
+    const sockets: Socket[] = [];
+    const sql = postgres(db.url!, {
+      max: 1,
+      connect_timeout: 20,
+      onnotice: () => {},
+      socket: () => new Promise<Socket>((resolve, reject) => {
+        const s = connectTcp(Number(direct.port || 5432), direct.hostname, () => resolve(s));
+        s.once('error', reject);
+        sockets.push(s);
+      }),
+    });
+    try {
+      expect((await sql`select 1 as n`)[0]!.n).toBe(1);
+      const queued = sql`select 2 as n`.execute();
+      const failed = queued.then(() => null, (err: unknown) => err);
+      // The query is written into the driver's buffer now; its flush waits for setImmediate. The close comes first.
+      await Promise.resolve();
+      sockets.at(-1)!.emit('close', false);
+      expect(await failed).toMatchObject({ code: 'CONNECTION_CLOSED' });
+      const again = await Promise.race([sql`select 3 as n`, sleep(5000).then(() => 'hung')]);
+      expect(again).not.toBe('hung');
+      expect((again as { n: number }[])[0]!.n).toBe(3);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await sql.end({ timeout: 1 });
+    }
   });
 });
