@@ -108,9 +108,8 @@ GRACE_S=$(compose_args grace flowtrail)
 VOLUMES+=("$VOLUME-flowtrail-data")
 
 step "compose migrate: flowtrail migrate as the owner"
-podman run --rm --network host --add-host postgres:127.0.0.1 "${MIGRATE_FLAGS[@]}" "$IMAGE" "${MIGRATE_CMD[@]}" | tee "$HERE/.migrate.out"
-grep -q "\"$SERVICE\" may insert and read the log" "$HERE/.migrate.out" || die "migrate did not set up the service's role"
-rm -f "$HERE/.migrate.out"
+podman run --rm --network host --add-host postgres:127.0.0.1 "${MIGRATE_FLAGS[@]}" "$IMAGE" "${MIGRATE_CMD[@]}" | tee "$LOGS"
+grep -q "\"$SERVICE\" may insert and read the log" "$LOGS" || die "migrate did not set up the service's role"
 
 step "compose flowtrail: serve as the service role, read-only root"
 port=$(free_port)
