@@ -98,6 +98,8 @@ psql -q "$PG_ADMIN" -v ON_ERROR_STOP=1 -v database="$DB" -v owner="$OWNER" -v ow
   -v service="$SERVICE" -v service_password="$FLOWTRAIL_SERVICE_PASSWORD" -f deploy/postgres-roles.sql
 # compose.yaml's services with this run's role and database names; its postgres
 # service is the machine's PostgreSQL (--network host, "postgres" is 127.0.0.1).
+# --image-volume ignore: no volume on /data unless the service names one, so a
+# write outside its volumes fails on the read-only root.
 RENAME=(--rename flowtrail_owner="$OWNER" --rename flowtrail_service="$SERVICE" --rename @postgres:5432/flowtrail=@postgres:5432/"$DB" --volume-prefix "$VOLUME-")
 compose_args() { node "$HERE/compose-args.mjs" "$1" "$2" "${RENAME[@]}"; }
 mapfile -t MIGRATE_FLAGS < <(compose_args flags migrate) && mapfile -t MIGRATE_CMD < <(compose_args command migrate)
@@ -105,15 +107,14 @@ mapfile -t SERVE_FLAGS < <(compose_args flags flowtrail) && mapfile -t SERVE_CMD
 [ "${#MIGRATE_FLAGS[@]}" -gt 0 ] && [ "${MIGRATE_CMD[*]}" = migrate ] && [ "${SERVE_CMD[*]}" = serve ] || die "compose.yaml's migrate and flowtrail services could not be read"
 GRACE_S=$(compose_args grace flowtrail)
 [ "$GRACE_S" -ge $(( SHUTDOWN_TIMEOUT_S + 5 )) ] || die "compose.yaml's stop_grace_period ${GRACE_S}s is shorter than FLOWTRAIL_SHUTDOWN_TIMEOUT_S + 5"
-VOLUMES+=("$VOLUME-flowtrail-data")
 
 step "compose migrate: flowtrail migrate as the owner"
-podman run --rm --network host --add-host postgres:127.0.0.1 "${MIGRATE_FLAGS[@]}" "$IMAGE" "${MIGRATE_CMD[@]}" | tee "$LOGS"
+podman run --rm --network host --add-host postgres:127.0.0.1 --image-volume ignore "${MIGRATE_FLAGS[@]}" "$IMAGE" "${MIGRATE_CMD[@]}" | tee "$LOGS"
 grep -q "\"$SERVICE\" may insert and read the log" "$LOGS" || die "migrate did not set up the service's role"
 
 step "compose flowtrail: serve as the service role, read-only root"
 port=$(free_port)
-start ft-ct-pg-"$RUN_ID" --network host --add-host postgres:127.0.0.1 "${SERVE_FLAGS[@]}" \
+start ft-ct-pg-"$RUN_ID" --network host --add-host postgres:127.0.0.1 --image-volume ignore "${SERVE_FLAGS[@]}" \
   -e FLOWTRAIL_HOST=127.0.0.1 -e FLOWTRAIL_PORT="$port" "$IMAGE" "${SERVE_CMD[@]}"
 node "$HERE/smoke.mjs" "http://127.0.0.1:$port" || { podman logs ft-ct-pg-"$RUN_ID" | tail -30; die "smoke checks on PostgreSQL"; }
 podman healthcheck run ft-ct-pg-"$RUN_ID" >/dev/null || die "the image's HEALTHCHECK failed on PostgreSQL"
@@ -121,7 +122,7 @@ podman logs ft-ct-pg-"$RUN_ID" >"$LOGS" 2>&1
 grep -q 'could change the log' "$LOGS" && die "serve warns that its role could change the log"
 stop_within_grace ft-ct-pg-"$RUN_ID"
 step "docker compose run --rm flowtrail verify (as after a restore)"
-podman run --rm --network host --add-host postgres:127.0.0.1 "${SERVE_FLAGS[@]}" "$IMAGE" verify || die "flowtrail verify after the stop"
+podman run --rm --network host --add-host postgres:127.0.0.1 --image-volume ignore "${SERVE_FLAGS[@]}" "$IMAGE" verify || die "flowtrail verify after the stop"
 
 step "docker run on the embedded database (docs/deploy.md): a volume on /data, read-only root, tmpfs /tmp"
 GRACE_S=$(( SHUTDOWN_TIMEOUT_S + 5 ))
