@@ -27,6 +27,11 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /opt/flowtrail
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# The one patch flowtrail carries (patches/: postgres.js writing to a closed
+# socket), applied here as `npm ci`'s postinstall applies it outside the image;
+# --error-on-fail stops the build if it no longer applies.
+COPY patches ./patches
+RUN node node_modules/patch-package/index.js --error-on-fail
 
 FROM ${BASE_IMAGE}
 RUN apt-get update \

@@ -58,6 +58,9 @@ base_size=$(podman image inspect "$NODE_BASE_IMAGE" --format '{{.Size}}')
 [ "$user" = "10001:10001" ] || die "the image runs as \"$user\", expected 10001:10001"
 [ "$entrypoint" = '["/usr/bin/tini","--","flowtrail"] ["serve"]' ] || die "entrypoint and command are $entrypoint"
 [[ "$health" == *"/-/health"* ]] || die "no HEALTHCHECK on /-/health: $health"
+# The driver patch (patches/) must be in the image, not only in the checkout.
+podman run --rm --read-only --entrypoint node "$IMAGE" -e "process.exit(require('fs').readFileSync('node_modules/postgres/src/connection.js','utf8').includes('flowtrail patch')?0:1)" \
+  || die "the image's postgres driver lacks patches/postgres+3.4.9.patch"
 echo "image $IMAGE: user $user, $entrypoint, $(( size / 1000000 )) MB ($(( (size - base_size) / 1000000 )) MB over the base image)"
 
 step "docker run IMAGE hook ... (the git hooks' entry point)"
