@@ -10,3 +10,4 @@ export { correlateNote, parseGitlabTime } from './correlate-note.js';
 export { correlateMergeRequest, FOOTER_MARKER, marker, type MergeRequestLookups } from './correlate-merge-request.js';
 export { isOwnDelivery } from './is-own-delivery.js';
 export { GITLAB_EVENT_HEADERS, isGitlabEventHeader, type GitlabEventHeader } from './gitlab-event-header.js';
+export { UNPROCESSABLE_KEY, unprocessableBody, unprocessableReason } from './unprocessable-delivery.js';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
-import { unprocessableBody } from '../unprocessable-delivery.js';
+import { unprocessableBody } from '../gitlab/index.js';
 import { DELIVERY_JOB } from '../jobs/index.js';
 import { SanitizerInputError } from '../sanitize/index.js';
 import { limitBody, safeEqual } from '../http/index.js';
@@ -19,7 +19,7 @@ const KEPT_HEADERS = ['x-gitlab-event', 'x-gitlab-instance', 'x-gitlab-webhook-u
  * callbacks. 401 only for bad credentials; everything else is stored
  * (sanitized) with its job and answered 200, because GitLab disables hooks
  * that keep answering otherwise; a body that cannot be stored as sent is
- * stored as unprocessable (see src/unprocessable-delivery.ts) and answered
+ * stored as unprocessable (see src/gitlab/unprocessable-delivery.ts) and answered
  * 200 too. The worker processes it afterwards.
  */
 export function createWebhookApp(deps: AppDeps): Hono<AppEnv> {

@@ -7,7 +7,7 @@ import { CONFIDENTIAL_NOTE_HOOK, handleNoteHook, NOTE_HOOK } from './handle-note
 import { handlePushHook, PUSH_HOOK } from './handle-push-hook.js';
 import { handleSystemHook, SYSTEM_HOOK } from './handle-system-hook.js';
 import type { Integrator } from '../log/index.js';
-import { unprocessableReason } from '../unprocessable-delivery.js';
+import { unprocessableReason } from '../gitlab/index.js';
 import type { JobHandler } from './job-runner.js';
 
 /** The job a stored webhook delivery gets. */
