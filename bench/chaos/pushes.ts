@@ -18,7 +18,8 @@ interface Run {
 
 const run = (file: string, args: string[], cwd: string | undefined, env: Record<string, string>): Promise<Run> =>
   new Promise((resolve) => {
-    execFile(file, args, { cwd, env, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
+    // A push waits at most 60 s (the hook itself gives up on the service after 10).
+    execFile(file, args, { cwd, env, maxBuffer: 16 * 1024 * 1024, timeout: 60_000, killSignal: 'SIGKILL' }, (err, _stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1, stderr });
     });
   });

@@ -37,6 +37,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+// Replicas outlive nothing: if the harness exits (an error, a test that timed out), its children are killed with it.
+const live = new Set<ChildProcess>();
+process.once('exit', () => killAllReplicas());
+
+/** kill -9 of every replica process still running (for a test's afterAll: a timed-out run leaves them behind). */
+export function killAllReplicas(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 export async function createReplica(index: number, env: Record<string, string>): Promise<Replica> {
   const port = await freePort();
   return { index, port, url: `http://127.0.0.1:${port}`, state: 'down', child: null, generation: 0, env: { ...env, FLOWTRAIL_PORT: String(port) } };
@@ -52,6 +61,8 @@ export async function startReplica(r: Replica, logs: LogLine[], timeoutMs = 60_0
   r.state = 'starting';
   const child = spawn(process.execPath, [FLOWTRAIL_BIN, 'serve'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...r.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   r.child = child;
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   const generation = r.generation;
   for (const stream of ['stdout', 'stderr'] as const) {
     let rest = '';
