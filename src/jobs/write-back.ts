@@ -14,9 +14,11 @@ export const RESTORE_INTERVAL_MS = 10 * 60 * 1000;
 /**
  * How long a claim on a merge request lasts unless renewed. It is renewed
  * before every write, and each GitLab call is bounded by the client's timeout
- * (10 s), so a live holder never loses it; a dead one's lapses after this.
+ * (10 s), so a live holder keeps it with 20 s to spare; a dead one's lapses
+ * after this, as its job's lease does, so the retaken job finds the merge
+ * request free (a longer claim held write-back up for minutes after a crash).
  */
-export const CLAIM_SECONDS = 120;
+export const CLAIM_SECONDS = 30;
 /** A job that finds the merge request claimed by another worker is queued again about this much later. */
 export const BUSY_DELAY_MS = 2_000;
 
