@@ -1,6 +1,6 @@
 // kill -9 of a random live replica at seeded random moments, each restarted
 // at once (as Kubernetes restarts a pod), timing spawn to /-/readiness 200.
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import { killReplica, startReplica, type LogLine, type Replica } from './replicas.js';
 
 export interface KillRecord {

@@ -9,7 +9,7 @@ import { generateSigningKey } from '../../src/integrity/index.js';
 import { connect, openDatabase } from '../../src/store/index.js';
 import { checkDatabase, checkLogs, runVerify, type Check, type Figures } from './checks.js';
 import { startFakeGitlab } from './fake-gitlab.js';
-import { createPrng, type Prng } from './prng.js';
+import { createPrng, type Prng } from '../prng.js';
 import { createPushRepo } from './pushes.js';
 import { assertBuilt, createReplica, killReplica, startReplica, stopReplica, type LogLine, type Replica } from './replicas.js';
 import { createLedger, createSender } from './sender.js';

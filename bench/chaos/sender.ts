@@ -2,7 +2,7 @@
 // to a random live replica; what is not acknowledged (connection error, 5xx,
 // 429, timeout) is sent again with the same idempotency key and the same body,
 // as GitLab and agents do. A 2xx is an acknowledgement, and the ledger keeps it.
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import type { Replica } from './replicas.js';
 
 export interface Ledger {

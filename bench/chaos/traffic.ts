@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { deterministicUuid } from '../../src/gitlab/index.js';
 import { deliveryDedupeKey } from '../../src/ingest/delivery-dedupe-key.js';
 import { FIXTURES } from './paths.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import type { Ledger, Sender } from './sender.js';
 
 export const PROJECT = { id: 4821, path: 'acme-platform/payments-api' };

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delay, http, HttpResponse, passthrough, type HttpHandler } from 'msw';
 import { BOT_USER, GITLAB } from '../support/gitlab.js';
+import { createPrng } from '../../bench/prng.js';
 
 // GitLab as the reliability tests play it: merge requests with descriptions
 // and notes, the bot user, memberships and session traces, kept in memory and
@@ -86,17 +87,8 @@ export function createFakeGitlab(descriptions: Record<string, string>, options: 
   return fake;
 }
 
-/** mulberry32: a small seeded PRNG, so a run's faults can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (bench/prng.ts): a small seeded PRNG, so a run's faults can be replayed. */
+export const seededRandom = (seed: number): (() => number) => createPrng(seed).next;
 
 /**
  * One seeded PRNG per request key (method and path), so the n-th call to a
