@@ -81,7 +81,7 @@ export async function run(): Promise<BenchReport[]> {
   const auditorCookie = await cookieOf(admin);
   const userCookie = await cookieOf(user);
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
-  const gqlQuery = (args: string) => JSON.stringify({ query: `{ duoFlowSessions(first: 20${args}) { nodes { sessionId user { username } flowType status startedAt completedAt authorizationVerifiedAt authorizationMethod resourcesCreated { resourceType resourceId webUrl } planSummary decisionsLog { step decision rationale occurredAt } } pageInfo { hasNextPage endCursor } } }` });
+  const gqlQuery = (args: string) => JSON.stringify({ query: `{ duoFlowSessions(first: 20${args}) { nodes { sessionId user { username } flowType status startedAt completedAt authorizationVerifiedAt authorizationMethod resourcesCreated { resourceType resourceId webUrl } planSummary decisionsLog } pageInfo { hasNextPage endCursor } } }` });
 
   const cases: { name: string; request: () => [string, RequestInit] }[] = [
     { name: 'REST session list, no filter', request: () => ['/api/v1/sessions', { headers: bearer(admin) }] },

@@ -37,8 +37,11 @@ describe('measureOperation', () => {
   });
 
   it("prices the seed query within flowtrail's limit at a page of 100", () => {
-    const seed = `{ duoFlowSessions(first: 100) { nodes { sessionId user { username } resourcesCreated { webUrl } decisionsLog { step } } pageInfo { endCursor } } }`;
+    // decisionsLog is JSON asked without a selection; it costs as the list of decisions it holds, like its typed twin.
+    const seed = `{ duoFlowSessions(first: 100) { nodes { sessionId user { username } resourcesCreated { webUrl } decisionsLog } pageInfo { endCursor } } }`;
     expect(measure(seed, {}, schema)).toEqual({ depth: 4, cost: 1 + 100 * (1 + 1 + 10 + 10) + 1 });
+    expect(measure(seed.replace('decisionsLog', 'decisions { step }'), {}, schema)).toEqual({ depth: 4, cost: 1 + 100 * (1 + 1 + 10 + 10) + 1 });
+    expect(measure('{ duoFlowSession(sessionId: "1") { decisionsLog planSteps } }', {}, schema)).toEqual({ depth: 2, cost: 1 + 10 });
   });
 
   it('measures each fragment once per page size: 60 levels of doubling fragments saturate at the ceiling at once', () => {

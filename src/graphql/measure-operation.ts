@@ -39,7 +39,9 @@ const NONE: OperationMeasure = { depth: 0, cost: 0 };
  * Depth counts nested fields. Cost: a field that returns objects costs 1 per
  * object it can return; a connection's `nodes` and `edges` hold `first`
  * items, a list with `first` that many, other lists DEFAULT_LIST_SIZE (or
- * their field's extensions.listSize). Leaf fields cost nothing; every alias
+ * their field's extensions.listSize). Leaf fields cost nothing, except a
+ * JSON field marked extensions.jsonList (a list of objects asked without a
+ * selection, like `decisionsLog`), which costs as that list; every alias
  * and every repeated field is counted. Introspection (`__schema`, `__type`)
  * is not counted, so that tools can always read the schema (graphql-js's
  * MaxIntrospectionDepthRule bounds it).
@@ -98,13 +100,15 @@ export function measureOperation(schema: GraphQLSchema, op: OperationDefinitionN
           }
         }
         // A list with `first` holds that many; a connection (an object with `first`) passes it to its nodes and edges.
-        const list = isListType(getNullableType(def.type));
+        // A JSON field marked extensions.jsonList holds a list of objects without a selection (decisionsLog): priced as that list.
+        const jsonList = def.extensions.jsonList === true;
+        const list = jsonList || isListType(getNullableType(def.type));
         const listSize = def.extensions.listSize;
         const items = list ? first ?? page ?? (typeof listSize === 'number' ? Math.min(Math.max(listSize, 1), 4096) : DEFAULT_LIST_SIZE) : 1;
         const childPage = list ? undefined : first;
         const named = getNamedType(def.type);
         const child = sel.selectionSet !== undefined && isCompositeType(named) ? walk(sel.selectionSet, named, childPage) : NONE;
-        m = { depth: 1 + child.depth, cost: Math.min(COST_CEILING, items * ((isLeafType(named) ? 0 : 1) + child.cost)) };
+        m = { depth: 1 + child.depth, cost: Math.min(COST_CEILING, items * ((isLeafType(named) && !jsonList ? 0 : 1) + child.cost)) };
       } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
         m = spread(sel.name.value, page, sel);
       } else {

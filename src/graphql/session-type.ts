@@ -75,6 +75,17 @@ const DecisionType = new GraphQLObjectType<EventView>({
   },
 });
 
+const decisionsOf = async (n: SessionNode): Promise<EventView[]> => (await n.details()).filter((e) => e.type === 'duo_flow_decision_logged');
+
+/** One decision as `decisionsLog` answers it: the fields of DuoFlowDecision (without source) as plain JSON. */
+const decisionJson = (e: EventView) => ({
+  step: textOf(e.data.step),
+  decision: textOf(e.data.decision),
+  rationale: textOf(e.data.rationale),
+  alternatives: listOf(e.data.alternatives)?.map(textOf) ?? null,
+  occurredAt: TimeScalar.serialize(e.occurred_at),
+});
+
 const AuditEventConnection = createConnectionType('DuoFlowAuditEvent', new GraphQLNonNull(AuditEventType));
 
 type TimelineArgs = { first: number; after?: string | null };
@@ -118,8 +129,16 @@ export const SessionType = new GraphQLObjectType<SessionNode, GraphqlContext>({
     planSummary: { type: GraphQLString, description: 'plan_summary of the latest plan.', resolve: async (n) => textOf((await latestPlan(n))?.data.plan_summary) },
     planSteps: { type: new GraphQLList(JsonScalar), description: 'plan_steps of the latest plan.', resolve: async (n) => listOf((await latestPlan(n))?.data.plan_steps) },
     decisionsLog: {
+      type: JsonScalar,
+      description: 'The decisions as a JSON list, asked without a selection: `[{step, decision, rationale, alternatives, occurredAt}]` in order of occurrence, erased texts `null`; `null` with a `tampered` error when a text fails its commitment. `decisions` is its typed twin.',
+      // Priced like the list of objects it stands for (see measureOperation).
+      extensions: { jsonList: true },
+      resolve: async (n) => (await decisionsOf(n)).map(decisionJson),
+    },
+    decisions: {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(DecisionType))),
-      resolve: async (n) => (await n.details()).filter((e) => e.type === 'duo_flow_decision_logged'),
+      description: 'The duo_flow_decision_logged events in order of occurrence, with fields.',
+      resolve: decisionsOf,
     },
     eventsCount: { type: new GraphQLNonNull(GraphQLInt), resolve: (n) => n.row.eventsCount },
     violations: { type: JsonScalar, description: 'Lifecycle violations.', resolve: (n) => n.row.violations },

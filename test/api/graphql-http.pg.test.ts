@@ -130,12 +130,12 @@ describe('GraphQL roles', () => {
   it("answers a user asking for another user's session exactly as for a missing one", async () => {
     await seed();
     const dana = await t.token('user', 'dwhitfield');
-    const q = (id: string) => `{ duoFlowSession(sessionId: "${id}") { sessionId decisionsLog { decision } timeline { type } } }`;
+    const q = (id: string) => `{ duoFlowSession(sessionId: "${id}") { sessionId decisions { decision } timeline { type } } }`;
     const other = await gql(q('m1'), dana);
     const missing = await gql(q('zz9'), dana);
     expect(other).toEqual({ ...missing, body: { data: { duoFlowSession: null } } });
     expect(JSON.stringify(other.body)).not.toContain('secret plan');
     expect((await gql(q('d1'), dana)).body.data!.duoFlowSession.sessionId).toBe('d1');
-    expect((await gql(q('m1'), await t.token('auditor'))).body.data!.duoFlowSession.decisionsLog).toEqual([{ decision: 'secret plan of mchen' }]);
+    expect((await gql(q('m1'), await t.token('auditor'))).body.data!.duoFlowSession.decisions).toEqual([{ decision: 'secret plan of mchen' }]);
   });
 });

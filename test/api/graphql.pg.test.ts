@@ -10,7 +10,7 @@ const SEED_QUERY = `query Sessions($projectId: ProjectID, $userId: UserID, $firs
       sessionId user { username } flowType status startedAt completedAt
       authorizationVerifiedAt authorizationMethod
       resourcesCreated { resourceType resourceId webUrl }
-      planSummary decisionsLog { step decision rationale }
+      planSummary decisions { step decision rationale }
     }
     edges { cursor node { sessionId } }
     pageInfo { hasNextPage endCursor }
@@ -59,9 +59,9 @@ describe('POST /api/graphql', () => {
       sessionId: '9100', user: { username: 'dwhitfield' }, flowType: 'software_development', status: 'completed',
       startedAt: at(0), completedAt: at(20), authorizationVerifiedAt: '2026-03-10T14:00:00.000Z', authorizationMethod: 'composite_identity',
       resourcesCreated: [{ resourceType: 'MergeRequest', resourceId: '57', webUrl: 'https://gitlab.example.test/acme/payments/-/merge_requests/57' }],
-      planSummary: 'Round half-even in the ledger', decisionsLog: [{ step: '1', decision: 'Use BigDecimal', rationale: 'exact' }],
+      planSummary: 'Round half-even in the ledger', decisions: [{ step: '1', decision: 'Use BigDecimal', rationale: 'exact' }],
     });
-    expect(nodes[0]).toMatchObject({ status: 'running', completedAt: null, resourcesCreated: [], planSummary: null, decisionsLog: [] });
+    expect(nodes[0]).toMatchObject({ status: 'running', completedAt: null, resourcesCreated: [], planSummary: null, decisions: [] });
     expect(r.body.data!.duoFlowSessions.pageInfo).toEqual({ hasNextPage: false, endCursor: r.body.data!.duoFlowSessions.edges[4].cursor });
   });
 
@@ -157,7 +157,7 @@ describe('POST /api/graphql', () => {
     expect(costly.body.data).toBeUndefined();
     expect(costly.body.errors![0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COSTLY', cost: 10_101, maxCost: 5000 } });
     expect(costly.body.errors![0]!.message).toMatch(/could cost 10101 .* at most 5000/);
-    const alias = (i: number) => `a${i}: duoFlowSessions(first: 100) { nodes { resourcesCreated { webUrl } decisionsLog { step } } edges { node { user { username } } } }`;
+    const alias = (i: number) => `a${i}: duoFlowSessions(first: 100) { nodes { resourcesCreated { webUrl } decisions { step } } edges { node { user { username } } } }`;
     expect((await gql(`{ ${alias(0)} }`, {}, auditor)).status).toBe(200);
     const aliases = await gql(`{ ${[0, 1, 2].map(alias).join(' ')} }`, {}, auditor);
     expect(aliases.body.errors![0]!.extensions!.code).toBe('QUERY_TOO_COSTLY');
