@@ -1,4 +1,5 @@
 import type { Sql } from './database.js';
+import { projectFilter } from './sessions.js';
 
 export interface StoredEvent {
   seq: number;
@@ -18,32 +19,58 @@ export interface LeafRow {
 export interface EventFilters {
   sessionId?: string;
   type?: string;
-  /** Events of sessions this GitLab user initiated, or events naming them as actor. */
+  /** Every event of the sessions this GitLab user initiated, and the session-less events naming them. */
   username?: string;
+  /** Every event of this project's sessions (path, or numeric id), and the session-less events carrying its path. */
   project?: string;
+  /** Every event of the sessions of this flow type. */
+  flowType?: string;
   from?: Date;
   to?: Date;
   /** Restrict to sessions initiated by this user (the `user` role). */
   ownerUsername?: string;
 }
 
+/**
+ * Where the events a filter selects live, as conditions on audit_events to
+ * read each on its own and join (union all): with a user, project or flow type
+ * filter, the events of the sessions it selects (read through the sessions'
+ * indexes, then each session's) and, without a flow type, the session-less
+ * events naming that user or project (a small partial index); else the whole
+ * log. One function for the API, the export and the dashboard, so the page and
+ * its export list the same events.
+ */
+export function eventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'project' | 'flowType'>) {
+  if (f.username === undefined && f.project === undefined && f.flowType === undefined) return [sql`true`];
+  const sources = [sql`session_id in (select session_id from sessions where true
+    ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
+    ${f.project !== undefined ? projectFilter(sql, f.project) : sql``}
+    ${f.flowType !== undefined ? sql`and flow_type = ${f.flowType}` : sql``})`];
+  if (f.flowType === undefined) {
+    sources.push(sql`session_id is null
+      ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
+      ${f.project !== undefined ? sql`and project_path = ${f.project}` : sql``}`);
+  }
+  return sources;
+}
+
 /** Keyset page of the log, by seq ascending (after) or descending (before). */
 export async function listEvents(sql: Sql, f: EventFilters, limit: number, cursor?: { after?: number; before?: number }): Promise<StoredEvent[]> {
   const desc = cursor?.after === undefined;
-  return sql<StoredEvent[]>`
-    select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
-    where true
+  const order = desc ? sql`seq desc` : sql`seq asc`;
+  const common = sql`
       ${f.sessionId !== undefined ? sql`and session_id = ${f.sessionId}` : sql``}
       ${f.type !== undefined ? sql`and type = ${f.type}` : sql``}
-      ${f.project !== undefined ? sql`and project_path = ${f.project}` : sql``}
-      ${f.username !== undefined ? sql`and (username = ${f.username} or session_id in (select session_id from sessions where username = ${f.username}))` : sql``}
       ${f.ownerUsername !== undefined ? sql`and session_id in (select session_id from sessions where username = ${f.ownerUsername})` : sql``}
       ${f.from !== undefined ? sql`and occurred_at >= ${f.from}` : sql``}
       ${f.to !== undefined ? sql`and occurred_at < ${f.to}` : sql``}
       ${cursor?.after !== undefined ? sql`and seq > ${cursor.after}` : sql``}
-      ${cursor?.before !== undefined ? sql`and seq < ${cursor.before}` : sql``}
-    order by ${desc ? sql`seq desc` : sql`seq asc`}
-    limit ${limit}`;
+      ${cursor?.before !== undefined ? sql`and seq < ${cursor.before}` : sql``}`;
+  const columns = sql`seq, leaf, leaf_hash, text_salt, texts, purged_at`;
+  const parts = eventSources(sql, f).map((where) => sql`(select ${columns} from audit_events where ${where} ${common} order by ${order} limit ${limit})`);
+  if (parts.length === 1) return sql<StoredEvent[]>`${parts[0]!}`;
+  const union = parts.slice(1).reduce((all, part) => sql`${all} union all ${part}`, parts[0]!);
+  return sql<StoredEvent[]>`select * from (${union}) e order by ${order} limit ${limit}`;
 }
 
 /**

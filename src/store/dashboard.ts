@@ -1,4 +1,4 @@
-import type { StoredEvent } from './audit-reads.js';
+import { eventSources, type StoredEvent } from './audit-reads.js';
 import type { Sql } from './database.js';
 import { projectFilter, type SessionFilters } from './sessions.js';
 
@@ -60,6 +60,7 @@ export interface DashboardEventFilters {
   type?: string;
   username?: string;
   project?: string;
+  flowType?: string;
   from?: Date;
   to?: Date;
 }
@@ -71,10 +72,10 @@ export interface EventCursor {
 }
 
 /**
- * The dashboard's events, newest first by when they occurred. A person's or a
- * project's events are those of their sessions (read through the sessions'
- * index) and the session-less events naming them (a small partial index), so
- * neither filter scans the log.
+ * The dashboard's events, newest first by when they occurred. A person's,
+ * project's or flow type's events are those of their sessions and the
+ * session-less events naming them (eventSources, shared with the API and the
+ * export), so no such filter scans the log.
  */
 export async function dashboardEvents(sql: Sql, f: DashboardEventFilters, limit: number, before?: EventCursor): Promise<(StoredEvent & { occurredUs: number })[]> {
   const common = sql`
@@ -83,19 +84,7 @@ export async function dashboardEvents(sql: Sql, f: DashboardEventFilters, limit:
     ${f.to !== undefined ? sql`and occurred_at < ${f.to}` : sql``}
     ${before !== undefined ? sql`and (occurred_at, seq) < ('epoch'::timestamptz + ${before.occurredUs}::bigint * interval '1 microsecond', ${before.seq})` : sql``}`;
   const columns = sql`seq, leaf, leaf_hash, text_salt, texts, purged_at, occurred_at, (extract(epoch from occurred_at) * 1000000)::bigint as occurred_us`;
-  if (f.username === undefined && f.project === undefined) {
-    return sql`select ${columns} from audit_events where true ${common} order by occurred_at desc, seq desc limit ${limit}` as Promise<(StoredEvent & { occurredUs: number })[]>;
-  }
-  const ofSessions = sql`select session_id from sessions where true
-    ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
-    ${f.project !== undefined ? projectFilter(sql, f.project) : sql``}`;
-  return sql`
-    select * from (
-      (select ${columns} from audit_events where session_id in (${ofSessions}) ${common} order by occurred_at desc, seq desc limit ${limit})
-      union all
-      (select ${columns} from audit_events where session_id is null
-        ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
-        ${f.project !== undefined ? sql`and project_path = ${f.project}` : sql``}
-        ${common} order by occurred_at desc, seq desc limit ${limit})
-    ) e order by occurred_at desc, seq desc limit ${limit}` as Promise<(StoredEvent & { occurredUs: number })[]>;
+  const parts = eventSources(sql, f).map((where) => sql`(select ${columns} from audit_events where ${where} ${common} order by occurred_at desc, seq desc limit ${limit})`);
+  const union = parts.slice(1).reduce((all, part) => sql`${all} union all ${part}`, parts[0]!);
+  return sql`select * from (${union}) e order by occurred_at desc, seq desc limit ${limit}` as Promise<(StoredEvent & { occurredUs: number })[]>;
 }

@@ -36,7 +36,7 @@ export function createDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
     const to = bounds.to ?? new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + DAY_MS);
     const from = bounds.from ?? new Date(to.getTime() - 30 * DAY_MS);
     const before = cursorOf(filters.events_cursor, (raw) => decodeCursor(raw, isEventCursor));
-    const eventQuery = { type: filters.type, username: filters.user, project: filters.project, from: bounds.from, to: bounds.to };
+    const eventQuery = { type: filters.type, username: filters.user, project: filters.project, flowType: filters.flow_type, from: bounds.from, to: bounds.to };
     const [rows, events, perDay, alerts, latestAlerts, log, dead] = await Promise.all([
       listSessions(deps.sql, sf, PAGE + 1, cursorOf(filters.cursor, decodeSessionCursor)),
       dashboardEvents(deps.sql, eventQuery, PAGE + 1, before === undefined ? undefined : { occurredUs: before[0], seq: before[1] }),
@@ -54,7 +54,7 @@ export function createDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
       events: viewEvents(evs.page),
       nextEvents: evs.next,
       perDay, window: { from, to }, alerts, recentAlerts: latestAlerts, log, dead,
-      exportQuery: { type: filters.type, user: filters.user, project: filters.project, from: bounds.from?.toISOString(), to: bounds.to?.toISOString() },
+      exportQuery: { type: filters.type, user: filters.user, project: filters.project, flow_type: filters.flow_type, from: bounds.from?.toISOString(), to: bounds.to?.toISOString() },
     };
     return c.html(<AuditPage who={who} filters={filters} error={error} data={data} />, error === null ? 200 : 400);
   });
