@@ -9,7 +9,8 @@ import { decodeSessionCursor, encodeSessionCursor, keysetPage, parseQuery, requi
 
 /**
  * GET /api/v1/sessions and /api/v1/sessions/:id. A `user` token sees only the
- * sessions it initiated. A session's timeline comes a page at a time
+ * sessions it initiated (also when asking which session made a commit or
+ * merge request: commit_sha, merge_request). A session's timeline comes a page at a time
  * (timeline_limit, timeline_after); its resources are the first DETAIL_LIMIT.
  */
 export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
@@ -27,7 +28,7 @@ export function createSessionsApp(deps: AppDeps): Hono<AppEnv> {
     const after = q.cursor === undefined ? undefined : decodeSessionCursor(q.cursor);
     const rows = await listSessions(
       deps.sql,
-      { username, project: q.project, flowType: q.flow_type, status: q.status, from: q.from, to: q.to },
+      { username, project: q.project, flowType: q.flow_type, status: q.status, from: q.from, to: q.to, commitSha: q.commit_sha, mergeRequest: q.merge_request },
       q.limit + 1,
       after,
     );

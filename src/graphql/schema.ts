@@ -1,5 +1,5 @@
 import { GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
-import { decodeSessionCursor, encodeSessionCursor } from '../http/index.js';
+import { commitShaSchema, decodeSessionCursor, encodeSessionCursor, mergeRequestRefSchema, parseResourceArg } from '../http/index.js';
 import { can } from '../auth/index.js';
 import { SESSION_ID_PATTERN } from '../events.js';
 import { getSession, listSessions, type SessionFilters } from '../store/index.js';
@@ -21,6 +21,8 @@ interface SessionsArgs {
   endDate?: Date | null;
   flowType?: string | null;
   status?: string | null;
+  commitSha?: string | null;
+  mergeRequest?: string | null;
   first: number;
   after?: string | null;
 }
@@ -50,6 +52,8 @@ const QueryType = new GraphQLObjectType<unknown, GraphqlContext>({
         endDate: { type: TimeScalar, description: 'Sessions started before this time.' },
         flowType: { type: GraphQLString },
         status: { type: SessionStatusEnum },
+        commitSha: { type: GraphQLString, description: 'Sessions linked to this commit (trailer, merge or squash commit): the full SHA or a prefix of at least 7 hexadecimal characters.' },
+        mergeRequest: { type: GraphQLString, description: 'Sessions linked to this merge request: GROUP/PROJECT!IID, e.g. my-group/my-project!42.' },
         first: { type: GraphQLInt, defaultValue: 20, description: '1 to 100.' },
         after: { type: GraphQLString, description: 'pageInfo.endCursor of the previous page.' },
       },
@@ -63,6 +67,8 @@ const QueryType = new GraphQLObjectType<unknown, GraphqlContext>({
           to: args.endDate ?? undefined,
           flowType: args.flowType ?? undefined,
           status: args.status ?? undefined,
+          commitSha: args.commitSha == null ? undefined : parseResourceArg(commitShaSchema, 'commitSha', args.commitSha),
+          mergeRequest: args.mergeRequest == null ? undefined : parseResourceArg(mergeRequestRefSchema, 'mergeRequest', args.mergeRequest),
         };
         if (!can(ctx.principal.role, 'read_all')) filters.username = ctx.principal.username ?? '\u0000';
         const rows = await listSessions(ctx.sql, filters, first + 1, after);

@@ -7,6 +7,7 @@ export {
   parseQuery, encodeCursor, decodeCursor, encodeSessionCursor, decodeSessionCursor, keysetPage,
 } from './query.js';
 export { eventFilters } from './event-filters.js';
+export { commitShaSchema, mergeRequestRefSchema, parseResourceArg, SHA_PREFIX_MIN, type MergeRequestRef } from './resource-filters.js';
 export { exportResponse } from './export-response.js';
 export { exportQuerySchema } from './export-query-schema.js';
 export { erasureSchema } from './erasure-schema.js';

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import { SESSION_ID_PATTERN, SESSION_STATUSES, eventNames } from '../events.js';
 import type { SessionCursor } from '../store/index.js';
 import { describeUnstorable, findUnstorable } from './find-unstorable.js';
+import { commitShaSchema, mergeRequestRefSchema } from './resource-filters.js';
 
 /**
  * An RFC 3339 date-time with offset, or a date (midnight UTC); REST's from/to
@@ -22,6 +23,10 @@ export const sessionQuerySchema = z.object({
   status: z.enum(SESSION_STATUSES).optional(),
   from: date.optional(),
   to: date.optional(),
+  commit_sha: commitShaSchema.optional()
+    .describe('Sessions linked to this commit (trailer, merge or squash commit): the full SHA or a prefix of at least 7 hexadecimal characters.'),
+  merge_request: mergeRequestRefSchema.optional()
+    .describe('Sessions linked to this merge request, as GitLab writes its reference: GROUP/PROJECT!IID, e.g. my-group/my-project!42.'),
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -29,15 +34,11 @@ export const sessionQuerySchema = z.object({
 export const eventQuerySchema = z.object({
   session_id: z.string().regex(SESSION_ID_PATTERN).optional(),
   type: z.enum(eventNames as [string, ...string[]]).optional(),
-  user: name.optional().describe('Every event of the sessions this GitLab user initiated, and the session-less events naming them.'),
-  project: name.optional().describe("Every event of this project's sessions (full path or numeric id), and the session-less events carrying its path."),
-  flow_type: name.optional().describe('Every event of the sessions of this flow type.'),
+  user: name.optional(),
+  project: name.optional(),
   from: date.optional(),
   to: date.optional(),
   cursor: z.string().max(64).optional(),
-  after_seq: z.string().regex(/^\d{1,15}$/, 'must be a seq: an integer from 0').transform(Number).optional()
-    .describe('With order=asc: only events with a larger seq (the next_after_seq of the previous page); without it, from the start of the log.'),
-  order: z.enum(['desc', 'asc']).default('desc').describe('desc (default): newest first, paged with cursor; asc: oldest first, paged with after_seq.'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 

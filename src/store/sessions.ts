@@ -113,6 +113,10 @@ export interface SessionFilters {
   status?: string;
   from?: Date;
   to?: Date;
+  /** Linked to a commit (duo_flow_resource_linked): a lower-case hex SHA or prefix of one. */
+  commitSha?: string;
+  /** Linked to this merge request of this project (path_with_namespace, case-insensitive). */
+  mergeRequest?: { projectPath: string; iid: string };
 }
 
 /** Keyset position: sort_at in microseconds since the epoch (exact, unlike a JS Date) and the session id. */
@@ -134,9 +138,34 @@ export async function listSessions(sql: Sql, f: SessionFilters, limit: number, a
       ${f.status !== undefined ? sql`and status = ${f.status}` : sql``}
       ${f.from !== undefined ? sql`and sort_at >= ${f.from}` : sql``}
       ${f.to !== undefined ? sql`and sort_at < ${f.to}` : sql``}
+      ${f.commitSha !== undefined ? linkedToCommit(sql, f.commitSha) : sql``}
+      ${f.mergeRequest !== undefined ? linkedToMergeRequest(sql, f.mergeRequest.projectPath, f.mergeRequest.iid) : sql``}
       ${after !== undefined ? sql`and (sort_at, session_id) < ('epoch'::timestamptz + ${after.sortUs}::bigint * interval '1 microsecond', ${after.sessionId})` : sql``}
     order by sort_at desc, session_id desc
     limit ${limit}`;
+}
+
+/**
+ * Both filters below read duo_flow_resource_linked leaves through the index
+ * audit_events_linked_resource (migration 0013), its expression spelled exactly as there.
+ *
+ * Sessions linked to a commit whose SHA starts with this lower-case hex prefix: trailer links from
+ * pushes and the merge and squash commits linked when the merge request was merged. The range
+ * (prefix to prefix || 'g', in byte order) lets even a generic plan use the index; like keeps it exact.
+ */
+function linkedToCommit(sql: Sql, prefix: string) {
+  return sql`and session_id in (select session_id from audit_events
+    where type = 'duo_flow_resource_linked' and leaf is not null
+      and (leaf::jsonb->'data'->>'resource_id') ~>=~ ${prefix} and (leaf::jsonb->'data'->>'resource_id') ~<~ ${prefix + 'g'}
+      and (leaf::jsonb->'data'->>'resource_id') like ${prefix + '%'}
+      and leaf::jsonb->'data'->>'resource_type' = 'Commit')`;
+}
+
+function linkedToMergeRequest(sql: Sql, projectPath: string, iid: string) {
+  return sql`and session_id in (select session_id from audit_events
+    where type = 'duo_flow_resource_linked' and leaf is not null
+      and (leaf::jsonb->'data'->>'resource_id') = ${iid}
+      and leaf::jsonb->'data'->>'resource_type' = 'MergeRequest' and lower(project_path) = ${projectPath.toLowerCase()})`;
 }
 
 /** The session running for an agent account on a project at a moment (for GitLab's api_request_access_with_scope). */

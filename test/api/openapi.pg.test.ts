@@ -38,7 +38,9 @@ describe('GET /api/v1/openapi.json', () => {
   it('takes parameters and bodies from the zod schemas the handlers validate with', async () => {
     const d = await doc();
     const params = d.paths['/api/v1/sessions']!.get!.parameters;
-    expect(params.map((p) => p.name)).toEqual(['user', 'project', 'flow_type', 'status', 'from', 'to', 'cursor', 'limit']);
+    expect(params.map((p) => p.name)).toEqual(['user', 'project', 'flow_type', 'status', 'from', 'to', 'commit_sha', 'merge_request', 'cursor', 'limit']);
+    expect(params.find((p) => p.name === 'commit_sha')).toMatchObject({ in: 'query', required: false, description: expect.stringContaining('at least 7 hexadecimal'), schema: { type: 'string', pattern: '^[0-9a-fA-F]{7,64}$' } });
+    expect(params.find((p) => p.name === 'merge_request')).toMatchObject({ in: 'query', required: false, description: expect.stringContaining('GROUP/PROJECT!IID'), schema: { type: 'string', maxLength: 1024 } });
     expect(params.find((p) => p.name === 'limit')!.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 20 });
     expect(params.find((p) => p.name === 'status')!.schema).toMatchObject({ enum: ['created', 'running', 'paused', 'completed', 'failed', 'stopped'] });
     const { $schema: _s, ...tokenBody } = z.toJSONSchema(tokenCreateSchema, { io: 'input' });
