@@ -34,11 +34,15 @@ export const sessionQuerySchema = z.object({
 export const eventQuerySchema = z.object({
   session_id: z.string().regex(SESSION_ID_PATTERN).optional(),
   type: z.enum(eventNames as [string, ...string[]]).optional(),
-  user: name.optional(),
-  project: name.optional(),
+  user: name.optional().describe('Every event of the sessions this GitLab user initiated, and the session-less events naming them.'),
+  project: name.optional().describe("Every event of this project's sessions (full path or numeric id), and the session-less events carrying its path."),
+  flow_type: name.optional().describe('Every event of the sessions of this flow type.'),
   from: date.optional(),
   to: date.optional(),
   cursor: z.string().max(64).optional(),
+  after_seq: z.string().regex(/^\d{1,15}$/, 'must be a seq: an integer from 0').transform(Number).optional()
+    .describe('With order=asc: only events with a larger seq (the next_after_seq of the previous page); without it, from the start of the log.'),
+  order: z.enum(['desc', 'asc']).default('desc').describe('desc (default): newest first, paged with cursor; asc: oldest first, paged with after_seq.'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
