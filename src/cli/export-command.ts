@@ -6,17 +6,19 @@ import type { EventFilters } from '../store/index.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './cli-error.js';
 import { withLocalDatabase } from './local-context.js';
-import { findRunningService } from './service-client.js';
+import { findRunningService, serviceError } from './service-client.js';
 
-export const exportUsage = `Usage: flowtrail export --format ndjson|csv|cef|ocsf [--out FILE] [--bundle]
+export const exportUsage = `Usage: flowtrail export [--format ndjson|csv|cef|ocsf] [--out FILE] [--bundle]
        [--session-id ID] [--type TYPE] [--user USERNAME] [--project PATH] [--from DATE] [--to DATE]
 
 Writes the matching audit events in log order (to standard output without
---out): NDJSON, CSV, ArcSight CEF lines, or OCSF 1.3 API Activity records. With --bundle, writes a JSON bundle with an inclusion proof for each
+--out): NDJSON, CSV, ArcSight CEF lines, or OCSF 1.3 API Activity records.
+Without --format it writes NDJSON and says so on standard error.
+With --bundle, writes a JSON bundle with an inclusion proof for each
 event against a fresh signed checkpoint, for \`flowtrail verify --bundle\`.
 The export itself is recorded in the audit log.`;
 
-export async function exportCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+export async function exportCommand(argv: string[], config: Config, out: (s: string) => void, err: (s: string) => void = (s) => console.error(s)): Promise<number> {
   const { values } = parseCommandArgs(argv, {
     format: { type: 'string' }, out: { type: 'string' }, bundle: { type: 'boolean' },
     'session-id': { type: 'string' }, type: { type: 'string' }, user: { type: 'string' }, project: { type: 'string' },
@@ -26,8 +28,10 @@ export async function exportCommand(argv: string[], config: Config, out: (s: str
     out(exportUsage);
     return 0;
   }
+  if (values.bundle === true && values.format !== undefined) throw new UsageError('--bundle writes a JSON bundle; leave out --format');
   const format = (values.format ?? 'ndjson') as ExportFormat;
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  if (values.format === undefined && values.bundle !== true) err(`flowtrail export: no --format given, writing ndjson (--format ${EXPORT_FORMATS.join('|')})`);
   const date = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const d = new Date(v);
@@ -51,7 +55,8 @@ export async function exportCommand(argv: string[], config: Config, out: (s: str
     }
     if (values.bundle === true) await remote.json('POST', '/api/v1/integrity/checkpoint');
     const res = await remote.request('GET', `/api/v1/export?${q}`);
-    if (!res.ok || res.body === null) throw new Error(`the running service answered ${res.status}: ${await res.text()}`);
+    if (!res.ok) throw await serviceError(res, remote.url);
+    if (res.body === null) throw new Error(`the service running at ${remote.url} sent no export`);
     for await (const chunk of res.body) await write(Buffer.from(chunk).toString('utf8'));
   } else {
     await withLocalDatabase(config, async (ctx) => {

@@ -31,10 +31,11 @@ const asRetried = (jobs: RetriedJob[]): Retried => ({ retried: jobs.map((j) => (
 
 export async function jobsCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
+  if (sub === '--help' || sub === '-h') {
     out(jobsUsage);
-    return sub === undefined ? 2 : 0;
+    return 0;
   }
+  if (sub === undefined) throw new UsageError(`a jobs command is required\n${jobsUsage}`);
   if (sub === 'list') {
     const { values } = parseCommandArgs(rest, { state: { type: 'string' }, limit: { type: 'string' } });
     if (values.help === true) {

@@ -22,7 +22,7 @@ Commands:
   migrate                   apply database migrations
   token create|list|revoke  manage API tokens
   verify [--bundle FILE]    check the Merkle log, checkpoints and signatures
-  export --format F         export audit events (ndjson, csv, cef, ocsf), optionally as a verifiable bundle
+  export [--format F]       export audit events (ndjson, the default, csv, cef, ocsf), or a verifiable bundle
   retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
   erase --session-id|--user erase the free texts of a session or a person's sessions (GDPR)
   jobs list|retry           the worker's queue: list dead letters and their reasons, retry them (--id N | --all-dead)
@@ -34,7 +34,7 @@ Commands:
 Run \`flowtrail <command> --help\` for a command's options.
 Exit status: 0 ok, 1 check failed, 2 usage or configuration error.`;
 
-type Command = (argv: string[], config: Config, out: (s: string) => void) => Promise<number>;
+type Command = (argv: string[], config: Config, out: (s: string) => void, err: (s: string) => void) => Promise<number>;
 const commands: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
@@ -52,9 +52,13 @@ const commands: Record<string, Command> = {
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */
 export async function runCli(argv: string[], env: Record<string, string | undefined>, out = (s: string) => console.log(s), err = (s: string) => console.error(s)): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    err(usage);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     out(usage);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const command = commands[name];
   if (command === undefined) {
@@ -64,14 +68,16 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   try {
     const wantsHelp = rest.includes('--help') || rest.includes('-h');
     const config = wantsHelp ? loadConfig({}) : loadConfig(env);
-    return await command(rest, config, out);
+    return await command(rest, config, out, err);
   } catch (e) {
     if (e instanceof ConfigError) {
       err(`flowtrail: ${e.message}`);
       return 2;
     }
-    if (e instanceof UsageError) {
-      err(`flowtrail ${name}: ${e.message}`);
+    // A refusal of what was asked (a bad role, say), whether the CLI opened the
+    // database itself or went through the running service, is a usage error too.
+    if (e instanceof UsageError || (isAppError(e) && e.code === 'invalid')) {
+      err(`flowtrail ${name}: ${e.message}${e.message.includes('Usage:') ? '' : `\nRun \`flowtrail ${name} --help\` for its usage.`}`);
       return 2;
     }
     err(`flowtrail ${name}: ${isAppError(e) || e instanceof Error ? e.message : String(e)}`);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { isAlive } from '../store/index.js';
 
 export interface ServiceClient {
@@ -34,9 +35,29 @@ export async function findRunningService(config: Config): Promise<ServiceClient 
     request,
     async json<T>(method: string, path: string, body?: unknown): Promise<T> {
       const res = await request(method, path, body);
-      const parsed = (await res.json()) as T & { message?: string };
-      if (!res.ok) throw new Error(`the running service answered ${res.status}: ${parsed.message ?? ''}`);
-      return parsed;
+      if (!res.ok) throw await serviceError(res, info.url);
+      return (await res.json()) as T;
     },
   };
+}
+
+const CODES: readonly string[] = ['invalid', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'too_large', 'unsupported', 'upstream', 'unavailable'];
+
+/**
+ * The service's refusal as the error the CLI would have thrown had it opened
+ * the database itself: the same AppError, code and message (an `invalid`
+ * one is a usage error, exit 2), so the user reads what was wrong, not an
+ * HTTP status.
+ */
+export async function serviceError(res: Response, url: string): Promise<Error> {
+  const text = await res.text();
+  let body: { error?: unknown; message?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // Not one of the service's JSON answers: the text itself is all there is.
+  }
+  const message = typeof body.message === 'string' && body.message !== '' ? body.message : text.trim().slice(0, 300);
+  if (typeof body.error === 'string' && CODES.includes(body.error) && res.status < 500) return new AppError(body.error as ErrorCode, message);
+  return new Error(`the service running at ${url} could not do it: ${message || res.statusText}`);
 }

@@ -30,10 +30,11 @@ interface TokenListing {
 
 export async function tokenCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
+  if (sub === '--help' || sub === '-h') {
     out(tokenUsage);
-    return sub === undefined ? 2 : 0;
+    return 0;
   }
+  if (sub === undefined) throw new UsageError(`a token command is required\n${tokenUsage}`);
   const remote = await findRunningService(config);
   if (sub === 'create') {
     const { values } = parseCommandArgs(rest, { role: { type: 'string' }, user: { type: 'string' }, name: { type: 'string' }, project: { type: 'string', multiple: true } });

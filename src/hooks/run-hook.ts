@@ -9,6 +9,20 @@ export type HookName = (typeof HOOK_NAMES)[number];
 const HOOK_USAGE = `Usage: flowtrail hook pre-receive     (reads "<old> <new> <ref>" lines on standard input)
        flowtrail hook commit-msg FILE`;
 
+const USAGE: Record<HookName, string> = {
+  'pre-receive': `Usage: flowtrail hook pre-receive
+
+The server-side hook git runs on a push: reads "<old> <new> <ref>" lines on
+standard input and refuses (exit 1) agent commits without a valid session
+trailer, asking the service at FLOWTRAIL_URL with FLOWTRAIL_TOKEN (docs/hooks.md).`,
+  'commit-msg': `Usage: flowtrail hook commit-msg FILE
+
+The commit hook: adds "X-GitLab-Duo-Session: <id>" to the message in FILE for
+the session in FLOWTRAIL_SESSION_ID, else DUO_WORKFLOW_WORKFLOW_ID (docs/hooks.md).`,
+};
+
+const isHelp = (a: string) => a === '--help' || a === '-h';
+
 /**
  * The hooks' entry point, loaded by `flowtrail hook ...` and by the files
  * `flowtrail hooks install` writes. It imports only the hooks' own modules,
@@ -19,6 +33,11 @@ const HOOK_USAGE = `Usage: flowtrail hook pre-receive     (reads "<old> <new> <r
 export async function runHook(argv: string[], options: { chained?: string } = {}): Promise<number> {
   const [name, ...args] = argv;
   const io: HookIo = { env: process.env, cwd: process.cwd(), print: (line) => process.stderr.write(`${line}\n`) };
+  // Before anything else: pre-receive would otherwise wait for its ref updates on standard input.
+  if (name !== undefined && (isHelp(name) || ((HOOK_NAMES as readonly string[]).includes(name) && args.some(isHelp)))) {
+    process.stdout.write(`${isHelp(name) ? HOOK_USAGE : USAGE[name as HookName]}\n`);
+    return 0;
+  }
   if (name === 'pre-receive' && args.length === 0) {
     const stdin = await readStdin();
     const chained = runChained(options.chained, args, stdin);
@@ -28,8 +47,8 @@ export async function runHook(argv: string[], options: { chained?: string } = {}
     const chained = runChained(options.chained, args, undefined);
     return chained !== 0 ? chained : commitMsg(args[0]!, io);
   }
-  io.print(name === '--help' || name === '-h' ? HOOK_USAGE : `flowtrail hook: ${name === undefined ? 'which hook?' : `unknown hook or arguments "${argv.join(' ')}"`}\n${HOOK_USAGE}`);
-  return name === '--help' || name === '-h' ? 0 : 2;
+  io.print(`flowtrail hook: ${name === undefined ? 'which hook?' : `unknown hook or arguments "${argv.join(' ')}"`}\n${HOOK_USAGE}`);
+  return 2;
 }
 
 function runChained(path: string | undefined, args: string[], input: string | undefined): number {

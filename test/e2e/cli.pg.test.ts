@@ -44,6 +44,9 @@ describe('flowtrail CLI', () => {
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run('token', 'create')).out).toMatch(/--role is required/);
     expect((await run('export', '--format', 'xml')).code).toBe(2);
+    const badRole = await run('token', 'create', '--role', 'wizard');
+    expect(badRole.code).toBe(2);
+    expect(badRole.out).toMatch(/^flowtrail token: role must be one of ingest, user, auditor, admin$/m);
     const saved = env.FLOWTRAIL_RETENTION_DAYS;
     env.FLOWTRAIL_RETENTION_DAYS = 'forever';
     const bad = await run('verify');
@@ -107,6 +110,11 @@ describe('flowtrail CLI', () => {
       expect(existsSync(serveJson)).toBe(true);
       const created = await run('token', 'create', '--role', 'ingest');
       expect(created.code).toBe(0);
+      // The service's 400 reaches the user as the usage error it is, in the CLI's terms.
+      const refused = await run('token', 'create', '--role', 'wizard');
+      expect(refused.code).toBe(2);
+      expect(refused.out).toMatch(/^flowtrail token: role must be one of ingest, user, auditor, admin$/m);
+      expect(refused.out).not.toMatch(/400|answered|service/);
       const v = await run('verify');
       expect(v.code).toBe(0);
       expect((await run('token', 'list')).out).toMatch(/local CLI bridge/);
