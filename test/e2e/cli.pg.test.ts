@@ -78,6 +78,10 @@ describe('flowtrail CLI', () => {
     expect((await run('export', '--format', 'ndjson', '--out', out)).code).toBe(0);
     const types = readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toEqual(expect.arrayContaining(['api_token_created', 'api_token_revoked']));
+    // Without --format: ndjson, and the CLI says so (on standard error; stdout may be the export itself).
+    const chosen = await run('export', '--out', out);
+    expect(chosen).toEqual({ code: 0, out: 'flowtrail export: no --format given, writing ndjson (--format ndjson|csv|cef|ocsf)' });
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(expect.arrayContaining(['api_token_created']));
     const bundleFile = join(env.FLOWTRAIL_DATA_DIR!, 'bundle.json');
     expect((await run('export', '--bundle', '--type', 'api_token_created', '--out', bundleFile)).code).toBe(0);
     const verified = await run('verify', '--bundle', bundleFile);
