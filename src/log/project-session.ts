@@ -1,6 +1,6 @@
 import { catalog, eventNames, type NewEvent } from '../events.js';
 import { replaySession, resolveOwnership } from '../sessions/index.js';
-import { agentUsername, eventsOutsideWindow, flagViolations, saveSessionProjection, sessionEventsOfTypes, type SessionTotals, type Sql } from '../store/index.js';
+import { agentUsername, eventsOutsideWindow, lastOwnEventAt, flagViolations, saveSessionProjection, sessionEventsOfTypes, type SessionTotals, type Sql } from '../store/index.js';
 import type { LogWriter } from './log-writer.js';
 import { systemEvent } from './system-event.js';
 
@@ -17,6 +17,8 @@ export interface SessionBatch {
   count: number;
   first: Date;
   last: Date;
+  /** The newest of the batch's own events (not flowtrail's, source 'system'): what last_event_at shows. */
+  lastOwn: Date | null;
   source: string;
   /** Whether the batch holds an event that can change the session beyond its counts. */
   changesLifecycle: boolean;
@@ -25,11 +27,13 @@ export interface SessionBatch {
 export function addToBatch(touched: Map<string, SessionBatch>, e: NewEvent): void {
   const at = new Date(e.occurredAt);
   const core = !ACTIVITY_TYPES.includes(e.type);
+  const own = e.source === 'system' ? null : at;
   const b = touched.get(e.sessionId!);
   if (b === undefined) {
-    touched.set(e.sessionId!, { count: 1, first: at, last: at, source: e.source, changesLifecycle: core });
+    touched.set(e.sessionId!, { count: 1, first: at, last: at, lastOwn: own, source: e.source, changesLifecycle: core });
     return;
   }
+  if (own !== null && (b.lastOwn === null || own > b.lastOwn)) b.lastOwn = own;
   b.count++;
   b.changesLifecycle ||= core;
   if (at < b.first) b.first = at;
@@ -42,12 +46,12 @@ export function addToBatch(touched: Map<string, SessionBatch>, e: NewEvent): voi
  * anything else needs the session recomputed.
  */
 export function planProjection(touched: ReadonlyMap<string, SessionBatch>, totals: ReadonlyMap<string, SessionTotals>) {
-  const countOnly: { sessionId: string; count: number; last: Date }[] = [];
+  const countOnly: { sessionId: string; count: number; last: Date | null }[] = [];
   const recompute: { sessionId: string; batch: SessionBatch; totals: SessionTotals | null }[] = [];
   for (const [sessionId, b] of touched) {
     const t = totals.get(sessionId) ?? null;
     if (!b.changesLifecycle && t?.startedAt != null && b.first >= t.startedAt && (t.endedAt === null || b.last <= t.endedAt)) {
-      countOnly.push({ sessionId, count: b.count, last: b.last });
+      countOnly.push({ sessionId, count: b.count, last: b.lastOwn });
     } else {
       recompute.push({ sessionId, batch: b, totals: t });
     }
@@ -83,11 +87,13 @@ export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b
       appended++;
     }
   }
+  // last_event_at: the session's last own event; flowtrail's own (footer restored, authorization checked) do not move it.
+  const lastOwn = await lastOwnEventAt(tx, sessionId);
   const auth = [...core].reverse().find((t) => t.type === 'duo_flow_authorization_verified' || t.type === 'duo_flow_authorization_unverified');
   await saveSessionProjection(tx, sessionId, state, {
     eventsCount: (totals?.eventsCount ?? 0) + b.count + appended,
     firstOccurredAt: totals === null || b.first < totals.firstOccurredAt ? b.first : totals.firstOccurredAt,
-    lastOccurredAt: totals === null || b.last > totals.lastOccurredAt ? b.last : totals.lastOccurredAt,
+    lastOccurredAt: lastOwn ?? totals?.lastOccurredAt ?? b.first,
     source: b.source,
     agentUsername: await agentUsername(tx, owner.agent.id ?? null),
     authorizationVerified: auth === undefined ? null : { status: auth.type.endsWith('_unverified') ? 'unverified' : 'verified', ...auth.data },

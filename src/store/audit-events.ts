@@ -68,6 +68,18 @@ export async function sessionEventsOfTypes(sql: Sql, sessionId: string, types: r
 }
 
 /**
+ * When the session's last own event happened: the newest event the agent or
+ * GitLab sent about it (not one flowtrail recorded itself, source 'system').
+ * Read from the log, so the answer does not depend on the order events arrived.
+ */
+export async function lastOwnEventAt(sql: Sql, sessionId: string): Promise<Date | null> {
+  const [row] = await sql<{ occurredAt: Date }[]>`
+    select occurred_at from audit_events where session_id = ${sessionId} and source <> 'system'
+    order by occurred_at desc, seq desc limit 1`;
+  return row?.occurredAt ?? null;
+}
+
+/**
  * Events of these types outside the window in which the session ran (before
  * its start, after its end): the only ones that can break the lifecycle.
  */

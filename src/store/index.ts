@@ -6,7 +6,7 @@ export { insertToken, findTokenByHash, listTokens, revokeToken, touchToken, ROLE
 export { saveIntake, recordEvents, claimPending, deleteIntegrated, countPending, type IntakeItem, type PendingIntake } from './intake.js';
 export { readLogState, writeLogState, resolveLogOrigin, splitHashes, lockLog, LOG_LOCK, type LogState } from './log-state.js';
 export { insertCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointRow } from './checkpoints.js';
-export { insertAuditRows, existingEventIds, sessionEventsOfTypes, eventsOutsideWindow, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
+export { insertAuditRows, existingEventIds, sessionEventsOfTypes, eventsOutsideWindow, lastOwnEventAt, PROJECTION_DATA_TYPES, type AuditRow } from './audit-events.js';
 export {
   saveSessionProjection, sessionTotals, gitlabSessionProjects, addSessionActivity, getSession, listSessions, findRunningSession, sessionsByIds, sessionProjects,
   type SessionRow, type SessionFilters, type SessionCursor, type SessionTotals,

@@ -194,12 +194,12 @@ export async function sessionTotals(sql: Sql, sessionIds: readonly string[]): Pr
   return new Map(rows.map((r) => [r.sessionId, r]));
 }
 
-/** Counts events that changed nothing else (activity inside the running window) into their sessions, in one statement. */
-export async function addSessionActivity(sql: Sql, updates: readonly { sessionId: string; count: number; last: Date }[]): Promise<void> {
+/** Counts events that changed nothing else (activity inside the running window) into their sessions, in one statement; a null last (only flowtrail's own events) leaves last_occurred_at as it is. */
+export async function addSessionActivity(sql: Sql, updates: readonly { sessionId: string; count: number; last: Date | null }[]): Promise<void> {
   if (updates.length === 0) return;
   await sql`update sessions s set events_count = s.events_count + u.count,
       last_occurred_at = greatest(s.last_occurred_at, u.last), updated_at = now()
-    from unnest(${updates.map((u) => u.sessionId)}::text[], ${updates.map((u) => u.count)}::int[], ${updates.map((u) => u.last.toISOString())}::timestamptz[]) as u(session_id, count, last)
+    from unnest(${updates.map((u) => u.sessionId)}::text[], ${updates.map((u) => u.count)}::int[], ${updates.map((u) => u.last?.toISOString() ?? null)}::timestamptz[]) as u(session_id, count, last)
     where s.session_id = u.session_id`;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createGitlabClient } from '../../src/gitlab/index.js';
 import { VERIFY_AUTHORIZATION_JOB } from '../../src/log/index.js';
 import { useTestApp } from '../support/app.js';
-import { at, startedEvent } from '../support/flow-events.js';
+import { at, flowEvent, startedEvent } from '../support/flow-events.js';
 import { api, GITLAB, memberHandler } from '../support/gitlab.js';
 import { server } from '../support/msw.js';
 
@@ -53,5 +53,23 @@ describe('authorization at session start', () => {
     await t.ingest(startedEvent('a4', at(0)));
     await t.jobRunner(null).runDue();
     expect((await session('a4')).session.authorization.verified).toMatchObject({ status: 'unverified', reason: expect.stringMatching(/FLOWTRAIL_GITLAB_URL/) as unknown });
+  });
+
+  it("keeps last_event_at at the session's last own event when flowtrail's own events come after it", async () => {
+    server.use(memberHandler({ '1187': 30, '77215': 40 }));
+    await t.ingest(startedEvent('a5', at(0)));
+    await t.ingest(flowEvent('duo_flow_decision_logged', 'a5', at(7), { step: 1, decision: 'edit', rationale: 'r' }));
+    // The authorization check and a restored footer are flowtrail's (source system), recorded now, long after minute 7.
+    await t.jobRunner(gitlab).runDue();
+    await t.deps.integrator.append([{
+      eventId: '5a7c0f2e-9d1b-4c3a-8e6f-0b1d2c3e4f5a', type: 'duo_flow_footer_restored', sessionId: 'a5', occurredAt: new Date().toISOString(),
+      source: 'system', data: { merge_request_iid: 4, project_id: 7, restored: true },
+    }]);
+    await t.deps.integrator.integrate();
+    const res = await t.get('/api/v1/sessions/a5', await t.token('auditor'));
+    const body = (await res.json()) as { session: { last_event_at: string; events_count: number }; timeline: { type: string }[] };
+    expect(body.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['duo_flow_authorization_verified', 'duo_flow_footer_restored']));
+    expect(body.session.last_event_at).toBe(at(7));
+    expect(body.session.events_count).toBe(4);
   });
 });
