@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { projectPathFromUrl, requestPushCheck, walkRepository, type PushCheckResult } from '../hooks/index.js';
+import { projectPathFromUrl, requestPushCheck, ServiceRefusal, walkRepository, type PushCheckResult } from '../hooks/index.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './cli-error.js';
 
@@ -12,7 +12,9 @@ records as duo_flow_push_dry_run but decides nothing by: agent commits
 without a session trailer, trailers naming unknown sessions or sessions of
 another project, sessions that had ended by the commit's (pusher-written)
 committer date, and how many commits each session made. The project is
---project, else GL_PROJECT_PATH, else read from the "origin" remote's URL.
+--project, else the repository's gitlab.fullpath config (which GitLab writes
+into each repository on a Gitaly node), else GL_PROJECT_PATH, else read from
+the "origin" remote's URL.
 Exit status: 0 no findings, 1 findings, 2 usage or configuration error.`;
 
 export async function verifyRepoCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
@@ -30,12 +32,19 @@ export async function verifyRepoCommand(argv: string[], config: Config, out: (s:
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  const project = values.project ?? process.env.GL_PROJECT_PATH ?? (walk.originUrl === null ? null : projectPathFromUrl(walk.originUrl));
+  const project = values.project ?? walk.gitlabFullPath ?? process.env.GL_PROJECT_PATH ?? (walk.originUrl === null ? null : projectPathFromUrl(walk.originUrl));
   if (project === null || project === '') throw new UsageError('the project is unknown: pass --project GROUP/PROJECT');
-  const result = await requestPushCheck(config.hook, {
-    project_path: project, protocol: null, username: null, gl_id: null, gl_repository: null,
-    mode: 'enforce', refs: [], commits: walk.commits, dry_run: true, references: 'all',
-  });
+  let result;
+  try {
+    result = await requestPushCheck(config.hook, {
+      project_path: project, protocol: null, username: null, gl_id: null, gl_repository: null,
+      mode: 'enforce', refs: [], commits: walk.commits, dry_run: true, references: 'all',
+    });
+  } catch (e) {
+    // A refused token is a configuration error (exit 2), not a finding.
+    if (e instanceof ServiceRefusal && (e.status === 401 || e.status === 403)) throw new UsageError(e.message);
+    throw e;
+  }
   if (values.json === true) out(JSON.stringify({ path, project, ...summary(result) }, null, 2));
   else printReport(out, path, project, result);
   return result.findings.length === 0 ? 0 : 1;

@@ -6,6 +6,8 @@ export async function requestPushCheck(hook: { url?: string; token?: string; tim
   if (hook.url === undefined || hook.token === undefined) throw new Error('FLOWTRAIL_URL and FLOWTRAIL_TOKEN are not set');
   const res = await postJson(`${hook.url}/api/v1/push-checks`, hook.token, req, hook.timeoutMs);
   if (res.status === 200 && isResult(res.body)) return res.body;
+  // Refused credentials are a setting to fix, said in the settings' names.
+  if (res.status === 401 || res.status === 403) throw new ServiceRefusal(res.status, `FLOWTRAIL_TOKEN was not accepted by FLOWTRAIL_URL (${res.status})`);
   const message = (res.body as { message?: unknown } | null)?.message;
   throw new ServiceRefusal(res.status, `the service answered ${res.status}${typeof message === 'string' ? `: ${message.slice(0, 300)}` : ''}`);
 }

@@ -9,6 +9,8 @@ export interface RepositoryWalk {
   commits: PushedCommit[];
   /** The remote "origin" URL, from which a project path can be read. */
   originUrl: string | null;
+  /** The project path GitLab writes into each repository it stores (`[gitlab] fullpath`, on a Gitaly node). */
+  gitlabFullPath: string | null;
 }
 
 /**
@@ -71,8 +73,10 @@ export async function walkRepository(path: string, options: { since?: string; al
       references: sessionReferences(commit.message).map((r) => ({ key: r.key, reference: r.reference, session_id: r.sessionId })),
     });
   });
-  const originUrl = await git.getConfig({ fs, gitdir, path: 'remote.origin.url' }).then((v: unknown) => (typeof v === 'string' ? v : null), () => null);
-  return { gitdir, commits, originUrl };
+  const readString = (path: string) => git.getConfig({ fs, gitdir, path }).then((v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null), () => null);
+  const originUrl = await readString('remote.origin.url');
+  const gitlabFullPath = await readString('gitlab.fullpath');
+  return { gitdir, commits, originUrl, gitlabFullPath };
 }
 
 /** git's timestamp and offset (minutes, west positive as isomorphic-git gives it) as RFC 3339. */

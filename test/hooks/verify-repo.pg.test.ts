@@ -79,6 +79,42 @@ describe('flowtrail verify-repo: history read with isomorphic-git, sessions aske
     expect(events.events).toHaveLength(0);
   });
 
+  it('on a Gitaly node reads the project from gitlab.fullpath; --project overrides it', async () => {
+    expect((await t.ingest([
+      startedEvent('sess-web', at(0), { project: { id: 7, path: 'acme/web' } }),
+      startedEvent('sess-api', at(0), { project: { id: 8, path: 'acme/api' } }),
+    ])).status).toBe(202);
+    const r = await makeRepos();
+    const env = gitEnv(r.home);
+    await commit(r.clone, env, { message: 'Web change\n\nX-GitLab-Duo-Session: sess-web', author: AGENT, date: at(1) });
+    await mustRun('git', ['push', '-q', 'origin', 'main'], { cwd: r.clone, env });
+    // As GitLab writes it into each bare repository's config; the bare repository has no origin.
+    await mustRun('git', ['config', 'gitlab.fullpath', 'acme/web'], { cwd: r.bare, env });
+    const cliEnv = { ...env, FLOWTRAIL_URL: service.url, FLOWTRAIL_TOKEN: await t.token('ingest'), GL_PROJECT_PATH: 'acme/other' };
+    const fromConfig = await run(process.execPath, [FLOWTRAIL_BIN, 'verify-repo', r.bare, '--json'], { env: cliEnv });
+    expect(fromConfig.code, fromConfig.stderr).toBe(0);
+    expect(JSON.parse(fromConfig.stdout)).toMatchObject({ project: 'acme/web', commits: 1, findings: [], sessions: { 'sess-web': 1 } });
+    const overridden = await run(process.execPath, [FLOWTRAIL_BIN, 'verify-repo', r.bare, '--json', '--project', 'acme/api'], { env: cliEnv });
+    expect(overridden.code).toBe(1);
+    const report = JSON.parse(overridden.stdout) as { project: string; findings: { code: string }[] };
+    expect(report.project).toBe('acme/api');
+    expect(report.findings.map((f) => f.code)).toEqual(['foreign_session']);
+  });
+
+  it('says a refused token in the settings\' names, exit 2', async () => {
+    const r = await makeRepos();
+    const env = gitEnv(r.home);
+    await commit(r.clone, env, { message: 'x', date: at(1) });
+    const refused = await run(process.execPath, [FLOWTRAIL_BIN, 'verify-repo', r.clone, '--project', 'a/b'], { env: { ...env, FLOWTRAIL_URL: service.url, FLOWTRAIL_TOKEN: 'ftk_' + 'y'.repeat(40) } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('FLOWTRAIL_TOKEN was not accepted by FLOWTRAIL_URL (401)');
+    expect(refused.stderr).not.toContain('y'.repeat(40));
+    // A token of a role that may not ask (auditor: read only) is refused with 403.
+    const forbidden = await run(process.execPath, [FLOWTRAIL_BIN, 'verify-repo', r.clone, '--project', 'a/b'], { env: { ...env, FLOWTRAIL_URL: service.url, FLOWTRAIL_TOKEN: await t.token('auditor') } });
+    expect(forbidden.code).toBe(2);
+    expect(forbidden.stderr).toContain('FLOWTRAIL_TOKEN was not accepted by FLOWTRAIL_URL (403)');
+  });
+
   it('exits 2 with a reason for a path that is no repository, an unknown revision or no service settings', async () => {
     const r = await makeRepos();
     const env = { ...gitEnv(r.home), FLOWTRAIL_URL: service.url, FLOWTRAIL_TOKEN: await t.token('ingest') };
