@@ -24,6 +24,13 @@ describe('createGitlabClient', () => {
     expect(token).toBe('glpat-test-token');
   });
 
+  it('lists every commit a ref reaches when there is no start (the first push of a default branch)', async () => {
+    const seen: string[] = [];
+    server.use(commitsHandler([{ id: sha(1), message: 'first', author_name: 'a', author_email: 'a@example.test' }], seen));
+    expect(await client.commitsBetween('4821', null, 'bbb')).toHaveLength(1);
+    expect(seen).toEqual(['bbb page 1']);
+  });
+
   it('reads access levels and answers null for a non-member', async () => {
     server.use(memberHandler({ '1187': 30 }));
     expect(await client.memberAccessLevel('4821', '1187')).toBe(30);

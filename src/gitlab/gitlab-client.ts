@@ -54,8 +54,8 @@ export interface GitlabClient {
   createMergeRequestNote(projectId: string, iid: string, body: string): Promise<number>;
   /** A session's activity as GitLab keeps it for 30 days (`trace.jsonl`, NDJSON); '' when there is none. */
   workflowTrace(sessionId: string): Promise<string>;
-  /** Every commit in `before..after` (a push's new commits), all pages. */
-  commitsBetween(projectId: string, before: string, after: string): Promise<GitlabCommit[]>;
+  /** Every commit in `before..after` (a push's new commits; `before` may be a branch name), all pages; with `before` null, every commit `after` reaches. */
+  commitsBetween(projectId: string, before: string | null, after: string): Promise<GitlabCommit[]>;
   /** A user's effective access level on a project (inherited memberships included); null when not a member. */
   memberAccessLevel(projectId: string, userId: string): Promise<number | null>;
 }
@@ -196,7 +196,7 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
       return res.status === 204 ? '' : read('GET', url, res.text());
     },
     async commitsBetween(projectId, before, after) {
-      const commits = (await api.Commits.all(projectId, { refName: `${before}..${after}`, perPage: 100 })) as unknown as Record<string, unknown>[];
+      const commits = (await api.Commits.all(projectId, { refName: before === null ? after : `${before}..${after}`, perPage: 100 })) as unknown as Record<string, unknown>[];
       return commits.map((c) => ({
         id: String(c.id),
         message: String(c.message ?? ''),

@@ -57,4 +57,33 @@ describe('a push of more commits than the webhook carries', () => {
     await r.runDue();
     expect(await links()).toBe(45);
   });
+
+  it("lists a new branch's commits not on the default branch and links the session named by the 23rd of 25", async () => {
+    await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
+    await t.deps.integrator.integrate();
+    // Newest first, as GitLab's API lists them; only the 23rd (an old one) names the session.
+    const branch = Array.from({ length: 25 }, (_, i) => ({
+      id: sha(100 + i),
+      message: i === 22 ? `step ${i}\n\nX-GitLab-Duo-Session: 9137\n` : `step ${i}\n`,
+      author_name: 'Dana Developer',
+      author_email: 'dana@example.test',
+    }));
+    const seen: string[] = [];
+    server.use(memberHandler({ '1187': 30, '77215': 30 }), commitsHandler(branch, seen));
+    const body = JSON.parse(readFileSync(new URL('../fixtures/gitlab-webhooks/push.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    body.before = '0'.repeat(40);
+    body.after = branch[0]!.id;
+    body.ref = 'refs/heads/duo/new-branch';
+    // The payload holds the newest 20, oldest first: the 23rd is not among them.
+    body.commits = branch.slice(0, 20).reverse().map((c) => ({ id: c.id, message: c.message, timestamp: '2026-03-10T14:20:00+00:00', url: `${GITLAB}/c/${c.id}`, author: { name: c.author_name, email: c.author_email } }));
+    body.total_commits_count = 25;
+    const res = await t.app.request('/webhooks/gitlab', { method: 'POST', headers: { 'X-Gitlab-Event': 'Push Hook', 'X-Gitlab-Token': secret, 'Idempotency-Key': 'push-new-branch' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    await runner().runDue();
+    expect(seen).toEqual([`main..${branch[0]!.id} page 1`]);
+    const linked = await t.deps.sql`select leaf::jsonb->'data'->>'resource_id' as sha from audit_events where type = 'duo_flow_resource_linked' and session_id = '9137'`;
+    expect(linked.map((l) => l.sha)).toEqual([sha(122)]);
+    const [done] = await t.deps.sql`select state, result from jobs where name = ${DELIVERY_JOB}`;
+    expect(done).toMatchObject({ state: 'done', result: 'push: 25 commits, 1 events appended; 25 commits listed from the API (new branch: the commits not on main)' });
+  });
 });
