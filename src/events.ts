@@ -206,8 +206,8 @@ export const catalog = {
     ingestable: false, textFields: [],
   }),
   audit_export_performed: entry({
-    description: 'Someone read audit data through an export.',
-    schema: fields({ format: z.string() }), ingestable: false, textFields: [],
+    description: 'Someone read audit data through an export: who (actor), how (channel: api, cli or web), in which format and with which filter, under the query parameters that selected the events (from, to, project, user, flow_type, session_id, type; owner for a user token, pinned to its own sessions).',
+    schema: fields({ format: z.string(), filters: z.record(z.string(), z.unknown()).optional() }), ingestable: false, textFields: [],
   }),
   api_token_created: entry({
     description: 'An API token was created.',

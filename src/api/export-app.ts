@@ -18,7 +18,7 @@ export function createExportApp(deps: AppDeps): Hono<AppEnv> {
     const filters = eventFilters(q, p);
     const actor = { id: p.tokenId, role: p.role, username: p.username };
     if (q.bundle === 'true') {
-      return c.json(await buildBundle(deps.sql, { filters, actor, channel: 'api', origin: deps.origin, verifierKey: deps.verifiers[0]?.verifierKey }));
+      return c.json(await buildBundle(deps.sql, { filters, actor, channel: 'api', origin: deps.origin, verifierKey: deps.verifiers[0]?.verifierKey, sanitizer: deps.sanitizer }));
     }
     return exportResponse(deps, { format: q.format, filters, actor, channel: 'api' });
   });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildInclusionProofs, type Bundle } from '../integrity/index.js';
+import type { Sanitizer } from '../sanitize/index.js';
+import { exportFilterRecord } from './export-events.js';
 import { latestCheckpoint, leafBatches, listEvents, recordEvents, type EventFilters, type Sql } from '../store/index.js';
 
 export interface BundleOptions {
@@ -8,6 +10,7 @@ export interface BundleOptions {
   channel: 'api' | 'cli';
   origin: string;
   verifierKey?: string;
+  sanitizer: Sanitizer;
 }
 
 export interface BundleFile extends Bundle {
@@ -28,7 +31,7 @@ export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFil
   await recordEvents(sql, [{
     eventId: randomUUID(), type: 'audit_export_performed', sessionId: null,
     occurredAt: new Date().toISOString(), source: 'system', username: o.actor.username,
-    data: { format: 'bundle', tree_size: cp.treeSize, actor: o.actor, channel: o.channel },
+    data: { format: 'bundle', filters: exportFilterRecord(o.filters, o.sanitizer), tree_size: cp.treeSize, actor: o.actor, channel: o.channel },
   }]);
   const selected: { seq: number; leaf: string; textSalt: Buffer | null; texts: Record<string, unknown> | null }[] = [];
   let after = -1;

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Config } from '../config.js';
 import { buildBundle, EXPORT_FORMATS, exportEvents, type ExportFormat } from '../audit/index.js';
+import { createSanitizer } from '../sanitize/index.js';
 import type { EventFilters } from '../store/index.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './cli-error.js';
@@ -61,14 +62,15 @@ export async function exportCommand(argv: string[], config: Config, out: (s: str
   } else {
     await withLocalDatabase(config, async (ctx) => {
       const actor = { id: 'cli', role: 'admin', username: null };
+      const sanitizer = createSanitizer({ key: ctx.keys.sanitizerKey, customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] });
       if (values.bundle === true) {
         await ctx.integrator.integrate();
         await ctx.integrator.checkpoint(true);
-        const bundle = await buildBundle(ctx.sql, { filters, actor, channel: 'cli', origin: ctx.origin, verifierKey: ctx.verifierKey });
+        const bundle = await buildBundle(ctx.sql, { filters, actor, channel: 'cli', origin: ctx.origin, verifierKey: ctx.verifierKey, sanitizer });
         await write(`${JSON.stringify(bundle, null, 2)}\n`);
         return;
       }
-      for await (const chunk of exportEvents(ctx.sql, { format, filters, actor, channel: 'cli' })) await write(chunk);
+      for await (const chunk of exportEvents(ctx.sql, { format, filters, actor, channel: 'cli', sanitizer })) await write(chunk);
     });
   }
   if (sink !== process.stdout) {

@@ -9,8 +9,8 @@ const EXTENSIONS = { ndjson: 'ndjson', csv: 'csv', cef: 'cef', ocsf: 'ocsf.ndjso
  * (audit_export_performed) before the answer starts. One function for the
  * REST export and the pages' export form.
  */
-export async function exportResponse(deps: Pick<AppDeps, 'sql' | 'log'>, o: ExportOptions): Promise<Response> {
-  const chunks = exportEvents(deps.sql, o);
+export async function exportResponse(deps: Pick<AppDeps, 'sql' | 'log' | 'sanitizer'>, o: Omit<ExportOptions, 'sanitizer'>): Promise<Response> {
+  const chunks = exportEvents(deps.sql, { ...o, sanitizer: deps.sanitizer });
   const first = await chunks.next(); // records the export before answering
   const log = deps.log;
   const body = new ReadableStream<Uint8Array>({

@@ -132,7 +132,7 @@ describe('flowtrail verify against tampering', () => {
     await seed();
     await t.ingest([startedEvent('other', at(40))]);
     await t.deps.integrator.checkpoint(true);
-    const bundle = await buildBundle(t.deps.sql, { filters: { sessionId: 't1' }, actor: { id: 'test', role: 'admin', username: null }, channel: 'api', origin: 'flowtrail/test' });
+    const bundle = await buildBundle(t.deps.sql, { filters: { sessionId: 't1' }, actor: { id: 'test', role: 'admin', username: null }, channel: 'api', origin: 'flowtrail/test', sanitizer: t.deps.sanitizer });
     expect(bundle.events).toHaveLength(22);
     expect(verifyBundle(bundle, t.deps.verifiers).ok).toBe(true);
     const altered = structuredClone(bundle);
