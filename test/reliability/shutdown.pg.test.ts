@@ -107,8 +107,26 @@ describe('serve on SIGTERM', () => {
       };
       const senders = Array.from({ length: 6 }, sender);
       while (acknowledged.length < 300) await sleep(10);
+      // One request whose body is still arriving keeps the shutdown waiting, so the readiness
+      // poller sees the 503 window however fast the rest drains (on PostgreSQL it can be a few ms).
+      const slowId = randomUUID();
+      const slowBody = JSON.stringify([{ event_id: slowId, type: 'duo_flow_decision_logged', session_id: 'shutdown-1', occurred_at: new Date().toISOString(), step: 1, decision: 'held open' }]);
+      const { port, hostname } = new URL(serve.url);
+      const slow = connectTcp(Number(port), hostname);
+      await new Promise((r) => slow.once('connect', r));
+      const slowAnswer = new Promise<string>((resolve) => {
+        let text = '';
+        slow.on('data', (d: Buffer) => { text += d.toString(); });
+        slow.once('close', () => resolve(text));
+        slow.once('error', () => resolve(text));
+      });
+      slow.write(`POST /api/v1/flow-events HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(slowBody)}\r\n\r\n${slowBody.slice(0, 10)}`);
+      await sleep(100);
       signalled = true;
       serve.child.kill('SIGTERM');
+      for (let i = 0; i < 500 && !readiness.some((r) => r.afterSignal && r.status === 503); i++) await sleep(10);
+      slow.end(slowBody.slice(10));
+      if (/^HTTP\/1\.1 202/.test(await slowAnswer)) acknowledged.push(slowId);
       const code = await serve.exited;
       polling = false;
       await Promise.all([poll, ...senders]);
