@@ -8,14 +8,16 @@ export const APP_CSS = `
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Noto Sans", Ubuntu, sans-serif; color: var(--text); background: #fff; }
 a { color: var(--link); text-decoration: none; } a:hover { text-decoration: underline; }
-header.top { display: flex; align-items: center; gap: 24px; padding: 0 24px; height: 48px; background: #2f2a6b; color: #fff; }
+header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 24px; padding: 8px 24px; min-height: 48px; background: #2f2a6b; color: #fff; }
 header.top a { color: #fff; } header.top .brand { font-weight: 600; font-size: 16px; }
 header.top nav { display: flex; gap: 16px; flex: 1; } header.top .who { display: flex; gap: 12px; align-items: center; }
-header.top form { margin: 0; } header.top button { background: transparent; color: #fff; border: 1px solid #ffffff66; border-radius: 4px; padding: 2px 10px; cursor: pointer; }
+header.top form { margin: 0; } header.top form.search input { width: 260px; max-width: 100%; color: #fff; background: #ffffff1a; border-color: #ffffff66; }
+header.top form.search input::placeholder { color: #ffffffb3; } header.top button { background: transparent; color: #fff; border: 1px solid #ffffff66; border-radius: 4px; padding: 2px 10px; cursor: pointer; }
 main { max-width: 1240px; margin: 0 auto; padding: 16px 24px 48px; }
 h1 { font-size: 24px; font-weight: 600; margin: 8px 0 16px; } h2 { font-size: 18px; font-weight: 600; margin: 24px 0 8px; border-bottom: 1px solid var(--border); padding-bottom: 4px; }
 .muted { color: var(--muted); } .mono, code { font-family: "GitLab Mono", Menlo, Consolas, monospace; font-size: 13px; }
 table { width: 100%; border-collapse: collapse; margin: 8px 0; }
+.table-box { max-width: 100%; overflow-x: auto; } .table-box > table { margin: 0; } .table-box { margin: 8px 0; }
 th { text-align: left; font-weight: 600; color: var(--muted); border-bottom: 1px solid var(--border); padding: 8px; font-size: 13px; }
 td { border-bottom: 1px solid var(--border); padding: 8px; vertical-align: top; }
 tr:hover td { background: var(--bg-subtle); }
@@ -25,6 +27,7 @@ tr:hover td { background: var(--bg-subtle); }
 .badge-neutral { color: var(--grey); background: var(--grey-bg); } .badge-muted { color: var(--purple); background: var(--purple-bg); }
 form.filters { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-end; padding: 12px; background: var(--bg-subtle); border: 1px solid var(--border); border-radius: 4px; }
 form.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
+form.filters label.wide { flex: 1 1 320px; } form.filters label.wide input { width: 100%; }
 input, select { font: inherit; padding: 4px 8px; border: 1px solid #89888d; border-radius: 4px; background: #fff; }
 button, .button { font: inherit; padding: 4px 12px; border-radius: 4px; border: 1px solid #89888d; background: #fff; color: var(--text); cursor: pointer; display: inline-block; }
 button.primary, .button.primary { background: #1f75cb; border-color: #1068bf; color: #fff; }
@@ -46,6 +49,8 @@ svg.chart rect.bar { fill: #1f75cb; } svg.chart text { font-size: 10px; fill: va
 .signin form { display: flex; flex-direction: column; gap: 8px; } .signin hr { border: 0; border-top: 1px solid var(--border); margin: 16px 0; }
 .error-box { color: var(--red); background: #fdf1ef; padding: 8px 12px; border-radius: 4px; }
 ol.steps { padding-left: 20px; } ol.steps li { margin: 4px 0; }
+h1, .chain, dl.facts dd { overflow-wrap: anywhere; }
+@media (max-width: 800px) { main { padding: 12px 12px 32px; } dl.facts { grid-template-columns: 150px minmax(0, 1fr); } .grid2 { grid-template-columns: minmax(0, 1fr); } }
 `;
 
 /** Relative times ("3 hours ago") kept fresh; the exact time stays in the title. Everything works without it. */

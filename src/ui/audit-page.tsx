@@ -72,12 +72,12 @@ export const AuditPage: FC<{ who: SignedIn; filters: PageFilters; error: string 
           <div class="cards">{data.alerts.map((a) => (
             <a class="card" href={withQuery(PATH, { ...f, type: a.type })}><span class="n">{a.n}</span>{a.type.replace(/^duo_flow_/, '').replace(/_/g, ' ')}<br /><span class="muted">latest <Time at={a.latest} /></span></a>
           ))}</div>
-          <table>
+          <div class="table-box"><table>
             <thead><tr><th>Alert</th><th>Session</th><th>Project</th><th>What</th><th>When</th></tr></thead>
             <tbody>{data.recentAlerts.map((e) => (
               <tr><td><Badge variant="danger">{e.type.replace(/^duo_flow_/, '')}</Badge></td><td>{e.session_id !== null ? <a href={`/-/duo/sessions/${encodeURIComponent(e.session_id)}`}>{e.session_id}</a> : '–'}</td><td>{e.project_path ?? '–'}</td><td>{String(e.data.reason ?? e.data.rule ?? e.data.sha ?? '')}</td><td><Time at={e.occurred_at} /></td></tr>
             ))}</tbody>
-          </table>
+          </table></div>
         </>
       )}
 
@@ -97,12 +97,12 @@ export const AuditPage: FC<{ who: SignedIn; filters: PageFilters; error: string 
         <span class="muted">(every export is itself recorded as audit_export_performed)</span>
       </form>
       {data.events.length === 0 ? <Empty title="No events match">Change or clear the filters.</Empty> : (
-        <table>
+        <div class="table-box"><table>
           <thead><tr><th>#</th><th>Event</th><th>Session</th><th>Project</th><th>User</th><th>Source</th><th>Occurred</th></tr></thead>
           <tbody>{data.events.map((e) => (
             <tr><td class="mono">{e.seq}</td><td>{e.type}</td><td>{e.session_id !== null ? <a href={`/-/duo/sessions/${encodeURIComponent(e.session_id)}`}>{e.session_id}</a> : '–'}</td><td>{e.project_path ?? '–'}</td><td>{e.username ?? '–'}</td><td>{e.source}</td><td><Time at={e.occurred_at} /></td></tr>
           ))}</tbody>
-        </table>
+        </table></div>
       )}
       <div class="pager">{data.nextEvents !== null ? <a class="button" href={withQuery(PATH, { ...f, cursor: filters.cursor }, { events_cursor: data.nextEvents })}>Older events</a> : null}</div>
     </Layout>

@@ -50,7 +50,7 @@ export const ComparePage: FC<{ who: SignedIn; a: Side | null; b: Side | null; aI
       return (
         <>
           <p class="muted">Differences are highlighted; list items only one side has are marked.</p>
-          <table class="compare">
+          <div class="table-box"><table class="compare">
             <thead><tr><th></th><th><a href={`/-/duo/sessions/${encodeURIComponent(a.session.session_id)}`}>{a.session.session_id}</a> <StatusBadge status={a.session.status} /></th><th><a href={`/-/duo/sessions/${encodeURIComponent(b.session.session_id)}`}>{b.session.session_id}</a> <StatusBadge status={b.session.status} /></th></tr></thead>
             <tbody>
               <Row label="Initiated by" a={text(a.session.user.username)} b={text(b.session.user.username)} />
@@ -65,7 +65,7 @@ export const ComparePage: FC<{ who: SignedIn; a: Side | null; b: Side | null; aI
               <tr><th>Decisions</th><td><DiffList items={la.decisions} other={lb.decisions} /></td><td><DiffList items={lb.decisions} other={la.decisions} /></td></tr>
               <tr><th>Resources</th><td><DiffList items={la.resources} other={lb.resources} /></td><td><DiffList items={lb.resources} other={la.resources} /></td></tr>
             </tbody>
-          </table>
+          </table></div>
         </>
       );
     })() : null}

@@ -42,12 +42,12 @@ export const DeadLettersBox: FC<{ dead: DeadLetters }> = ({ dead }) => (
     {dead.count === 0 ? <p class="muted">None: every job the worker was given has run or is still being retried.</p> : (
       <div class="alert">
         <p>{dead.count.toLocaleString('en-US')} {dead.count === 1 ? 'job has' : 'jobs have'} stopped being retried. Once the cause is fixed, send them back to the queue with <code>flowtrail jobs retry --all-dead</code> (or <code>--id N</code>; <code>POST /api/v1/jobs/retry-dead</code>); the latest:</p>
-        <table>
+        <div class="table-box"><table>
           <thead><tr><th>Job</th><th>What it does</th><th>Why it stopped</th><th>Attempts</th><th>Given up</th></tr></thead>
           <tbody>{dead.latest.map((j) => (
             <tr><td class="mono">{j.id}</td><td>{JOB_WORDS[j.name] ?? j.name}</td><td>{describeFailure(j.lastError)}</td><td>{j.attempts}</td><td><Time at={j.finishedAt} /></td></tr>
           ))}</tbody>
-        </table>
+        </table></div>
       </div>
     )}
   </>

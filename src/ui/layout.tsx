@@ -21,6 +21,11 @@ export const Layout: FC<{ title: string; who?: SignedIn | null; children?: Child
           {who ? <a href="/api/v1/docs">API</a> : null}
         </nav>
         {who ? (
+          <form class="search" method="get" action="/-/duo/search" role="search">
+            <input name="q" type="search" aria-label="Find the sessions of a commit or merge request" placeholder="Commit SHA or group/project!12" />
+          </form>
+        ) : null}
+        {who ? (
           <div class="who">
             <span title={`role: ${who.principal.role}; signed in with ${who.method === 'gitlab' ? 'GitLab' : 'an API token'}`}>
               {who.displayName} <span class="badge badge-muted">{who.principal.role}</span>

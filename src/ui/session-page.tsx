@@ -73,12 +73,12 @@ export const Integrity: FC<{ status: IntegrityStatus }> = ({ status }) => {
 
 export const Resources: FC<{ resources: ResourceView[] }> = ({ resources }) =>
   resources.length === 0 ? <p class="muted">No resources recorded.</p> : (
-    <table>
+    <div class="table-box"><table>
       <thead><tr><th>Type</th><th>Resource</th><th>Action</th><th>Linked by</th><th>When</th></tr></thead>
       <tbody>{resources.map((r) => (
         <tr><td>{s(r.resource_type)}</td><td><ExternalLink href={r.web_url}>{s(r.resource_id)}</ExternalLink></td><td>{s(r.action)}</td><td>{s(r.link_method ?? r.source)}</td><td><Time at={r.occurred_at} /></td></tr>
       ))}</tbody>
-    </table>
+    </table></div>
   );
 
 /** The page of the timeline shown: its events, the seq to continue after (null on the last page), whether it is the first page, its size. */
@@ -162,12 +162,12 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
       <h2>Decisions</h2>
       <Cut complete={complete.decisions} what="decisions" />
       {story.decisions.length === 0 ? <p class="muted">No decisions recorded.</p> : (
-        <table>
+        <div class="table-box"><table>
           <thead><tr><th>Step</th><th>Decision</th><th>Rationale</th><th>Alternatives</th><th>When</th></tr></thead>
           <tbody>{story.decisions.map((d) => (
             <tr><td>{s(d.step)}</td><td><Line value={d.decision} /></td><td>{d.rationale === undefined ? '–' : <Line value={d.rationale} />}</td><td>{Array.isArray(d.alternatives) ? d.alternatives.map(lineOf).join('; ') : <Line value={d.alternatives} />}</td><td><Time at={d.at} /></td></tr>
           ))}</tbody>
-        </table>
+        </table></div>
       )}
 
       {story.outcome !== null ? (
@@ -185,12 +185,12 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
       <h2 id="timeline">Timeline</h2>
       <TimelinePager sessionId={session.session_id} timeline={timeline} />
       {timeline.events.length === 0 ? <Empty title="No events">Nothing has been recorded for this session.</Empty> : (
-        <table>
+        <div class="table-box"><table>
           <thead><tr><th>#</th><th>Event</th><th>Source</th><th>Occurred</th><th>Recorded</th></tr></thead>
           <tbody>{timeline.events.map((e) => (
             <tr><td class="mono">{e.seq}</td><td>{e.type}{e.purged === true ? <> <Badge variant="neutral">purged</Badge></> : null}</td><td>{e.source}{e.source_type ? <span class="muted"> ({e.source_type})</span> : null}</td><td><Time at={e.occurred_at} /></td><td><Time at={e.recorded_at} /></td></tr>
           ))}</tbody>
-        </table>
+        </table></div>
       )}
       <TimelinePager sessionId={session.session_id} timeline={timeline} />
       <p class="muted">As JSON, with an API token (the API does not take the browser session): <code>GET /api/v1/sessions/{encodeURIComponent(session.session_id)}</code></p>

@@ -23,7 +23,7 @@ export const StatusSelect: FC<{ value?: string }> = ({ value }) => (
 );
 
 export const SessionTable: FC<{ sessions: SessionView[]; showUser: boolean }> = ({ sessions, showUser }) => (
-  <table>
+  <div class="table-box"><table>
     <thead><tr><th>Session</th><th>Status</th><th>Flow</th><th>Project</th>{showUser ? <th>Initiated by</th> : null}<th>Agent account</th><th>Started</th><th>Duration</th><th>Resources</th></tr></thead>
     <tbody>{sessions.map((x) => (
       <tr>
@@ -38,7 +38,7 @@ export const SessionTable: FC<{ sessions: SessionView[]; showUser: boolean }> = 
         <td>{x.resources_created}</td>
       </tr>
     ))}</tbody>
-  </table>
+  </table></div>
 );
 
 export const SessionsPage: FC<{ who: SignedIn; sessions: SessionView[]; filters: PageFilters; error: string | null; next: string | null; everyone: boolean }> = ({ who, sessions, filters, error, next, everyone }) => {

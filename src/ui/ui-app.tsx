@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { createDashboardRoutes } from './dashboard-routes.js';
+import { createSearchRoutes } from './search-routes.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 
@@ -19,6 +20,7 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
   app.get('/-/assets/app.js', (c) => c.body(APP_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/', (c) => c.redirect('/-/duo/sessions'));
+  app.route('/', createSearchRoutes(deps));
   app.route('/', createSessionRoutes(deps));
   app.route('/', createDashboardRoutes(deps));
   return app;
