@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { buildBundle } from '../audit/index.js';
+import { buildBundle, formatBundle } from '../audit/index.js';
 import { eventFilters, exportQuerySchema, exportResponse, parseQuery, requirePermission } from '../http/index.js';
 
 /**
@@ -18,7 +18,8 @@ export function createExportApp(deps: AppDeps): Hono<AppEnv> {
     const filters = eventFilters(q, p);
     const actor = { id: p.tokenId, role: p.role, username: p.username };
     if (q.bundle === 'true') {
-      return c.json(await buildBundle(deps.sql, { filters, actor, channel: 'api', origin: deps.origin, verifierKey: deps.verifiers[0]?.verifierKey, sanitizer: deps.sanitizer }));
+      const bundle = await buildBundle(deps.sql, { filters, actor, channel: 'api', origin: deps.origin, verifierKey: deps.verifiers[0]?.verifierKey, sanitizer: deps.sanitizer });
+      return c.body(formatBundle(bundle), 200, { 'content-type': 'application/json; charset=utf-8' });
     }
     return exportResponse(deps, { format: q.format, filters, actor, channel: 'api' });
   });

@@ -55,3 +55,11 @@ export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFil
     texts: selected.flatMap((s) => (s.textSalt === null || s.texts === null ? [] : [{ seq: s.seq, salt: s.textSalt.toString('base64'), value: s.texts }])),
   };
 }
+
+/**
+ * A bundle as every channel writes it: JSON indented by two spaces, so each event's seq, leaf and
+ * proof hashes stand on lines of their own (docs/verify-by-hand.md reads them with grep and sed).
+ */
+export function formatBundle(bundle: unknown): string {
+  return `${JSON.stringify(bundle, null, 2)}\n`;
+}

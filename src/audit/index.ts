@@ -7,4 +7,4 @@ export { exportEvents, type ExportOptions } from './export-events.js';
 export { EXPORT_FORMATS, formatEvent, cefLine, ocsfEvent, csvCell, type ExportFormat } from './format-event.js';
 export { runRetention, type RetentionResult } from './run-retention.js';
 export { eraseTexts, type ErasureScope, type ErasureResult } from './erase-texts.js';
-export { buildBundle, type BundleFile, type BundleOptions } from './build-bundle.js';
+export { buildBundle, formatBundle, type BundleFile, type BundleOptions } from './build-bundle.js';

@@ -1,7 +1,9 @@
-import { createWriteStream } from 'node:fs';
+import { copyFileSync, createWriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Config } from '../config.js';
-import { buildBundle, EXPORT_FORMATS, exportEvents, type ExportFormat } from '../audit/index.js';
+import { buildBundle, EXPORT_FORMATS, exportEvents, formatBundle, type ExportFormat } from '../audit/index.js';
+import { bundleVerifierPath } from '../integrity/index.js';
 import { createSanitizer } from '../sanitize/index.js';
 import type { EventFilters } from '../store/index.js';
 import { parseCommandArgs } from './args.js';
@@ -16,7 +18,10 @@ Writes the matching audit events in log order (to standard output without
 --out): NDJSON, CSV, ArcSight CEF lines, or OCSF 1.3 API Activity records.
 Without --format it writes NDJSON and says so on standard error.
 With --bundle, writes a JSON bundle with an inclusion proof for each
-event against a fresh signed checkpoint, for \`flowtrail verify --bundle\`.
+event against a fresh signed checkpoint, for \`flowtrail verify --bundle\`;
+with --out FILE also verify-bundle.mjs beside FILE (replacing one there),
+which checks the bundle anywhere with Node.js alone:
+\`node verify-bundle.mjs FILE --key VERIFIER_KEY\`.
 The export itself is recorded in the audit log.`;
 
 export async function exportCommand(argv: string[], config: Config, out: (s: string) => void, err: (s: string) => void = (s) => console.error(s)): Promise<number> {
@@ -58,7 +63,8 @@ export async function exportCommand(argv: string[], config: Config, out: (s: str
     const res = await remote.request('GET', `/api/v1/export?${q}`);
     if (!res.ok) throw await serviceError(res, remote.url);
     if (res.body === null) throw new Error(`the service running at ${remote.url} sent no export`);
-    for await (const chunk of res.body) await write(Buffer.from(chunk).toString('utf8'));
+    if (values.bundle === true) await write(formatBundle(await res.json()));
+    else for await (const chunk of res.body) await write(Buffer.from(chunk).toString('utf8'));
   } else {
     await withLocalDatabase(config, async (ctx) => {
       const actor = { id: 'cli', role: 'admin', username: null };
@@ -67,7 +73,7 @@ export async function exportCommand(argv: string[], config: Config, out: (s: str
         await ctx.integrator.integrate();
         await ctx.integrator.checkpoint(true);
         const bundle = await buildBundle(ctx.sql, { filters, actor, channel: 'cli', origin: ctx.origin, verifierKey: ctx.verifierKey, sanitizer });
-        await write(`${JSON.stringify(bundle, null, 2)}\n`);
+        await write(formatBundle(bundle));
         return;
       }
       for await (const chunk of exportEvents(ctx.sql, { format, filters, actor, channel: 'cli', sanitizer })) await write(chunk);
@@ -76,6 +82,11 @@ export async function exportCommand(argv: string[], config: Config, out: (s: str
   if (sink !== process.stdout) {
     sink.end();
     await once(sink, 'finish');
+    if (values.bundle === true) {
+      const verifier = join(dirname(values.out!), 'verify-bundle.mjs');
+      copyFileSync(bundleVerifierPath, verifier);
+      out(`wrote ${values.out} and, beside it, ${verifier}: run \`node ${verifier} ${values.out} --key VERIFIER_KEY\` to check it anywhere`);
+    }
   }
   return 0;
 }

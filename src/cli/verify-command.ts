@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
-import { verifyDatabase, type DatabaseVerification, type BundleFile } from '../audit/index.js';
-import { commitText, commitmentOf, createNoteSigner, parseVerifierKey, verifyBundle, type NoteVerifier } from '../integrity/index.js';
+import { verifyDatabase, type DatabaseVerification } from '../audit/index.js';
+import { bundleShapeProblem, checkBundleFile, createNoteSigner, parseVerifierKey, type NoteVerifier } from '../integrity/index.js';
 import { existingSigningKey } from '../load-keys.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './cli-error.js';
@@ -53,36 +53,23 @@ export async function verifyCommand(argv: string[], config: Config, out: (s: str
 }
 
 async function verifyBundleFile(file: string, given: NoteVerifier[] | null, config: Config, out: (s: string) => void): Promise<number> {
-  let bundle: BundleFile;
+  let bundle: unknown;
   try {
-    bundle = JSON.parse(await readFile(file, 'utf8')) as BundleFile;
+    bundle = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw new UsageError(`cannot read bundle ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (bundle === null || typeof bundle !== 'object' || !Array.isArray(bundle.events)) throw new UsageError(`${file} is not a flowtrail bundle`);
+  const shape = bundleShapeProblem(bundle);
+  if (shape !== undefined) throw new UsageError(`${file} is not a flowtrail bundle: it ${shape}`);
+  const parsed = bundle as Record<string, unknown>;
   let verifiers = given;
   if (verifiers === null) {
     const pem = await existingSigningKey(config);
     if (pem === null) throw new UsageError('this installation has no signing key to check against: pass --key VERIFIER_KEY (GET /api/v1/integrity shows it)');
-    verifiers = [parseVerifierKey(createNoteSigner(pem, bundle.origin).verifierKey)];
+    verifiers = [parseVerifierKey(createNoteSigner(pem, parsed.origin as string).verifierKey)];
   }
-  const result = verifyBundle(bundle, verifiers);
-  out(`checkpoint ${result.treeSize ?? '?'}: ${result.checkpoint}`);
-  for (const e of result.events) if (e.status !== 'valid') out(`event ${e.seq}: ${e.status}`);
-  let textProblems = 0;
-  for (const t of bundle.texts ?? []) {
-    const ev = bundle.events.find((e) => e.seq === t.seq);
-    const leaf = ev === undefined ? undefined : (JSON.parse(ev.leaf) as { data?: Record<string, unknown> });
-    for (const [field, value] of Object.entries(t.value)) {
-      const commitment = commitmentOf(leaf?.data?.[field]);
-      if (commitment === null || commitText(field, value, Buffer.from(t.salt, 'base64')) !== commitment) {
-        textProblems++;
-        out(`event ${t.seq}: INVALID: text "${field}" does not match its commitment`);
-      }
-    }
-  }
-  for (const p of result.problems) out(`INVALID: ${p}`);
-  const ok = result.ok && textProblems === 0;
-  out(`${result.events.length} events in bundle: ${ok ? 'valid' : 'INVALID'}`);
-  return ok ? 0 : 1;
+  // The same check, line for line, as the standalone verify-bundle.mjs that export writes beside a bundle.
+  const result = checkBundleFile(parsed, verifiers);
+  for (const line of result.lines) out(line);
+  return result.ok ? 0 : 1;
 }

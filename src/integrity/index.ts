@@ -51,3 +51,5 @@ export {
 } from './verify-bundle.js';
 export { COMMITMENT_KEY, TEXT_DOMAIN, commitText, commitmentOf, newSalt } from './commit-text.js';
 export { LEAF_VERSION, buildLeaf, encodeLeaf, type Leaf } from './leaf.js';
+export { bundleShapeProblem, checkBundleFile, type BundleFileCheck } from './check-bundle-file.js';
+export { bundleVerifierPath } from './bundle-verifier-path.js';

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +83,14 @@ describe('flowtrail CLI', () => {
     expect(chosen).toEqual({ code: 0, out: 'flowtrail export: no --format given, writing ndjson (--format ndjson|csv|cef|ocsf)' });
     expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(expect.arrayContaining(['api_token_created']));
     const bundleFile = join(env.FLOWTRAIL_DATA_DIR!, 'bundle.json');
-    expect((await run('export', '--bundle', '--type', 'api_token_created', '--out', bundleFile)).code).toBe(0);
+    const exported = await run('export', '--bundle', '--type', 'api_token_created', '--out', bundleFile);
+    expect(exported.code).toBe(0);
+    // The standalone verifier lands beside the bundle, and passes it.
+    const beside = join(env.FLOWTRAIL_DATA_DIR!, 'verify-bundle.mjs');
+    expect(exported.out).toBe(`wrote ${bundleFile} and, beside it, ${beside}: run \`node ${beside} ${bundleFile} --key VERIFIER_KEY\` to check it anywhere`);
+    const standalone = spawnSync(process.execPath, [beside, bundleFile], { encoding: 'utf8' });
+    expect(standalone.stdout).toMatch(/events in bundle: valid$/m);
+    expect(standalone.status).toBe(0);
     const verified = await run('verify', '--bundle', bundleFile);
     expect(verified.out).toMatch(/events in bundle: valid/);
     expect(verified.code).toBe(0);
