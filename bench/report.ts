@@ -12,6 +12,8 @@ export interface BenchReport {
   target: string;
   pass: boolean;
   notes?: string;
+  /** Markdown printed after the summary (per-kind detail). */
+  table?: string;
 }
 
 export function rateReport(

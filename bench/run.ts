@@ -26,7 +26,7 @@ for (const [name, fn] of Object.entries(suites)) {
   reports.push(...(Array.isArray(r) ? r : [r]));
 }
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n < 1 ? String(n) : n.toFixed(2));
 console.log(`Run ${new Date().toISOString()} on ${machine}\n`);
 console.log('| benchmark | result | baseline (same run) | ratio | target | met |');
 console.log('| --- | --- | --- | --- | --- | --- |');
@@ -34,5 +34,6 @@ for (const r of reports) {
   console.log(`| ${r.name} | ${fmt(r.value)} ${r.metric} | ${r.baseline.name}: ${fmt(r.baseline.value)} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.pass ? 'yes' : 'no'} |`);
 }
 for (const r of reports) if (r.notes !== undefined) console.log(`\n- ${r.name}: ${r.notes}`);
+for (const r of reports) if (r.table !== undefined) console.log(`\n${r.table}`);
 mkdirSync(new URL('../../bench/results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../../bench/results/latest.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), machine, reports }, null, 2));

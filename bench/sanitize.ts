@@ -19,21 +19,23 @@ import { pathToFileURL } from 'node:url';
 import { lintSource } from '@secretlint/core';
 import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
 import { createSanitizer } from '../src/sanitize/index.js';
+import { buildRedactionCorpus, type RedactionCorpus } from './fixtures/redaction-corpus.js';
 import { buildSanitizeCorpus } from './fixtures/sanitize-corpus.js';
+import { scoreRedaction, type SetScore } from './redaction-score.js';
 import { rateReport, type BenchReport } from './report.js';
 
 const CORPUS_BYTES = 6_000_000;
 const SECRETLINT_BYTES = 500_000;
 const PASSES = 3;
 
-export async function run(): Promise<BenchReport> {
+export async function run(): Promise<BenchReport[]> {
   const corpus = buildSanitizeCorpus(CORPUS_BYTES);
   const ours = measureOurs(corpus.lines);
   const values = measureValues(corpus.lines);
   const profiler = await disableSecretlintProfiler();
   const prefix = takeBytes(corpus.lines, SECRETLINT_BYTES);
   const baseline = await measureSecretlint(prefix);
-  return rateReport(
+  const throughput = rateReport(
     'sanitize',
     'MB/s',
     round(ours.mbPerSecond),
@@ -47,6 +49,108 @@ export async function run(): Promise<BenchReport> {
       `node ${process.version}`,
     ].join('; '),
   );
+  return [throughput, ...(await runRedactionScores())];
+}
+
+/**
+ * Recall per kind and false positives on the redaction corpus, main and
+ * held-out template sets apart, for ours and for secretlint on the same
+ * lines; and both throughputs on those lines.
+ */
+export async function runRedactionScores(): Promise<BenchReport[]> {
+  await disableSecretlintProfiler();
+  const corpus = buildRedactionCorpus();
+  const sanitizer = createSanitizer({ key: randomBytes(32), knownPeople: () => knownPeopleOf(corpus) });
+  const ours = (line: string): string => sanitizer.sanitizeText(line).text;
+  const lines = [...corpus.positives.map((p) => p.line), ...corpus.negatives.map((n) => n.line)];
+  const linted = await secretlintRedactions(lines);
+  const theirs = (line: string): string => linted.get(line) ?? line;
+  const reports: BenchReport[] = [];
+  const tables: string[] = [];
+  for (const heldOut of [false, true]) {
+    const set = heldOut ? 'held-out templates' : 'main templates';
+    const a = scoreRedaction(corpus, ours, heldOut);
+    const b = scoreRedaction(corpus, theirs, heldOut);
+    reports.push(
+      scoreReport(`redaction recall, secrets and personal data (${set})`, a.recallSecretsAndPersonal, b.recallSecretsAndPersonal, '>= 0.99', a.recallSecretsAndPersonal >= 0.99, `${a.positives - countNames(a)} lines`),
+      scoreReport(`redaction recall, person names (${set})`, a.recallNames, b.recallNames, '>= 0.9', a.recallNames >= 0.9, `${countNames(a)} lines`),
+      scoreReport(`redaction false positives, share of clean lines (${set})`, a.falsePositiveRate, b.falsePositiveRate, '<= 0.005', a.falsePositiveRate <= 0.005, `${a.clean} clean lines`),
+    );
+    tables.push(kindTable(set, a, b));
+  }
+  const speed = measureLines(lines, ours);
+  const lintSpeed = await measureSecretlint(lines);
+  const corpusThroughput = rateReport(
+    'sanitizer on the redaction corpus',
+    'MB/s',
+    round(speed),
+    { name: 'secretlint 12 preset-recommend, lintSource per line, same lines', value: round(lintSpeed.mbPerSecond) },
+    10,
+    `${lines.length} lines, ${(byteLength(lines) / 1e6).toFixed(2)} MB`,
+  );
+  corpusThroughput.table = tables.join('\n\n');
+  return [...reports, corpusThroughput];
+}
+
+function countNames(s: SetScore): number {
+  return s.kinds.filter((k) => k.category === 'name').reduce((a, k) => a + k.total, 0);
+}
+
+function knownPeopleOf(corpus: RedactionCorpus): string[] {
+  return corpus.knownPeople.flatMap((p) => [p.name, p.username]);
+}
+
+function scoreReport(name: string, value: number, baseline: number, target: string, pass: boolean, notes: string): BenchReport {
+  return { name, metric: 'share', value: round4(value), baseline: { name: 'secretlint, same lines', value: round4(baseline) }, ratio: baseline === 0 ? 0 : value / baseline, target, pass, notes };
+}
+
+function kindTable(set: string, a: SetScore, b: SetScore): string {
+  const rows = [`Per kind, ${set}:`, '', '| kind | category | lines | recall | secretlint recall | a line that leaked |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const k of a.kinds) {
+    const other = b.kinds.find((x) => x.kind === k.kind);
+    rows.push(`| ${k.kind} | ${k.category} | ${k.total} | ${k.recall.toFixed(3)} | ${(other?.recall ?? 0).toFixed(3)} | ${escapeCell(k.leaked[0] ?? '')} |`);
+  }
+  rows.push('', '| look-alike kind | clean lines | with a redaction | secretlint | an example |', '| --- | --- | --- | --- | --- |');
+  for (const n of a.negatives) {
+    const other = b.negatives.find((x) => x.kind === n.kind);
+    rows.push(`| ${n.kind} | ${n.total} | ${n.flagged} | ${other?.flagged ?? 0} | ${escapeCell(n.examples[0] ?? '')} |`);
+  }
+  return rows.join('\n');
+}
+
+function escapeCell(s: string): string {
+  const cut = s.length > 110 ? `${s.slice(0, 107)}...` : s;
+  return cut.replace(/\|/g, '\\|').replace(/`/g, "'");
+}
+
+function measureLines(lines: readonly string[], redact: (line: string) => string): number {
+  const bytes = byteLength(lines);
+  for (const line of lines) redact(line);
+  const passes: number[] = [];
+  for (let p = 0; p < PASSES; p++) {
+    const started = performance.now();
+    for (const line of lines) redact(line);
+    passes.push(bytes / 1e6 / ((performance.now() - started) / 1000));
+  }
+  return [...passes].sort((x, y) => x - y)[Math.floor(passes.length / 2)] ?? 0;
+}
+
+/** secretlint's messages applied to each line as `[REDACTED]`, so both are scored by the same rule. */
+async function secretlintRedactions(lines: readonly string[]): Promise<Map<string, string>> {
+  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedPreset }] };
+  const out = new Map<string, string>();
+  for (const line of lines) {
+    const result = await lintSource({ source: { content: line, filePath: 'line.txt', contentType: 'text' }, options: { config } });
+    const ranges = result.messages.map((m) => m.range).sort((x, y) => y[0] - x[0]);
+    let text = line;
+    for (const [start, end] of ranges) text = `${text.slice(0, start)}[REDACTED]${text.slice(end)}`;
+    out.set(line, text);
+  }
+  return out;
+}
+
+function round4(n: number): number {
+  return Math.round(n * 10000) / 10000;
 }
 
 function measureOurs(lines: readonly string[]): { mbPerSecond: number; passes: number[]; findings: number } {

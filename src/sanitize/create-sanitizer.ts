@@ -15,6 +15,13 @@ export interface SanitizerOptions {
   customPatterns?: CustomPattern[];
   /** Regex sources; a finding whose text fully matches one is left alone. */
   allowlist?: string[];
+  /**
+   * Display names and usernames of the people flowtrail knows (from GitLab):
+   * each is redacted as `person_name` wherever it stands in free text. Called
+   * on every sanitize; return the same array while nothing changed, and the
+   * matcher is rebuilt only when the array changes.
+   */
+  knownPeople?: () => readonly string[];
 }
 
 export interface Sanitizer {
