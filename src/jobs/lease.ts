@@ -10,22 +10,23 @@ export interface LeaseOptions {
   holder?: string;
   /** How long a taken or renewed lease lasts, by the database's clock (default 30 s). */
   ttlSeconds?: number;
-  /** How often it is taken or renewed (default 10 s: two renewals may fail before it lapses). */
+  /**
+   * How often its user calls renew() (default 10 s: two renewals may fail
+   * before it lapses); held() keeps a margin of one renewal.
+   */
   renewMs?: number;
   log?: Logger;
-  /** Called after each attempt, with whether this process holds the lease now. */
-  onRenewed?: (held: boolean) => void;
 }
 
 export interface Lease {
   readonly holder: string;
+  /** How often renew() is meant to be called (startScheduledWork ticks at this pace). */
+  readonly renewMs: number;
   /** Whether this process held the lease at the last attempt, and that attempt's lease has not yet run out by this process's clock. */
   held(): boolean;
   /** Tries to take or renew the lease now; resolves with whether this process holds it (false when the database is unreachable). */
   renew(): Promise<boolean>;
-  /** Tries now, then every renewMs. */
-  start(): void;
-  /** Stops renewing and gives the lease up, so another process takes it at once. */
+  /** Waits for a renewal in flight and gives the lease up, so another process takes it at once. */
   stop(): Promise<void>;
 }
 
@@ -35,7 +36,8 @@ export function processHolder(): string {
 
 /**
  * A lease in PostgreSQL (the `leases` table) that at most one process holds at
- * a time: whoever takes it first keeps it by renewing it every renewMs, and
+ * a time: whoever takes it first keeps it by renewing it every renewMs (the
+ * caller's rounds, see startScheduledWork: the lease has no timer), and
  * when that process dies (or cannot reach the database) the lease runs out
  * after ttlSeconds and the next process to try takes it over. Ownership is
  * decided only by the database, in one statement, with its own now().
@@ -50,7 +52,6 @@ export function createLease(o: LeaseOptions): Lease {
   const ttlSeconds = o.ttlSeconds ?? 30;
   const renewMs = o.renewMs ?? 10_000;
   let heldUntil = -Infinity;
-  let timer: NodeJS.Timeout | undefined;
   let renewing: Promise<boolean> | undefined;
   let wasHeld = false;
 
@@ -67,7 +68,6 @@ export function createLease(o: LeaseOptions): Lease {
     heldUntil = held ? sentAt + ttlSeconds * 1000 - Math.min(renewMs, ttlSeconds * 500) : -Infinity;
     if (held !== wasHeld) o.log?.info({ lease: o.name, holder }, held ? 'took the lease: this process runs the scheduled work' : 'does not hold the lease');
     wasHeld = held;
-    o.onRenewed?.(held);
     return held;
   }
 
@@ -75,17 +75,10 @@ export function createLease(o: LeaseOptions): Lease {
 
   return {
     holder,
+    renewMs,
     held: () => performance.now() < heldUntil,
     renew,
-    start() {
-      if (timer !== undefined) return;
-      void renew();
-      timer = setInterval(() => void renew(), renewMs);
-      timer.unref();
-    },
     async stop() {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
       await renewing;
       heldUntil = -Infinity;
       if (!wasHeld) return;

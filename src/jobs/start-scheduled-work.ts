@@ -10,7 +10,7 @@ export interface ScheduledWorkOptions {
   sql: Sql;
   lease: Lease;
   tasks: readonly DailyTask[];
-  /** How often the lease is renewed and the tasks are looked at (default 10 s). */
+  /** How often the lease is renewed and the tasks are looked at (default the lease's renewMs, 10 s). */
   tickMs?: number;
   log?: Logger;
   now?: () => Date;
@@ -50,7 +50,7 @@ export function startScheduledWork(o: ScheduledWorkOptions): ScheduledWork {
     ticking ??= tick().finally(() => (ticking = undefined));
   };
   round();
-  const timer = setInterval(round, o.tickMs ?? 10_000);
+  const timer = setInterval(round, o.tickMs ?? o.lease.renewMs);
   timer.unref();
 
   return {
