@@ -2,6 +2,13 @@ import { describeUnstorable, findUnstorable, replaceLoneSurrogates } from '../ht
 import { MAX_DEPTH } from '../sanitize/index.js';
 import { exceedsDepth } from './exceeds-depth.js';
 
+/**
+ * Whether a JSON text can hold a UTF-16 surrogate once parsed: a `\uD800` to
+ * `\uDFFF` escape, or such a character as it is. It over-approximates (a
+ * valid pair, an escaped backslash before "ud8"), never the other way.
+ */
+const MAY_HOLD_SURROGATE = /\\u[dD][89a-fA-F]|[\uD800-\uDFFF]/;
+
 export type DeliveryBody = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
 
 /**
@@ -10,7 +17,8 @@ export type DeliveryBody = { ok: true; value: Record<string, unknown> } | { ok: 
  * (measured without recursion before anything recursive reads it), a NUL
  * character (PostgreSQL stores none) or a number JSON.parse made infinite.
  * Lone UTF-16 surrogates (a `\ud800` escape with no pair) are replaced by
- * U+FFFD, as a UTF-8 decoder replaces bytes that are not text. The reason
+ * U+FFFD, as a UTF-8 decoder replaces bytes that are not text; that walk is
+ * skipped for the usual body, whose text cannot hold one. The reason
  * may name keys of the payload: sanitize it before it is stored.
  */
 export function readDeliveryBody(text: string): DeliveryBody {
@@ -25,5 +33,6 @@ export function readDeliveryBody(text: string): DeliveryBody {
   if (exceedsDepth(value, MAX_DEPTH)) return { ok: false, reason: `the body is nested deeper than ${MAX_DEPTH} levels` };
   const unstorable = findUnstorable(value, { surrogates: false });
   if (unstorable !== null) return { ok: false, reason: describeUnstorable(unstorable) };
+  if (!MAY_HOLD_SURROGATE.test(text)) return { ok: true, value: value as Record<string, unknown> };
   return { ok: true, value: replaceLoneSurrogates(value) as Record<string, unknown> };
 }
