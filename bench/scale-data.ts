@@ -7,7 +7,8 @@
 import { connect, migrate } from '../src/store/index.js';
 import { freshDatabaseUrl } from './bench-env.js';
 
-export const SCALE_DB = 'flowtrail_scale';
+// FLOWTRAIL_SCALE_DB names another database, so that two people building at once do not drop each other's.
+export const SCALE_DB = process.env.FLOWTRAIL_SCALE_DB ?? 'flowtrail_scale';
 export const USERS = 5000;
 export const PROJECTS = 2000;
 export const FLOW_TYPES = ['software_development', 'code_review', 'fix_pipeline', 'convert_to_gitlab_ci', 'issue_to_merge_request', 'developer'];

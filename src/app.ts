@@ -3,7 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './app-env.js';
 import {
   createAuditEventsApp, createErasuresApp, createExportApp, createIntegrityApp, createJobsApp, createPushChecksApp, createRetentionApp,
-  createSessionsApp, createTokensApp, MAX_PUSH_CHECK_BYTES,
+  createSessionsApp, createTokensApp, createUsageApp, MAX_PUSH_CHECK_BYTES,
 } from './api/index.js';
 import { AppError } from './errors.js';
 import { answerError, limitBody, MAX_FORM_BYTES } from './http/index.js';
@@ -42,6 +42,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/webhooks/gitlab', createWebhookApp(deps));
   app.route('/api/v1/sessions', createSessionsApp(deps));
   app.route('/api/v1/audit-events', createAuditEventsApp(deps));
+  app.route('/api/v1/usage', createUsageApp(deps));
   app.route('/api/v1/export', createExportApp(deps));
   app.route('/api/v1/integrity', createIntegrityApp(deps));
   app.route('/api/v1/tokens', createTokensApp(deps));

@@ -7,3 +7,4 @@ export { createPushChecksApp, MAX_PUSH_CHECK_BYTES } from './push-checks-app.js'
 export { createRetentionApp } from './retention-app.js';
 export { createSessionsApp } from './sessions-app.js';
 export { createTokensApp } from './tokens-app.js';
+export { createUsageApp } from './usage-app.js';

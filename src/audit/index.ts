@@ -8,3 +8,4 @@ export { EXPORT_FORMATS, formatEvent, cefLine, ocsfEvent, csvCell, type ExportFo
 export { runRetention, type RetentionResult } from './run-retention.js';
 export { eraseTexts, type ErasureScope, type ErasureResult } from './erase-texts.js';
 export { buildBundle, formatBundle, type BundleFile, type BundleOptions } from './build-bundle.js';
+export { usageReport, usageJson, usageCsv, USAGE_COLUMNS, type UsageReport } from './usage-report.js';

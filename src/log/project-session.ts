@@ -1,6 +1,6 @@
 import { catalog, eventNames, type NewEvent } from '../events.js';
 import { replaySession, resolveOwnership } from '../sessions/index.js';
-import { agentUsername, eventsOutsideWindow, lastOwnEventAt, flagViolations, saveSessionProjection, sessionEventsOfTypes, type SessionTotals, type Sql } from '../store/index.js';
+import { agentUsername, eventsOutsideWindow, lastOwnEventAt, flagViolations, refreshResourceCounts, saveSessionProjection, sessionEventsOfTypes, type SessionTotals, type Sql } from '../store/index.js';
 import type { LogWriter } from './log-writer.js';
 import { systemEvent } from './system-event.js';
 
@@ -22,7 +22,11 @@ export interface SessionBatch {
   source: string;
   /** Whether the batch holds an event that can change the session beyond its counts. */
   changesLifecycle: boolean;
+  /** Whether the batch holds a resource event (created or linked): what the session produced is counted again. */
+  resources: boolean;
 }
+
+const RESOURCE_TYPES = new Set(['duo_flow_resource_created', 'duo_flow_resource_linked']);
 
 export function addToBatch(touched: Map<string, SessionBatch>, e: NewEvent): void {
   const at = new Date(e.occurredAt);
@@ -30,9 +34,10 @@ export function addToBatch(touched: Map<string, SessionBatch>, e: NewEvent): voi
   const own = e.source === 'system' ? null : at;
   const b = touched.get(e.sessionId!);
   if (b === undefined) {
-    touched.set(e.sessionId!, { count: 1, first: at, last: at, lastOwn: own, source: e.source, changesLifecycle: core });
+    touched.set(e.sessionId!, { count: 1, first: at, last: at, lastOwn: own, source: e.source, changesLifecycle: core, resources: RESOURCE_TYPES.has(e.type) });
     return;
   }
+  b.resources ||= RESOURCE_TYPES.has(e.type);
   if (own !== null && (b.lastOwn === null || own > b.lastOwn)) b.lastOwn = own;
   b.count++;
   b.changesLifecycle ||= core;
@@ -99,4 +104,5 @@ export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b
     authorizationVerified: auth === undefined ? null : { status: auth.type.endsWith('_unverified') ? 'unverified' : 'verified', ...auth.data },
     owner,
   });
+  if (b.resources) await refreshResourceCounts(tx, sessionId);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pushCheckRequestSchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema } from '../http/index.js';
+import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pushCheckRequestSchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema } from '../http/index.js';
 import type { Permission } from '../auth/index.js';
 import { catalog, envelopeSchema, eventNames } from '../events.js';
 import { graphqlRequestSchema } from '../http/index.js';
@@ -78,6 +78,11 @@ export const OPERATIONS: readonly Operation[] = [
     responses: { 200: ok('{session, resources, resources_complete, timeline, timeline_next}'), 400: err('timeline_limit or timeline_after is invalid, or timeline_after is not an event of this session.'), 401: err('No valid token.'), 403: err('The role may not do this.'), 404: err('No such session, or not yours to see.') },
   },
   {
+    method: 'get', path: '/api/v1/usage', tag: 'Read', summary: 'Usage: sessions, outcomes, resources produced and tokens, by group, project, user or flow type', guard: { permission: 'read' },
+    description: 'Sessions that started in [from, to) (default: the 30 days up to now; at most 366 days), grouped by group_by. Each row and the totals hold sessions, completed, failed, stopped, unfinished, commits, merge_requests, notes, merge_requests_merged, input_tokens and output_tokens; per_day holds sessions per UTC day and status. format=csv gives the rows only. A user token sees only the sessions it initiated.',
+    query: usageQuerySchema, responses: { 200: ok('{from, to, group_by, totals, rows: [{key, ...}], per_day: [{day, status, sessions}]}; text/csv with format=csv', ['application/json', 'text/csv']), ...read },
+  },
+  {
     method: 'get', path: '/api/v1/audit-events', tag: 'Read', summary: 'The audit log, newest first', guard: { permission: 'read' },
     query: eventQuerySchema, responses: { 200: ok('{events: [...], next_cursor}'), ...read },
   },
@@ -122,7 +127,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...(['post', 'get'] as const).map((method): Operation => ({
     method, path: '/api/graphql', tag: 'GraphQL', guard: { permission: 'read' },
     summary: method === 'post' ? 'GraphQL query (GraphQL over HTTP)' : 'GraphQL query over GET (queries only; variables as a JSON string)',
-    description: 'duoFlowSessions and duoFlowSession; see docs/api.md. Depth at most 8, cost at most 5000, first at most 100. Request errors are 400 under application/graphql-response+json and 200 under application/json.',
+    description: 'duoFlowSessions, duoFlowSession and duoFlowUsage; see docs/api.md. Depth at most 8, cost at most 5000, first at most 100. Request errors are 400 under application/graphql-response+json and 200 under application/json.',
     ...(method === 'post' ? { body: { schema: graphqlRequestSchema, types: JSON_TYPE } } : { query: graphqlRequestSchema.extend({ variables: z.string().optional().describe('JSON'), extensions: z.string().optional().describe('JSON') }) }),
     responses: {
       200: ok('{data, errors?}', GRAPHQL_TYPES), 400: ok('Not a GraphQL request, or (graphql-response+json) a request error: {errors}', GRAPHQL_TYPES),

@@ -29,3 +29,4 @@ export { sessionsPerDay, alertCounts, recentAlerts, dashboardEvents, type Dashbo
 export { purgeExpired, eraseSessionTexts, retentionFloor, setRetentionFloor, type PurgeResult, type EraseResult } from './purges.js';
 export { flagViolations } from './lifecycle-flags.js';
 export { grantServiceRole, SERVICE_PRIVILEGES, serviceRoleGuarantees, type RoleGuarantees } from './grant-service-role.js';
+export { usageByGroup, usagePerDay, refreshResourceCounts, USAGE_GROUPS, type UsageGroup, type UsageFigures, type UsageRow, type UsageQuery } from './usage.js';

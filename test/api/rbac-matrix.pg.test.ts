@@ -24,6 +24,8 @@ const MATRIX: { name: string; method?: string; path: string; body?: string; stat
   { name: 'REST export', path: '/api/v1/export?format=ndjson', status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: 'REST integrity', path: '/api/v1/integrity', status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: 'REST checkpoints', path: '/api/v1/integrity/checkpoints', status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
+  { name: 'REST usage by user', path: '/api/v1/usage?group_by=user', status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
+  { name: 'REST usage as CSV', path: '/api/v1/usage?group_by=user&format=csv', status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: 'REST tokens', path: '/api/v1/tokens', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'REST jobs', path: '/api/v1/jobs', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'GraphQL duoFlowSessions', ...sessionsQuery, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
@@ -55,6 +57,8 @@ describe('RBAC matrix: every role against every read endpoint', () => {
       want[row.name] = row.status[who];
       const text = await res.text();
       if (who === 'user') expect(text, row.name).not.toMatch(/"session_?[iI]d":"s-mchen"|MCHEN-SECRET-PROMPT/);
+      // Usage by person names only the token's own person to a user token.
+      if (who === 'user' && row.path.includes('usage')) expect(text, row.name).not.toContain('mchen');
     }
     if (who !== 'ingest') {
       const web = new WebClient(t.app);
