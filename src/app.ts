@@ -7,7 +7,7 @@ import {
 } from './api/index.js';
 import { AppError } from './errors.js';
 import { answerError, limitBody, MAX_FORM_BYTES } from './http/index.js';
-import { createAuditStreamApp, createFlowEventsApp, createWebhookApp } from './ingest/index.js';
+import { createAuditStreamApp, createFlowEventsApp, createOtlpTracesApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
 import { createUiApp } from './ui/index.js';
 import { createGraphqlApp } from './graphql/index.js';
@@ -34,10 +34,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // the API and webhooks FLOWTRAIL_MAX_BODY_BYTES, page forms and anything else MAX_FORM_BYTES. Routes may lower it.
   const maxBody = deps.config.http.maxBodyBytes;
   app.use('*', limitBody((path) => path === '/api/v1/push-checks' ? Math.max(maxBody, MAX_PUSH_CHECK_BYTES)
-    : path.startsWith('/api/') || path.startsWith('/webhooks/') ? maxBody : Math.min(maxBody, MAX_FORM_BYTES)));
+    : path.startsWith('/api/') || path.startsWith('/webhooks/') || path === '/v1/traces' ? maxBody : Math.min(maxBody, MAX_FORM_BYTES)));
 
   app.route('/', createOpsApp(deps));
   app.route('/api/v1/flow-events', createFlowEventsApp(deps));
+  app.route('/v1/traces', createOtlpTracesApp(deps));
   app.route('/webhooks/gitlab/audit-events', createAuditStreamApp(deps));
   app.route('/webhooks/gitlab', createWebhookApp(deps));
   app.route('/api/v1/sessions', createSessionsApp(deps));

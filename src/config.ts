@@ -42,6 +42,8 @@ export interface Config {
     readonly webhookSigningKey?: string;
     readonly streamingToken?: string;
   };
+  /** POST /v1/traces: FLOWTRAIL_OTLP_PROJECT_MAP, service names or repository URLs (or `*`) to GitLab project paths. */
+  readonly otlp: { readonly projectMap: readonly { readonly key: string; readonly project: string }[] };
   readonly gitlab: { readonly url?: string; readonly token?: string; readonly agentUsernames: readonly string[] };
   readonly retention: { readonly days: number };
   readonly sanitizer: {
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = {}): Config {
     http,
     auth: authSettings(r, gitlab),
     ingest: ingestSettings(r),
+    otlp: { projectMap: otlpProjectMap(r) },
     gitlab,
     retention: { days: r.int('FLOWTRAIL_RETENTION_DAYS', 365, 1, 36500) },
     sanitizer: {
@@ -166,6 +169,24 @@ function ingestSettings(r: EnvReader): Config['ingest'] {
     r.problems.push('FLOWTRAIL_WEBHOOK_SIGNING_KEY must be a "whsec_" key followed by base64');
   }
   return { webhookSecret: r.secret('FLOWTRAIL_WEBHOOK_SECRET', 8), webhookSigningKey, streamingToken: r.secret('FLOWTRAIL_STREAMING_TOKEN', 8) };
+}
+
+/** FLOWTRAIL_OTLP_PROJECT_MAP: `key=group/project` pairs separated by commas; a key is a service.name, a repository URL or `*`. */
+function otlpProjectMap(r: EnvReader): Config['otlp']['projectMap'] {
+  const raw = r.get('FLOWTRAIL_OTLP_PROJECT_MAP');
+  if (raw === undefined) return [];
+  const entries: { key: string; project: string }[] = [];
+  for (const pair of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const at = pair.lastIndexOf('=');
+    const key = pair.slice(0, at).trim();
+    const project = pair.slice(at + 1).trim();
+    if (at <= 0 || !/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+$/.test(project)) {
+      r.problems.push(`FLOWTRAIL_OTLP_PROJECT_MAP has an invalid entry "${pair}" (write key=group/project, separated by commas)`);
+      continue;
+    }
+    entries.push({ key, project });
+  }
+  return entries;
 }
 
 /** The log's signing key, origin (by default from the public URL's host), checkpoint policy and sinks. */

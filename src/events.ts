@@ -34,8 +34,9 @@ export const RESOURCE_TYPES = ['Commit', 'MergeRequest', 'Note', 'Issue', 'Branc
 /** What a session goes through; `undefined` means the event does not take part in the lifecycle checks. */
 export type LifecycleRole = 'create' | 'start' | 'activity' | 'pause' | 'resume' | 'terminal' | 'delete';
 
-export type EventSource = 'flow_api' | 'gitlab_audit_stream' | 'gitlab_webhook' | 'git_hook' | 'gitlab_archive' | 'system';
-export const EVENT_SOURCES: readonly EventSource[] = ['flow_api', 'gitlab_audit_stream', 'gitlab_webhook', 'git_hook', 'gitlab_archive', 'system'];
+/** `otlp`: OpenTelemetry GenAI spans received on POST /v1/traces, mapped into the same events (docs/otel.md). */
+export type EventSource = 'flow_api' | 'gitlab_audit_stream' | 'gitlab_webhook' | 'git_hook' | 'gitlab_archive' | 'system' | 'otlp';
+export const EVENT_SOURCES: readonly EventSource[] = ['flow_api', 'gitlab_audit_stream', 'gitlab_webhook', 'git_hook', 'gitlab_archive', 'system', 'otlp'];
 
 export interface CatalogEntry {
   readonly description: string;

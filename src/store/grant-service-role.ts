@@ -27,6 +27,7 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   scheduled_runs: ['select', 'insert', 'update'],
   write_backs: ['select', 'insert', 'update'],
   merge_request_claims: ['select', 'insert', 'update', 'delete'],
+  otlp_pending_spans: ['select', 'insert', 'delete'],
 };
 
 /** The owner's functions the service may call (retention and erasure). */

@@ -30,3 +30,4 @@ export { purgeExpired, eraseSessionTexts, retentionFloor, setRetentionFloor, typ
 export { flagViolations } from './lifecycle-flags.js';
 export { grantServiceRole, SERVICE_PRIVILEGES, serviceRoleGuarantees, type RoleGuarantees } from './grant-service-role.js';
 export { usageByGroup, usagePerDay, refreshResourceCounts, USAGE_GROUPS, type UsageGroup, type UsageFigures, type UsageRow, type UsageQuery } from './usage.js';
+export { savePendingSpans, readPendingSpans, deletePendingSpans, type PendingSpan } from './otlp-pending-spans.js';

@@ -1,0 +1,36 @@
+import type postgres from 'postgres';
+import type { Sql } from './database.js';
+
+/** A span kept between requests (normalized, attributes sanitized): a child waiting for its session span, or a recorded session span. */
+export interface PendingSpan {
+  traceId: string;
+  spanId: string;
+  role: 'waiting' | 'session';
+  span: Record<string, unknown>;
+}
+
+/** Keeps spans; a re-sent span is kept once (a waiting span that turns out to be a session span becomes one). */
+export async function savePendingSpans(sql: Sql, spans: readonly PendingSpan[]): Promise<void> {
+  if (spans.length === 0) return;
+  await sql`
+    insert into otlp_pending_spans (trace_id, span_id, role, span)
+    select trace_id, span_id, role, span
+    from jsonb_to_recordset(${sql.json(spans.map((s) => ({ trace_id: s.traceId, span_id: s.spanId, role: s.role, span: s.span })) as unknown as postgres.JSONValue)})
+      as x(trace_id text, span_id text, role text, span jsonb)
+    on conflict (trace_id, span_id) do update set role = excluded.role where otlp_pending_spans.role = 'waiting'`;
+}
+
+/** The spans kept for these traces. */
+export async function readPendingSpans(sql: Sql, traceIds: readonly string[]): Promise<PendingSpan[]> {
+  if (traceIds.length === 0) return [];
+  return sql<PendingSpan[]>`
+    select trace_id, span_id, role, span from otlp_pending_spans where trace_id = any(${traceIds}::text[])`;
+}
+
+/** Forgets waiting spans once they entered the log with their session. */
+export async function deletePendingSpans(sql: Sql, spans: readonly { traceId: string; spanId: string }[]): Promise<void> {
+  if (spans.length === 0) return;
+  await sql`
+    delete from otlp_pending_spans p using unnest(${spans.map((s) => s.traceId)}::text[], ${spans.map((s) => s.spanId)}::text[]) as x(trace_id, span_id)
+    where p.trace_id = x.trace_id and p.span_id = x.span_id and p.role = 'waiting'`;
+}
