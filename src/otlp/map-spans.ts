@@ -129,7 +129,13 @@ function sessionEvents(root: OtlpSpan, children: readonly OtlpSpan[], projectPat
   const events = [started];
   // A session span that is not invoke_agent/invoke_workflow (a lone chat span) is also its own decision.
   const decisions = isSessionSpan(root) ? [...children] : [root, ...children];
-  for (const span of decisions) events.push(event(span, 'decision', 'duo_flow_decision_logged', span.startMs, decision(span)));
+  // Inside the session's window: SDKs anchor each span's clock on its own, so a child may start a fraction of a
+  // millisecond after its parent ended; a child is within its parent by definition, and a late one must not read as after the end.
+  const first = Math.floor(root.startMs);
+  const last = Math.max(first, Math.floor(root.endMs) - 1);
+  for (const span of decisions) {
+    events.push(event(span, 'decision', 'duo_flow_decision_logged', span === root ? first : Math.min(Math.max(Math.floor(span.startMs), first), last), decision(span)));
+  }
   events.push(event(root, 'ended', ...terminal(root, usageOf(root, decisions))));
   return events;
 }
