@@ -21,13 +21,13 @@ export function decodeTraceRequest(body: Uint8Array, encoding: TraceEncoding): D
   let message: unknown;
   try {
     if (encoding === 'protobuf') {
-      message = traceCollector.ExportTraceServiceRequest.decode(body);
+      message = traceCollector().ExportTraceServiceRequest.decode(body);
     } else {
       const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
       if (!isObj(parsed)) return { ok: false, error: 'the body must be a JSON object (an OTLP ExportTraceServiceRequest)' };
       const idProblem = hexIdsToBytes(parsed);
       if (idProblem !== null) return { ok: false, error: idProblem };
-      message = traceCollector.ExportTraceServiceRequest.fromObject(parsed);
+      message = traceCollector().ExportTraceServiceRequest.fromObject(parsed);
     }
   } catch (err) {
     const what = encoding === 'protobuf' ? 'protobuf' : 'OTLP/JSON';

@@ -9,5 +9,5 @@ import type { TraceEncoding } from './decode-trace-request.js';
 export function encodeTraceResponse(encoding: TraceEncoding, rejectedSpans: number, errorMessage: string): Uint8Array | string {
   const partial = rejectedSpans > 0 || errorMessage !== '' ? { partialSuccess: { rejectedSpans, errorMessage } } : {};
   if (encoding === 'json') return JSON.stringify(rejectedSpans > 0 || errorMessage !== '' ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {});
-  return traceCollector.ExportTraceServiceResponse.encode(traceCollector.ExportTraceServiceResponse.fromObject(partial)).finish();
+  return traceCollector().ExportTraceServiceResponse.encode(traceCollector().ExportTraceServiceResponse.fromObject(partial)).finish();
 }

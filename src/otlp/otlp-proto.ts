@@ -2,7 +2,8 @@
 // (opentelemetry-proto compiled by protobufjs, shipped in
 // @opentelemetry/otlp-transformer up to 0.216; see docs/otel.md for why that
 // version). Its typings name only protobufjs' Root, so the few messages used
-// are typed here by what they do.
+// are typed here by what they do. Loaded on first use, so that the rest of
+// the service starts without it.
 import { createRequire } from 'node:module';
 
 export interface ProtoMessageType {
@@ -18,8 +19,14 @@ interface TraceCollector {
   ExportTraceServiceResponse: ProtoMessageType;
 }
 
-const root = createRequire(import.meta.url)('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
-  opentelemetry: { proto: { collector: { trace: { v1: TraceCollector } } } };
-};
+let loaded: TraceCollector | undefined;
 
-export const traceCollector: TraceCollector = root.opentelemetry.proto.collector.trace.v1;
+export function traceCollector(): TraceCollector {
+  if (loaded === undefined) {
+    const root = createRequire(import.meta.url)('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
+      opentelemetry: { proto: { collector: { trace: { v1: TraceCollector } } } };
+    };
+    loaded = root.opentelemetry.proto.collector.trace.v1;
+  }
+  return loaded;
+}
