@@ -10,6 +10,7 @@ import { parseGlobalId } from './parse-global-id.js';
 import { ProjectIdScalar, TimeScalar, UserIdScalar } from './scalars.js';
 import { createSessionNode, createSessionNodes, type SessionNode } from './session-nodes.js';
 import { SessionStatusEnum, SessionType } from './session-type.js';
+import { duoFlowUsageField } from './usage-type.js';
 
 /** GitLab's global id model of a Duo Agent Platform session (workflow). */
 export const WORKFLOW_MODEL = 'Ai::DuoWorkflows::Workflow';
@@ -88,6 +89,7 @@ const QueryType = new GraphQLObjectType<unknown, GraphqlContext>({
         return createSessionNode(ctx.sql, row);
       },
     },
+    duoFlowUsage: duoFlowUsageField,
   },
 });
 

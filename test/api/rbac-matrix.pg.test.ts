@@ -9,6 +9,7 @@ const WHO: Who[] = ['anonymous', 'ingest', 'user', 'auditor', 'admin'];
 
 const gql = (query: string) => ({ method: 'POST', path: '/api/graphql', body: JSON.stringify({ query }) });
 const sessionsQuery = gql('{ duoFlowSessions(first: 10) { nodes { sessionId user { username } } } }');
+const usageQuery = gql('{ duoFlowUsage(groupBy: user) { totals { sessions } rows { nodes { key sessions } } } }');
 const otherSession = gql('{ duoFlowSession(sessionId: "s-mchen") { sessionId } }');
 
 /**
@@ -29,6 +30,7 @@ const MATRIX: { name: string; method?: string; path: string; body?: string; stat
   { name: 'REST tokens', path: '/api/v1/tokens', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'REST jobs', path: '/api/v1/jobs', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'GraphQL duoFlowSessions', ...sessionsQuery, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
+  { name: 'GraphQL duoFlowUsage by user', ...usageQuery, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: "GraphQL another user's duoFlowSession", ...otherSession, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
 ];
 
@@ -58,7 +60,7 @@ describe('RBAC matrix: every role against every read endpoint', () => {
       const text = await res.text();
       if (who === 'user') expect(text, row.name).not.toMatch(/"session_?[iI]d":"s-mchen"|MCHEN-SECRET-PROMPT/);
       // Usage by person names only the token's own person to a user token.
-      if (who === 'user' && row.path.includes('usage')) expect(text, row.name).not.toContain('mchen');
+      if (who === 'user' && (row.path.includes('usage') || row.body?.includes('Usage') === true)) expect(text, row.name).not.toContain('mchen');
     }
     if (who !== 'ingest') {
       const web = new WebClient(t.app);

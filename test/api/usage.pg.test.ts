@@ -234,4 +234,65 @@ describe('GET /api/v1/usage', () => {
     expect(res.status).toBe(400);
     expect((await res.json() as { message: string }).message).toMatch(message);
   });
+
+  const FIELDS = 'key sessions completed failed stopped unfinished commits mergeRequests notes mergeRequestsMerged inputTokens outputTokens';
+  const camel = (f: string) => f.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  async function gql(query: string, token: string) {
+    const res = await t.app.request('/api/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    return { status: res.status, body: await res.json() as { data?: { duoFlowUsage: Record<string, unknown> }; errors?: { message: string; extensions?: { code?: string } }[] } };
+  }
+
+  it('answers GraphQL duoFlowUsage with the figures of the REST answer, paged rows, per day and totals', async () => {
+    await load();
+    const admin = await t.token('admin');
+    for (const groupBy of Object.keys(KEYS)) {
+      const rest = await (await t.get(`/api/v1/usage?from=${FROM}&to=${TO}&group_by=${groupBy}`, admin)).json() as { rows: Record<string, unknown>[]; totals: Record<string, number>; per_day: { day: string; status: string; sessions: number }[] };
+      const rows: Record<string, unknown>[] = [];
+      let after: string | null = null;
+      let pages = 0;
+      do {
+        const r = await gql(`{ duoFlowUsage(from: "${FROM}", to: "${TO}", groupBy: ${groupBy}) { groupBy from to totals { sessions inputTokens } perDay { day status sessions } rows(first: 2${after === null ? '' : `, after: "${after}"`}) { nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } } }`, admin);
+        expect(r.body.errors, groupBy).toBeUndefined();
+        const u = r.body.data!.duoFlowUsage as { groupBy: string; from: string; totals: Record<string, number>; perDay: unknown[]; rows: { nodes: Record<string, unknown>[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+        expect([u.groupBy, u.from, u.totals]).toEqual([groupBy, FROM, { sessions: rest.totals.sessions, inputTokens: rest.totals.input_tokens }]);
+        expect(u.perDay).toEqual(rest.per_day);
+        rows.push(...u.rows.nodes);
+        after = u.rows.pageInfo.hasNextPage ? u.rows.pageInfo.endCursor : null;
+        pages++;
+      } while (after !== null);
+      expect(pages).toBe(Math.ceil(rest.rows.length / 2));
+      expect(rows).toEqual(rest.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v]))));
+    }
+  });
+
+  it("gives a user token its own sessions' figures in GraphQL too", async () => {
+    const planned = await load();
+    const r = await gql(`{ duoFlowUsage(from: "${FROM}", to: "${TO}", groupBy: user) { totals { sessions } rows { nodes { key sessions } } } }`, await t.token('user', 'apatel'));
+    const want = expected(planned.filter((p) => p.user === 'apatel'), KEYS.user!, FROM, TO);
+    expect((r.body.data!.duoFlowUsage as { rows: { nodes: unknown[] } }).rows.nodes).toEqual([...want].map(([key, f]) => ({ key, sessions: f.sessions })));
+  });
+
+  it('refuses a GraphQL window that is reversed, too long or not a time, in words', async () => {
+    const admin = await t.token('admin');
+    const reversed = await gql('{ duoFlowUsage(from: "2026-03-10", to: "2026-03-01") { totals { sessions } } }', admin);
+    expect(reversed.body.errors![0]!.message).toMatch(/must be before to/);
+    const long = await gql('{ duoFlowUsage(from: "2020-01-01", to: "2026-01-01") { totals { sessions } } }', admin);
+    expect(long.body.errors![0]!.message).toMatch(/at most 366 days apart/);
+    const bad = await gql('{ duoFlowUsage(from: "last week") { totals { sessions } } }', admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors![0]!.message).toMatch(/Time: expected an ISO 8601 date-time/);
+    const group = await gql('{ duoFlowUsage(groupBy: team) { totals { sessions } } }', admin);
+    expect(group.status).toBe(400);
+    expect(group.body.errors![0]!.message).toMatch(/DuoFlowUsageGroupBy/);
+  });
+
+  it('counts duoFlowUsage against the cost limit: per day is up to 366 days of each status', async () => {
+    const admin = await t.token('admin');
+    const one = '{ duoFlowUsage { perDay { day sessions } rows(first: 100) { nodes { key } } } }';
+    expect((await gql(one, admin)).body.errors).toBeUndefined();
+    const three = '{ a: duoFlowUsage { perDay { day } } b: duoFlowUsage { perDay { day } } c: duoFlowUsage { perDay { day } } }';
+    const r = await gql(three, admin);
+    expect(r.status).toBe(400);
+    expect(r.body.errors![0]!.extensions!.code).toBe('QUERY_TOO_COSTLY');
+  });
 });
