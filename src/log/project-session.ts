@@ -71,7 +71,9 @@ export function planProjection(touched: ReadonlyMap<string, SessionBatch>, total
  * for the first time is appended as duo_flow_lifecycle_violation.
  */
 export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b: SessionBatch, totals: SessionTotals | null): Promise<void> {
-  const core = await sessionEventsOfTypes(tx, sessionId, CORE_TYPES);
+  // last_event_at is the session's last own event: flowtrail's own (footer restored, authorization checked) do not move it.
+  // Read with the lifecycle events (one round trip: the driver pipelines them); the violations appended below are flowtrail's.
+  const [core, lastOwn] = await Promise.all([sessionEventsOfTypes(tx, sessionId, CORE_TYPES), lastOwnEventAt(tx, sessionId)]);
   const window = replaySession(core);
   // With no start at all, one stray event is enough to say so; with one, every event outside the window counts.
   const outside = await eventsOutsideWindow(tx, sessionId, ACTIVITY_TYPES, window.startedAt, window.endedAt, window.startedAt === null ? 1 : 1000);
@@ -92,8 +94,6 @@ export async function projectSession(tx: Sql, w: LogWriter, sessionId: string, b
       appended++;
     }
   }
-  // last_event_at: the session's last own event; flowtrail's own (footer restored, authorization checked) do not move it.
-  const lastOwn = await lastOwnEventAt(tx, sessionId);
   const auth = [...core].reverse().find((t) => t.type === 'duo_flow_authorization_verified' || t.type === 'duo_flow_authorization_unverified');
   await saveSessionProjection(tx, sessionId, state, {
     eventsCount: (totals?.eventsCount ?? 0) + b.count + appended,
