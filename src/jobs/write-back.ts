@@ -22,12 +22,16 @@ export const CLAIM_SECONDS = 30;
 /** A job that finds the merge request claimed by another worker is queued again about this much later. */
 export const BUSY_DELAY_MS = 2_000;
 
+/** The line footer and note share: the session, linked to its page in flowtrail. */
+const sessionLine = (sessionId: string, publicUrl: string) =>
+  `Created by Duo Agent Platform flow session [${sessionId}](${publicUrl}/-/duo/sessions/${encodeURIComponent(sessionId)})`;
+
 export function footerFor(sessionId: string, publicUrl: string): string {
-  return `${marker(sessionId)}\nCreated by Duo Agent Platform flow session [${sessionId}](${publicUrl}/-/duo/sessions/${encodeURIComponent(sessionId)})`;
+  return `${marker(sessionId)}\n${sessionLine(sessionId, publicUrl)}`;
 }
 
 export function noteFor(sessionId: string, publicUrl: string): string {
-  return `Created by Duo Agent Platform flow session [${sessionId}](${publicUrl}/-/duo/sessions/${encodeURIComponent(sessionId)})\n\n${marker(sessionId)}`;
+  return `${sessionLine(sessionId, publicUrl)}\n\n${marker(sessionId)}`;
 }
 
 interface WriteBackDeps {
