@@ -41,6 +41,11 @@ export function toStatus(code: ErrorCode): number {
   return statusByCode[code];
 }
 
+/** Whether `code` is one of the codes above (an error answer's `error` field, read back by the CLI). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(statusByCode, code);
+}
+
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError, isErrorCode } from '../errors.js';
 import { isAlive } from '../store/index.js';
 
 export interface ServiceClient {
@@ -41,8 +41,6 @@ export async function findRunningService(config: Config): Promise<ServiceClient 
   };
 }
 
-const CODES: readonly string[] = ['invalid', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'too_large', 'unsupported', 'upstream', 'unavailable'];
-
 /**
  * The service's refusal as the error the CLI would have thrown had it opened
  * the database itself: the same AppError, code and message (an `invalid`
@@ -58,6 +56,6 @@ export async function serviceError(res: Response, url: string): Promise<Error> {
     // Not one of the service's JSON answers: the text itself is all there is.
   }
   const message = typeof body.message === 'string' && body.message !== '' ? body.message : text.trim().slice(0, 300);
-  if (typeof body.error === 'string' && CODES.includes(body.error) && res.status < 500) return new AppError(body.error as ErrorCode, message);
+  if (isErrorCode(body.error) && res.status < 500) return new AppError(body.error, message);
   return new Error(`the service running at ${url} could not do it: ${message || res.statusText}`);
 }
