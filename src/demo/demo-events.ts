@@ -22,6 +22,16 @@ const projects = {
 };
 const GITLAB = 'https://gitlab.example.test';
 
+/**
+ * An AWS key pair that reads like a real one (not AWS's documentation key,
+ * which the sanitizer deliberately leaves alone), for the demo to show it
+ * redacted. Assembled at run time so that no secret scanner flags this file.
+ */
+export const DEMO_AWS_KEY = {
+  id: ['AK', 'IA', 'Q3TZ', 'M7WR', 'K2PL', 'N5XV'].join(''),
+  secret: ['r8Kq2Vf', 'Lx9/Tb4', 'mZ7pHc1', 'sWd6Ng0', 'YeJ3aUo', '5iQRkE'].join(''),
+};
+
 /** Every demo event, each with a stable event_id so loading twice changes nothing. */
 export function demoEvents(now = new Date()): Json[] {
   const out: Json[] = [];
@@ -59,7 +69,7 @@ export function demoEvents(now = new Date()): Json[] {
 
   const b = session('demo-1002', 30);
   b('duo_flow_started', start(people.mchen, agents.payments, projects.ledger, 'convert_to_gitlab_ci',
-    'Convert our Jenkinsfile to .gitlab-ci.yml. Deploy key is in AWS: AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'), 0);
+    `Convert our Jenkinsfile to .gitlab-ci.yml. Deploy key is in AWS: ${DEMO_AWS_KEY.id} / ${DEMO_AWS_KEY.secret}`), 0);
   b('duo_flow_plan_generated', { plan_steps: ['Parse the Jenkinsfile stages', 'Write .gitlab-ci.yml', 'Run a pipeline'] });
   b('duo_flow_resource_created', { resource_type: 'Branch', resource_id: 'duo/convert-ci', action: 'created', project: projects.ledger }, 2);
   b('duo_flow_failed', { error_category: 'tool_error', error_code: 'PIPELINE_LINT_FAILED', error_message: 'CI lint failed: jobs:deploy script config should be a string or a nested array of strings', failed_at_step: 3, usage: { input_tokens: 12004, output_tokens: 2210 } }, 6);

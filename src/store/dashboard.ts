@@ -34,25 +34,34 @@ function typeList(sql: Sql, types: readonly string[]) {
   return sql.unsafe(types.map((t) => `'${t}'`).join(', '));
 }
 
-/**
- * How many events of each alert type occurred in a window. The types are
- * written into the SQL as literals (checked names) so that the planner can
- * use the partial index of migration 0006.
- */
-export async function alertCounts(sql: Sql, types: readonly string[], from: Date, to: Date): Promise<{ type: string; n: number; latest: Date }[]> {
+/** Whose alerts: those of the sessions of this user, project or flow type, and the session-less ones naming the user or project. */
+export type AlertFilters = Pick<DashboardEventFilters, 'username' | 'project' | 'flowType'>;
+
+/** The alerts of a window and filter, each source read on its own (eventSources) and joined. */
+function alertRows(sql: Sql, types: readonly string[], from: Date, to: Date, f: AlertFilters, columns: ReturnType<Sql>, tail: ReturnType<Sql>) {
   const list = typeList(sql, types);
-  return sql<{ type: string; n: number; latest: Date }[]>`
-    select type, count(*)::int as n, max(occurred_at) as latest from audit_events
-    where type in (${list}) and occurred_at >= ${from} and occurred_at < ${to}
-    group by type order by n desc`;
+  const parts = eventSources(sql, f).map((where) => sql`(select ${columns} from audit_events
+    where type in (${list}) and occurred_at >= ${from} and occurred_at < ${to} and ${where} ${tail})`);
+  return parts.slice(1).reduce((all, part) => sql`${all} union all ${part}`, parts[0]!);
 }
 
-/** The newest alerts of a window, all types together (the same partial index). */
-export async function recentAlerts(sql: Sql, types: readonly string[], from: Date, to: Date, limit: number): Promise<StoredEvent[]> {
-  const list = typeList(sql, types);
+/**
+ * How many events of each alert type occurred in a window, for the page's
+ * user, project or flow type. The types are written into the SQL as literals
+ * (checked names) so that the planner can use the partial index of migration 0006.
+ */
+export async function alertCounts(sql: Sql, types: readonly string[], from: Date, to: Date, f: AlertFilters = {}): Promise<{ type: string; n: number; latest: Date }[]> {
+  const rows = alertRows(sql, types, from, to, f, sql`type, occurred_at`, sql``);
+  return sql<{ type: string; n: number; latest: Date }[]>`
+    select type, count(*)::int as n, max(occurred_at) as latest from (${rows}) a
+    group by type order by n desc, type`;
+}
+
+/** The newest alerts of a window and filter, all types together (the same partial index). */
+export async function recentAlerts(sql: Sql, types: readonly string[], from: Date, to: Date, limit: number, f: AlertFilters = {}): Promise<StoredEvent[]> {
+  const rows = alertRows(sql, types, from, to, f, sql`seq, leaf, leaf_hash, text_salt, texts, purged_at, occurred_at`, sql`order by occurred_at desc, seq desc limit ${limit}`);
   return sql<StoredEvent[]>`
-    select seq, leaf, leaf_hash, text_salt, texts, purged_at from audit_events
-    where type in (${list}) and occurred_at >= ${from} and occurred_at < ${to}
+    select seq, leaf, leaf_hash, text_salt, texts, purged_at from (${rows}) a
     order by occurred_at desc, seq desc limit ${limit}`;
 }
 

@@ -25,7 +25,8 @@ export {
 export { retryDeadJobs, type RetriedJob } from './retry-dead-jobs.js';
 export { deferJob } from './defer-job.js';
 export { insertWebSession, findWebSession, deleteWebSession, deleteExpiredWebSessions, type WebSessionRow } from './web-sessions.js';
-export { sessionsPerDay, alertCounts, recentAlerts, dashboardEvents, type DashboardEventFilters, type EventCursor } from './dashboard.js';
+export { sessionsPerDay, alertCounts, recentAlerts, dashboardEvents, type AlertFilters, type DashboardEventFilters, type EventCursor } from './dashboard.js';
+export { listFlowTypes } from './flow-types.js';
 export { purgeExpired, eraseSessionTexts, retentionFloor, setRetentionFloor, type PurgeResult, type EraseResult } from './purges.js';
 export { flagViolations } from './lifecycle-flags.js';
 export { grantServiceRole, SERVICE_PRIVILEGES, serviceRoleGuarantees, type RoleGuarantees } from './grant-service-role.js';

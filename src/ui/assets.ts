@@ -28,6 +28,11 @@ tr:hover td { background: var(--bg-subtle); }
 form.filters { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-end; padding: 12px; background: var(--bg-subtle); border: 1px solid var(--border); border-radius: 4px; }
 form.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
 form.filters label.wide { flex: 1 1 320px; } form.filters label.wide input { width: 100%; }
+form.filters input, form.filters select, form.filters button, form.filters .button { height: 32px; line-height: 22px; }
+form.filters input[type=text], form.filters select { width: 180px; max-width: 100%; } form.filters .actions { display: flex; gap: 8px; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.repeat { font-weight: 600; color: var(--red); white-space: nowrap; } .pick-bar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
+abbr[title] { text-decoration: none; border-bottom: 1px dotted var(--muted); cursor: help; }
 input, select { font: inherit; padding: 4px 8px; border: 1px solid #89888d; border-radius: 4px; background: #fff; }
 button, .button { font: inherit; padding: 4px 12px; border-radius: 4px; border: 1px solid #89888d; background: #fff; color: var(--text); cursor: pointer; display: inline-block; }
 button.primary, .button.primary { background: #1f75cb; border-color: #1068bf; color: #fff; }

@@ -1,5 +1,6 @@
 import type { Child, FC } from 'hono/jsx';
 import { relativeTime } from './relative-time.js';
+import { statusWords } from './status-words.js';
 
 const STATUS_VARIANT: Record<string, string> = {
   completed: 'success', failed: 'danger', running: 'info', paused: 'warning', stopped: 'neutral', created: 'muted',
@@ -7,7 +8,7 @@ const STATUS_VARIANT: Record<string, string> = {
 
 export const StatusBadge: FC<{ status: string; deleted?: boolean }> = ({ status, deleted }) => (
   <>
-    <span class={`badge badge-${STATUS_VARIANT[status] ?? 'neutral'}`}>{status}</span>
+    <span class={`badge badge-${STATUS_VARIANT[status] ?? 'neutral'}`}>{statusWords(status)}</span>
     {deleted === true ? <> <span class="badge badge-neutral" title="deleted in GitLab; kept here">deleted in GitLab</span></> : null}
   </>
 );

@@ -4,17 +4,20 @@ import { sessionView, viewEvents } from '../audit/index.js';
 import { can } from '../auth/index.js';
 import { ALERT_TYPES } from '../events.js';
 import { decodeCursor, decodeSessionCursor, encodeCursor, encodeSessionCursor, eventFilters, exportQuerySchema, exportResponse, keysetPage, parseQuery } from '../http/index.js';
-import { alertCounts, countJobs, countPending, dashboardEvents, listJobs, listSessions, logSize, recentAlerts, sessionsPerDay } from '../store/index.js';
+import { alertCounts, countJobs, countPending, dashboardEvents, listFlowTypes, listJobs, listSessions, logSize, recentAlerts, sessionsPerDay } from '../store/index.js';
 import { AuditPage, type LogStatus } from './audit-page.js';
 import { checkCsrf } from './csrf.js';
 import type { DeadLetters } from './dead-letters.js';
 import { cursorOf } from './cursor-of.js';
+import { groupAlerts } from './group-alerts.js';
 import { MessagePage } from './message-page.js';
 import { dateBounds, parsePageFilters, storeFilters } from './page-filters.js';
 import { signedCheckpoint } from './session-integrity.js';
 import { signedIn } from './signed-in.js';
 
 const PAGE = 20;
+/** The newest alerts read to fold repeats into the dashboard's ten rows. */
+const RECENT_ALERTS = 100;
 const DAY_MS = 86_400_000;
 const isEventCursor = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && Number.isSafeInteger(v[1]);
 const pageExportSchema = exportQuerySchema.omit({ bundle: true });
@@ -37,14 +40,17 @@ export function createDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
     const from = bounds.from ?? new Date(to.getTime() - 30 * DAY_MS);
     const before = cursorOf(filters.events_cursor, (raw) => decodeCursor(raw, isEventCursor));
     const eventQuery = { type: filters.type, username: filters.user, project: filters.project, flowType: filters.flow_type, from: bounds.from, to: bounds.to };
-    const [rows, events, perDay, alerts, latestAlerts, log, dead] = await Promise.all([
+    // The alerts follow the page's user, project and flow type (their sessions, and the session-less alerts naming them).
+    const whose = { username: filters.user, project: filters.project, flowType: filters.flow_type };
+    const [rows, events, perDay, alerts, latestAlerts, log, dead, flowTypes] = await Promise.all([
       listSessions(deps.sql, sf, PAGE + 1, cursorOf(filters.cursor, decodeSessionCursor)),
       dashboardEvents(deps.sql, eventQuery, PAGE + 1, before === undefined ? undefined : { occurredUs: before[0], seq: before[1] }),
       sessionsPerDay(deps.sql, { ...sf, from, to }),
-      alertCounts(deps.sql, ALERT_TYPES, from, to),
-      recentAlerts(deps.sql, ALERT_TYPES, from, to, 10).then(viewEvents),
+      alertCounts(deps.sql, ALERT_TYPES, from, to, whose),
+      recentAlerts(deps.sql, ALERT_TYPES, from, to, RECENT_ALERTS, whose).then(viewEvents),
       logStatus(deps),
       deadLetters(deps),
+      listFlowTypes(deps.sql),
     ]);
     const sessions = keysetPage(rows, PAGE, encodeSessionCursor);
     const evs = keysetPage(events, PAGE, (e) => encodeCursor([e.occurredUs, e.seq]));
@@ -53,7 +59,7 @@ export function createDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
       nextSessions: sessions.next,
       events: viewEvents(evs.page),
       nextEvents: evs.next,
-      perDay, window: { from, to }, alerts, recentAlerts: latestAlerts, log, dead,
+      perDay, window: { from, to }, alerts, recentAlerts: groupAlerts(latestAlerts).slice(0, 10), log, dead, flowTypes,
       exportQuery: { type: filters.type, user: filters.user, project: filters.project, flow_type: filters.flow_type, from: bounds.from?.toISOString(), to: bounds.to?.toISOString() },
     };
     return c.html(<AuditPage who={who} filters={filters} error={error} data={data} />, error === null ? 200 : 400);

@@ -4,7 +4,7 @@ import { resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/i
 import { can, type SignedIn } from '../auth/index.js';
 import { SESSION_ID_PATTERN } from '../events.js';
 import { decodeSessionCursor, encodeSessionCursor, keysetPage, timelineQuerySchema } from '../http/index.js';
-import { getSession, listSessions, sessionTimeline } from '../store/index.js';
+import { getSession, listFlowTypes, listSessions, sessionTimeline } from '../store/index.js';
 import { ComparePage, type Side } from './compare-page.js';
 import { cursorOf } from './cursor-of.js';
 import { MessagePage } from './message-page.js';
@@ -26,12 +26,13 @@ export function createSessionRoutes(deps: AppDeps): Hono<AppEnv> {
     if (who instanceof Response) return who;
     const { filters, error } = parsePageFilters(c.req.query(), ['project', 'flow_type', 'status', 'from', 'to', 'cursor']);
     const everyone = who.principal.username === null && can(who.principal.role, 'read_all');
-    const rows = await listSessions(deps.sql, {
-      ...storeFilters(filters),
-      username: everyone ? undefined : (who.principal.username ?? '\u0000'),
-    }, PAGE + 1, cursorOf(filters.cursor, decodeSessionCursor));
+    const owner = everyone ? undefined : (who.principal.username ?? '\u0000');
+    const [rows, flowTypes] = await Promise.all([
+      listSessions(deps.sql, { ...storeFilters(filters), username: owner }, PAGE + 1, cursorOf(filters.cursor, decodeSessionCursor)),
+      listFlowTypes(deps.sql, owner),
+    ]);
     const { page, next } = keysetPage(rows, PAGE, encodeSessionCursor);
-    return c.html(<SessionsPage who={who} sessions={page.map(sessionView)} filters={filters} error={error} next={next} everyone={everyone} />, error === null ? 200 : 400);
+    return c.html(<SessionsPage who={who} sessions={page.map(sessionView)} filters={filters} error={error} next={next} everyone={everyone} flowTypes={flowTypes} />, error === null ? 200 : 400);
   });
 
   const side = async (who: SignedIn, id: string): Promise<Side | null> => {
@@ -44,8 +45,13 @@ export function createSessionRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/-/duo/sessions/compare', async (c) => {
     const who = await signedIn(deps, c);
     if (who instanceof Response) return who;
-    const aId = (c.req.query('a') ?? '').trim();
-    const bId = (c.req.query('b') ?? '').trim();
+    // The list's checkboxes send s=<id> for each ticked session; the form on this page sends a and b.
+    const ticked = c.req.queries('s') ?? [];
+    if (ticked.length > 0 && ticked.length !== 2) {
+      return c.html(<ComparePage who={who} a={null} b={null} aId={ticked[0] ?? ''} bId="" error={`Tick exactly two sessions to compare (you ticked ${ticked.length}).`} />, 400);
+    }
+    const aId = (ticked[0] ?? c.req.query('a') ?? '').trim().slice(0, 512);
+    const bId = (ticked[1] ?? c.req.query('b') ?? '').trim().slice(0, 512);
     if (aId === '' || bId === '') return c.html(<ComparePage who={who} a={null} b={null} aId={aId} bId={bId} error={null} />);
     const [a, b] = await Promise.all([side(who, aId), side(who, bId)]);
     const missing = [a === null ? aId : null, b === null ? bId : null].filter((x) => x !== null);
