@@ -70,9 +70,22 @@ export interface Config {
     readonly unknownPusher: HookUnknownPusher;
   };
   readonly log: { readonly level: LogLevel };
+  /** Evidence packs: where Chromium is (PDF only), and the scheduled packs. */
+  readonly reports: {
+    readonly chromiumPath: string;
+    readonly schedule: ReportSchedule;
+    readonly frameworks: readonly ReportFramework[];
+    readonly formats: readonly ReportFormat[];
+  };
   /** Who may read /metrics: FLOWTRAIL_METRICS_TOKEN and/or its own listen address; with neither, an admin or auditor API token. */
   readonly metrics: { readonly token?: string; readonly port?: number; readonly host: string };
 }
+
+export const REPORT_FRAMEWORKS = ['soc2', 'iso27001', 'iso42001', 'fedramp', 'eu-ai-act'] as const;
+export type ReportFramework = (typeof REPORT_FRAMEWORKS)[number];
+export const REPORT_FORMATS = ['html', 'pdf', 'oscal'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type ReportSchedule = 'monthly' | 'weekly' | 'off';
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -107,6 +120,7 @@ export function loadConfig(env: Env = {}): Config {
     hook: hookSettings(r),
     log: { level: r.oneOf<LogLevel>('FLOWTRAIL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     metrics: metricsSettings(r, http),
+    reports: reportSettings(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -220,6 +234,23 @@ function hookSettings(r: EnvReader): Config['hook'] {
 }
 
 /** Who may read /metrics, and on which address when it has its own. */
+function reportSettings(r: EnvReader): Config['reports'] {
+  const listOf = <T extends string>(name: string, allowed: readonly T[], fallback: readonly T[]): T[] => {
+    const raw = r.get(name);
+    if (raw === undefined) return [...fallback];
+    const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = items.filter((s) => !(allowed as readonly string[]).includes(s));
+    if (bad.length > 0) r.problems.push(`${name} has ${bad.join(', ')}; each must be one of ${allowed.join(', ')}`);
+    return items.filter((s): s is T => (allowed as readonly string[]).includes(s));
+  };
+  return {
+    chromiumPath: r.get('FLOWTRAIL_CHROMIUM_PATH') ?? '/usr/bin/chromium',
+    schedule: r.oneOf<ReportSchedule>('FLOWTRAIL_REPORT_SCHEDULE', ['monthly', 'weekly', 'off'], 'monthly'),
+    frameworks: listOf('FLOWTRAIL_REPORT_FRAMEWORKS', REPORT_FRAMEWORKS, REPORT_FRAMEWORKS),
+    formats: listOf('FLOWTRAIL_REPORT_FORMATS', REPORT_FORMATS, ['html', 'oscal']),
+  };
+}
+
 function metricsSettings(r: EnvReader, http: Config['http']): Config['metrics'] {
   const port = r.get('FLOWTRAIL_METRICS_PORT') === undefined ? undefined : r.int('FLOWTRAIL_METRICS_PORT', 0, 0, 65535);
   if (port !== undefined && port !== 0 && port === http.port) r.problems.push('FLOWTRAIL_METRICS_PORT must differ from FLOWTRAIL_PORT');

@@ -210,6 +210,14 @@ export const catalog = {
     description: 'Someone read audit data through an export: who (actor), how (channel: api, cli or web), in which format and with which filter, under the query parameters that selected the events (from, to, project, user, flow_type, session_id, type; owner for a user token, pinned to its own sessions).',
     schema: fields({ format: z.string(), filters: z.record(z.string(), z.unknown()).optional() }), ingestable: false, textFields: [],
   }),
+  evidence_pack_generated: entry({
+    description: 'Someone produced an evidence pack (or the schedule did): the framework, the period, the format, the signed checkpoint it stands on (tree size and root hash), the SHA-256 and size of the file, who asked (actor) and how (channel: api, cli, web or schedule).',
+    schema: fields({
+      framework: z.string(), from: timestamp, to: timestamp, format: z.string(),
+      tree_size: z.number().int(), root_hash: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative(),
+    }),
+    ingestable: false, textFields: [],
+  }),
   api_token_created: entry({
     description: 'An API token was created.',
     schema: fields({ token_id: z.string(), role: z.string() }), ingestable: false, textFields: [],

@@ -8,3 +8,4 @@ export { createRetentionApp } from './retention-app.js';
 export { createSessionsApp } from './sessions-app.js';
 export { createTokensApp } from './tokens-app.js';
 export { createUsageApp } from './usage-app.js';
+export { createReportsApp, reportDepsOf, reportResponse } from './reports-app.js';

@@ -18,3 +18,4 @@ export { graphqlRequestSchema } from './graphql-request-schema.js';
 export { findUnstorable, describeUnstorable, formatPath, replaceLoneSurrogates, LONE_SURROGATE, type Unstorable, type JsonPath } from './find-unstorable.js';
 export { eventTimeProblem, EARLIEST_EVENT_TIME, FUTURE_TOLERANCE_MS } from './event-time.js';
 export { usageQuerySchema, usageWindow, USAGE_MAX_DAYS, USAGE_DEFAULT_DAYS } from './usage-query-schema.js';
+export { reportQuerySchema } from './report-query-schema.js';

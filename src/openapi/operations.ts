@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pushCheckRequestSchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema } from '../http/index.js';
+import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pushCheckRequestSchema, reportQuerySchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema } from '../http/index.js';
 import type { Permission } from '../auth/index.js';
 import { catalog, envelopeSchema, eventNames } from '../events.js';
 import { graphqlRequestSchema } from '../http/index.js';
@@ -90,6 +90,15 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get', path: '/api/v1/export', tag: 'Read', summary: 'Export events (streamed), or a bundle with inclusion proofs', guard: { permission: 'read' },
     description: 'Recorded as audit_export_performed. A user token exports only its own sessions.',
     query: exportQuerySchema, responses: { 200: ok('The events in the format asked for; a JSON bundle with bundle=true.', ['application/x-ndjson', 'text/csv', 'text/plain', 'application/json']), ...read },
+  },
+  {
+    method: 'get', path: '/api/v1/reports', tag: 'Read', summary: 'An evidence pack for a framework and a period (html, pdf or OSCAL Assessment Results)', guard: { permission: 'report' },
+    description: 'Per control of the framework: what it asks, what was recorded in [from, to) below the signed checkpoint the pack stands on, and a finding (satisfied or not-satisfied, with the reason); sample sessions with inclusion proofs. Recorded as evidence_pack_generated. The same period and checkpoint give the same document (html, oscal). X-Flowtrail-Sha256 carries the SHA-256 of the file.',
+    query: reportQuerySchema,
+    responses: {
+      200: ok('The pack, as a download.', ['text/html', 'application/pdf', 'application/json']), ...read,
+      409: err('The log holds no event yet, so there is no checkpoint to stand on.'), 501: err('format=pdf and no Chromium at FLOWTRAIL_CHROMIUM_PATH.'),
+    },
   },
   { method: 'get', path: '/api/v1/integrity', tag: 'Integrity', summary: 'State of the log: size, latest checkpoint, verifier keys', guard: { permission: 'read' }, responses: { 200: ok('{origin, verifier_keys, tree_size, pending_intake, latest_checkpoint, events_since_checkpoint}'), ...auth } },
   { method: 'get', path: '/api/v1/integrity/checkpoints', tag: 'Integrity', summary: 'Every signed checkpoint', guard: { permission: 'read' }, responses: { 200: ok('{checkpoints: [{tree_size, root_hash, created_at, note}]}'), ...auth } },

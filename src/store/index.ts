@@ -32,3 +32,7 @@ export { flagViolations } from './lifecycle-flags.js';
 export { grantServiceRole, SERVICE_PRIVILEGES, serviceRoleGuarantees, type RoleGuarantees } from './grant-service-role.js';
 export { usageByGroup, usagePerDay, refreshResourceCounts, USAGE_GROUPS, type UsageGroup, type UsageFigures, type UsageRow, type UsageQuery } from './usage.js';
 export { savePendingSpans, readPendingSpans, deletePendingSpans, type PendingSpan } from './otlp-pending-spans.js';
+export {
+  eventCountsIn, startedSessionFigures, commitFigures, eventDataOf, checkpointsSignedIn, checkpointCovering, startedSessionIds, sampleEvents,
+  type PackWindow, type StartedSessionFigures,
+} from './report-figures.js';

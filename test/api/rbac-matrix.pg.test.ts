@@ -28,6 +28,7 @@ const MATRIX: { name: string; method?: string; path: string; body?: string; stat
   { name: 'REST usage by user', path: '/api/v1/usage?group_by=user', status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: 'REST usage as CSV', path: '/api/v1/usage?group_by=user&format=csv', status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: 'REST tokens', path: '/api/v1/tokens', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
+  { name: 'REST evidence pack', path: '/api/v1/reports?framework=soc2&from=2026-03-01&to=2026-04-01&format=html', status: { anonymous: 401, ingest: 403, user: 403, auditor: 200, admin: 200 } },
   { name: 'REST jobs', path: '/api/v1/jobs', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'GraphQL duoFlowSessions', ...sessionsQuery, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: 'GraphQL duoFlowUsage by user', ...usageQuery, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
