@@ -1,11 +1,13 @@
 import type { Candidate } from './candidate.js';
 import { compileAllowlist, compileCustomPatterns, scanCustomRules, type CustomPattern } from './custom-rules.js';
 import { BUILTIN_KINDS } from './kinds.js';
+import { createKnownPeople } from './known-people.js';
 import { redactText, type Finding } from './redact-text.js';
 import { findRedactionTokens } from './redaction-token.js';
 import { resolveSpans, type Span } from './resolve-spans.js';
 import { sanitizeDeep } from './sanitize-deep.js';
 import { SanitizerConfigError } from './sanitizer-config-error.js';
+import { scanProse } from './scan-prose.js';
 import { scanText } from './scan-text.js';
 
 export interface SanitizerOptions {
@@ -50,6 +52,7 @@ export function createSanitizer(options: SanitizerOptions): Sanitizer {
   const key = Buffer.from(options.key);
   const custom = compileCustomPatterns(options.customPatterns ?? []);
   const allowlist = compileAllowlist(options.allowlist ?? []);
+  const people = createKnownPeople(options.knownPeople);
   const kinds = Object.freeze([...new Set([...BUILTIN_KINDS, ...custom.map((rule) => rule.kind)])]);
 
   // Reused between calls (sanitizing is synchronous), so a text with nothing
@@ -59,6 +62,7 @@ export function createSanitizer(options: SanitizerOptions): Sanitizer {
     const skip = findRedactionTokens(text);
     candidates.length = 0;
     scanText(text, candidates, skip);
+    scanProse(text, candidates, people);
     if (custom.length > 0) scanCustomRules(text, custom, candidates);
     if (candidates.length === 0) return NO_SPANS;
     const kept = candidates.filter(

@@ -5,6 +5,7 @@ export const BUILTIN_KINDS: readonly string[] = Object.freeze([
   ...new Set([
     ...PREFIX_RULES.map((rule) => rule.kind),
     'aws_secret_access_key',
+    'azure_client_secret',
     'gcp_service_account_key',
     'private_key',
     'bearer_token',
@@ -19,5 +20,6 @@ export const BUILTIN_KINDS: readonly string[] = Object.freeze([
     'us_ssn',
     'uk_nino',
     'ip_address',
+    'person_name',
   ]),
 ]);

@@ -159,4 +159,21 @@ export const PREFIX_RULES: readonly PrefixRule[] = [
     pattern: /shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![a-fA-F0-9])/y,
     minEntropy: 3,
   },
+  {
+    kind: 'databricks_token',
+    keywords: ['dapi'],
+    pattern: /dapi[a-f0-9]{32}(?:-\d)?(?![A-Za-z0-9])/y,
+    minEntropy: 3,
+  },
+  { kind: 'vault_token', keywords: ['hvs.', 'hvb.', 'hvr.'], pattern: /hv[sbr]\.[A-Za-z0-9_-]{24,200}(?![\w-])/y, minEntropy: 3.5 },
+  { kind: 'docker_token', keywords: ['dckr_pat_', 'dckr_oat_'], pattern: /dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,40}(?![\w-])/y, minEntropy: 3.5 },
+  { kind: 'atlassian_token', keywords: ['ATATT3', 'ATCTT3'], pattern: /AT[AC]TT3[A-Za-z0-9_=-]{150,250}(?![\w=-])/y, minEntropy: 3.5 },
+  { kind: 'google_oauth_token', keywords: ['ya29.'], pattern: /ya29\.[\w-]{30,400}(?![\w-])/y, minEntropy: 3.5 },
+  {
+    kind: 'age_secret_key',
+    keywords: ['AGE-SECRET-KEY-1'],
+    pattern: /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Z0-9])/y,
+  },
+  { kind: 'postman_api_key', keywords: ['PMAK-'], pattern: /PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![a-f0-9])/y, minEntropy: 3 },
+  { kind: 'linear_api_key', keywords: ['lin_api_'], pattern: /lin_api_[A-Za-z0-9]{40}(?![A-Za-z0-9])/y, minEntropy: 3.5 },
 ];
