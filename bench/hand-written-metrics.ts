@@ -18,6 +18,7 @@ export interface Metrics {
   observe(name: string, seconds: number, labels?: Labels): void;
   /** Gauges computed at scrape time (queue depth, log size). */
   gauge(name: string, help: string, read: () => Promise<number> | number): void;
+  gaugeSeries(name: string, help: string, labelNames: readonly string[], read: () => Promise<{ labels: Labels; value: number }[]>): void;
   render(): Promise<string>;
 }
 
@@ -48,6 +49,7 @@ export function createMetrics(): Metrics {
   const counters = new Map<string, Counter>(Object.entries(COUNTERS).map(([n, help]) => [n, { help, values: new Map() }]));
   const histograms = new Map<string, Histogram>(Object.entries(HISTOGRAMS).map(([n, help]) => [n, { help, series: new Map() }]));
   const gauges = new Map<string, { help: string; read: () => Promise<number> | number }>();
+  const series = new Map<string, { help: string; read: () => Promise<{ labels: Labels; value: number }[]> }>();
   return {
     inc(name, labels, by = 1) {
       const c = counters.get(name);
@@ -71,6 +73,9 @@ export function createMetrics(): Metrics {
     gauge(name, help, read) {
       gauges.set(name, { help, read });
     },
+    gaugeSeries(name, help, _labelNames, read) {
+      series.set(name, { help, read });
+    },
     async render() {
       const out: string[] = [];
       for (const [name, c] of counters) {
@@ -87,6 +92,10 @@ export function createMetrics(): Metrics {
       }
       for (const [name, g] of gauges) {
         out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${await g.read()}`);
+      }
+      for (const [name, g] of series) {
+        out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`);
+        for (const { labels, value } of await g.read()) out.push(`${name}{${key(labels)}} ${value}`);
       }
       return `${out.join('\n')}\n`;
     },

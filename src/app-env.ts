@@ -7,6 +7,7 @@ import type { Metrics } from './metrics.js';
 import type { Sanitizer } from './sanitize/index.js';
 import type { NoteVerifier } from './integrity/index.js';
 import type { DatabaseKind, Pool } from './store/index.js';
+import type { Streamer } from './stream/index.js';
 
 /** Everything the HTTP app needs, built once in main.ts (or a test). */
 export interface AppDeps {
@@ -25,6 +26,10 @@ export interface AppDeps {
   origin: string;
   /** The worker that processes webhook deliveries (absent where nothing processes them, e.g. some tests). */
   jobRunner?: JobRunner;
+  /** The key streaming destinations' tokens are sealed with (absent: only env:NAME tokens can be set). */
+  secretsKey?: Buffer;
+  /** The delivery loop of the streaming destinations (absent where nothing streams, e.g. some tests). */
+  streamer?: Streamer;
 }
 
 export interface AppEnv {

@@ -3,7 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './app-env.js';
 import {
   createAuditEventsApp, createErasuresApp, createExportApp, createIntegrityApp, createJobsApp, createPushChecksApp, createRetentionApp,
-  createReportsApp, createSessionsApp, createTokensApp, createUsageApp, MAX_PUSH_CHECK_BYTES,
+  createReportsApp, createSessionsApp, createStreamingDestinationsApp, createTokensApp, createUsageApp, MAX_PUSH_CHECK_BYTES,
 } from './api/index.js';
 import { AppError } from './errors.js';
 import { answerError, limitBody, MAX_FORM_BYTES } from './http/index.js';
@@ -52,6 +52,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/jobs', createJobsApp(deps));
   app.route('/api/v1/push-checks', createPushChecksApp(deps));
   app.route('/api/v1/reports', createReportsApp(deps));
+  app.route('/api/v1/streaming-destinations', createStreamingDestinationsApp(deps));
   app.route('/api/graphql', createGraphqlApp(deps));
   app.route('/api/v1', createOpenApiApp(deps));
 

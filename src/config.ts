@@ -77,6 +77,18 @@ export interface Config {
     readonly frameworks: readonly ReportFramework[];
     readonly formats: readonly ReportFormat[];
   };
+  /** Streaming destinations (SIEM): the key their tokens are sealed with, and the delivery loop's pace. */
+  readonly streaming: {
+    /** FLOWTRAIL_SECRETS_KEY (32 bytes, hex or base64); when absent the key is derived from the sanitizer key. */
+    readonly secretsKey?: string;
+    readonly batchSize: number;
+    readonly pollMs: number;
+    readonly pauseAfterSeconds: number;
+    readonly maxBackoffSeconds: number;
+    readonly timeoutSeconds: number;
+    /** Reads the variable an `env:NAME` destination token names, at the time of sending (so a rotated value is picked up on restart). */
+    readonly readTokenVariable: (name: string) => string | undefined;
+  };
   /** Who may read /metrics: FLOWTRAIL_METRICS_TOKEN and/or its own listen address; with neither, an admin or auditor API token. */
   readonly metrics: { readonly token?: string; readonly port?: number; readonly host: string };
 }
@@ -121,6 +133,7 @@ export function loadConfig(env: Env = {}): Config {
     log: { level: r.oneOf<LogLevel>('FLOWTRAIL_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') },
     metrics: metricsSettings(r, http),
     reports: reportSettings(r),
+    streaming: streamingSettings(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -230,6 +243,23 @@ function hookSettings(r: EnvReader): Config['hook'] {
     timeoutMs: r.int('FLOWTRAIL_HOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
     spoolDir: hookSpoolDir(r),
     unknownPusher: r.oneOf<HookUnknownPusher>('FLOWTRAIL_HOOK_UNKNOWN_PUSHER', ['reject', 'authors'], 'reject'),
+  };
+}
+
+/** The sealing key of destination tokens and the pace of the delivery loop. */
+function streamingSettings(r: EnvReader): Config['streaming'] {
+  const secretsKey = r.get('FLOWTRAIL_SECRETS_KEY');
+  if (secretsKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(secretsKey) && Buffer.from(secretsKey, 'base64').length !== 32) {
+    r.problems.push('FLOWTRAIL_SECRETS_KEY must be 32 bytes, as 64 hex characters or base64');
+  }
+  return {
+    secretsKey,
+    batchSize: r.int('FLOWTRAIL_STREAM_BATCH_SIZE', 500, 1, 10_000),
+    pollMs: r.int('FLOWTRAIL_STREAM_POLL_MS', 250, 10, 60_000),
+    pauseAfterSeconds: r.int('FLOWTRAIL_STREAM_PAUSE_AFTER_SECONDS', 3600, 0, 30 * 86400),
+    maxBackoffSeconds: r.int('FLOWTRAIL_STREAM_MAX_BACKOFF_SECONDS', 60, 1, 3600),
+    timeoutSeconds: r.int('FLOWTRAIL_STREAM_TIMEOUT_SECONDS', 30, 1, 600),
+    readTokenVariable: (name) => r.get(name),
   };
 }
 

@@ -230,6 +230,22 @@ export const catalog = {
     description: 'An administrator sent jobs that had used all their attempts (dead letters, e.g. after a long GitLab outage) back to the queue: which jobs, what they had failed with, and who asked.',
     schema: fields({ jobs: z.array(z.looseObject({ id: z.number().int(), name: z.string() })), actor: z.string() }), ingestable: false, textFields: [],
   }),
+  streaming_destination_created: entry({
+    description: 'An administrator added a streaming destination (SIEM): its name, type, URL (query values masked), format, filters, whether it is active and whether it has a token; never the token.',
+    schema: fields({ destination_id: z.string(), name: z.string(), type: z.string(), token_set: z.boolean() }), ingestable: false, textFields: [],
+  }),
+  streaming_destination_updated: entry({
+    description: 'An administrator changed a streaming destination: which fields changed and the settings it has now (never the token); a change resumes a paused destination.',
+    schema: fields({ destination_id: z.string(), name: z.string(), changed: z.array(z.string()), token_set: z.boolean() }), ingestable: false, textFields: [],
+  }),
+  streaming_destination_removed: entry({
+    description: 'An administrator removed a streaming destination: its name, type and the last sequence number it had been sent.',
+    schema: fields({ destination_id: z.string(), name: z.string(), cursor_seq: z.number().int() }), ingestable: false, textFields: [],
+  }),
+  streaming_destination_paused: entry({
+    description: 'flowtrail paused a streaming destination that kept failing longer than FLOWTRAIL_STREAM_PAUSE_AFTER_SECONDS: the reason, and the last sequence number it had been sent. Nothing is lost: a change to the destination resumes it from there.',
+    schema: fields({ destination_id: z.string(), name: z.string(), reason: z.string(), cursor_seq: z.number().int() }), ingestable: false, textFields: [],
+  }),
   user_signed_in: entry({
     description: 'Someone signed in to the pages (with GitLab or an API token): who, with which role, and how; the audit trail of who reads the audit trail.',
     schema: fields({ method: z.enum(['gitlab', 'token']), role: z.string() }), ingestable: false, textFields: [],

@@ -10,6 +10,8 @@ export interface Metrics {
   observe(name: string, seconds: number, labels?: Labels): void;
   /** Gauges computed at scrape time (queue depth, log size). */
   gauge(name: string, help: string, read: () => Promise<number> | number): void;
+  /** Gauges with labels computed at scrape time, one value per label set (per streaming destination, say). */
+  gaugeSeries(name: string, help: string, labelNames: readonly string[], read: () => Promise<{ labels: Labels; value: number }[]>): void;
   render(): Promise<string>;
 }
 
@@ -25,6 +27,8 @@ const COUNTERS: Record<string, { help: string; labels: string[] }> = {
   flowtrail_webhook_deliveries_total: { help: 'GitLab webhook deliveries, by event and outcome (stored or duplicate).', labels: ['event', 'outcome'] },
   flowtrail_jobs_total: { help: 'Job attempts by job name and outcome (done, retry, dead).', labels: ['name', 'outcome'] },
   flowtrail_push_checks_total: { help: 'Pushes checked for the pre-receive hook, by decision and mode.', labels: ['decision', 'mode'] },
+  flowtrail_stream_events_delivered_total: { help: 'Events delivered to a streaming destination by this process, by destination.', labels: ['destination'] },
+  flowtrail_stream_failures_total: { help: 'Failed delivery attempts to a streaming destination by this process, by destination.', labels: ['destination'] },
 };
 /** Every histogram (seconds) with its help text and labels. */
 const HISTOGRAMS: Record<string, { help: string; labels: string[] }> = {
@@ -62,6 +66,19 @@ export function createMetrics(): Metrics {
         registers: [registry],
         async collect() {
           this.set(await read());
+        },
+      });
+    },
+    gaugeSeries(name, help, labelNames, read) {
+      registry.removeSingleMetric(name);
+      new Gauge({
+        name,
+        help,
+        labelNames: [...labelNames],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const { labels, value } of await read()) this.set(labels, value);
         },
       });
     },

@@ -14,6 +14,7 @@ import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createMetricsApp, createRequestDrain } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
+import { createStreamer, deriveSecretsKey, streamLag, type Streamer } from './stream/index.js';
 import { AppError, coerceError } from './errors.js';
 import {
   countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, retentionFloor, serviceRoleGuarantees, type Database, type Pool,
@@ -47,7 +48,8 @@ export async function startService(config: Config, log: Logger, options: { liste
   const keys = await loadKeys(config);
   const sanitizer = createSanitizer({ key: keys.sanitizerKey, customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] });
   const metrics = createMetrics();
-  const { db, origin, signer, integrator } = await openStorage(config, log, keys, metrics);
+  let streamer: Streamer | undefined;
+  const { db, origin, signer, integrator } = await openStorage(config, log, keys, metrics, () => streamer?.kick());
   const gitlab = config.gitlab.url !== undefined && config.gitlab.token !== undefined ? createGitlabClient({ url: config.gitlab.url, token: config.gitlab.token }) : null;
   const jobRunner = new JobRunner({
     sql: db.sql,
@@ -56,6 +58,16 @@ export async function startService(config: Config, log: Logger, options: { liste
     onOutcome: (name, outcome) => metrics.inc('flowtrail_jobs_total', { name, outcome }),
   });
   addDatabaseGauges(metrics, db.sql);
+  const secretsKey = deriveSecretsKey(config.streaming.secretsKey, keys.sanitizerKey);
+  streamer = createStreamer({
+    sql: db.sql, secretsKey, readTokenVariable: config.streaming.readTokenVariable, log, batchSize: config.streaming.batchSize, pollMs: config.streaming.pollMs,
+    pauseAfterSeconds: config.streaming.pauseAfterSeconds, maxBackoffMs: config.streaming.maxBackoffSeconds * 1000, timeoutMs: config.streaming.timeoutSeconds * 1000,
+    onBatch: (d, r) => {
+      if (r.delivered > 0) metrics.inc('flowtrail_stream_events_delivered_total', { destination: d.name }, r.delivered);
+      if (r.failed) metrics.inc('flowtrail_stream_failures_total', { destination: d.name });
+    },
+  });
+  addStreamGauges(metrics, db.sql);
   const deps: AppDeps = {
     config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
     authenticator: createAuthenticator(db.sql),
@@ -63,6 +75,8 @@ export async function startService(config: Config, log: Logger, options: { liste
     verifiers: [parseVerifierKey(signer.verifierKey)],
     origin,
     jobRunner,
+    secretsKey,
+    streamer,
   };
   await integrator.integrate();
   // Replicas on one database are one service: the process holding the scheduler lease runs the daily tasks and the checkpoint timer.
@@ -70,6 +84,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   metrics.gauge('flowtrail_scheduler_lease_held', 'Whether this process holds the scheduler lease (runs retention, sweep, clean-up and timer checkpoints).', () => (lease.held() ? 1 : 0));
   integrator.start({ timerCheckpoints: lease.held });
   jobRunner.start();
+  streamer.start();
   const tasks = [scheduleRetention(db.sql, config.retention.days, log), scheduleSweep({ sql: db.sql, integrator, gitlab }, log)].filter((t): t is DailyTask => t !== null);
   const scheduled = startScheduledWork({ sql: db.sql, lease, tasks, log });
   const http = options.listen === false ? undefined : await listenHttp(deps, db);
@@ -85,7 +100,7 @@ export async function startService(config: Config, log: Logger, options: { liste
     close() {
       closing ??= (async () => {
         step = 'finishing the requests in flight (new ones get 503), the job in hand and any scheduled run';
-        await Promise.all([http?.drain(), jobRunner.stop(), scheduled.stop()]);
+        await Promise.all([http?.drain(), jobRunner.stop(), scheduled.stop(), streamer?.stop()]);
         step = 'closing the HTTP listener';
         await http?.close();
         step = 'draining the intake into the log and signing the final checkpoint';
@@ -101,14 +116,17 @@ export async function startService(config: Config, log: Logger, options: { liste
 }
 
 /** Opens the database, brings its schema up to date, opens the log and creates the bootstrap admin token; closes the database if any of it fails. */
-async function openStorage(config: Config, log: Logger, keys: Keys, metrics: Metrics): Promise<OpenLog & { db: Database }> {
+async function openStorage(config: Config, log: Logger, keys: Keys, metrics: Metrics, onAppended: () => void): Promise<OpenLog & { db: Database }> {
   const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir });
   try {
     await prepareSchema(config, db, log);
     const opened = await openLog(config, db.sql, keys, {
       log,
       onSinkFailure: () => metrics.inc('flowtrail_checkpoint_sink_failures_total'),
-      onAppended: (n) => metrics.inc('flowtrail_events_appended_total', {}, n),
+      onAppended: (n) => {
+        metrics.inc('flowtrail_events_appended_total', {}, n);
+        onAppended();
+      },
     });
     if (config.auth.bootstrapAdminToken !== undefined && (await findTokenByHash(db.sql, hashToken(config.auth.bootstrapAdminToken))) === null) {
       await createApiToken(db.sql, { role: 'admin', name: 'bootstrap admin (FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN)', token: config.auth.bootstrapAdminToken }, { id: 'system' });
@@ -126,6 +144,21 @@ function addDatabaseGauges(metrics: Metrics, sql: Pool): void {
   metrics.gauge('flowtrail_intake_pending', 'Accepted events not yet sequenced into the log.', () => countPending(sql));
   metrics.gauge('flowtrail_jobs_pending', 'Jobs waiting to run or to be retried.', async () => (await countJobs(sql)).pending);
   metrics.gauge('flowtrail_jobs_dead', 'Jobs that used all their attempts (dead letters).', async () => (await countJobs(sql)).dead);
+}
+
+/** Per streaming destination: its lag in events and seconds, and whether it is paused (read from the database when scraped). */
+function addStreamGauges(metrics: Metrics, sql: Pool): void {
+  let last: Promise<Awaited<ReturnType<typeof streamLag>>> | undefined;
+  // One read serves the three series of one scrape.
+  const lag = () => (last ??= streamLag(sql).finally(() => setTimeout(() => (last = undefined), 100)));
+  const LABELS = ['destination', 'type'];
+  const labels = (d: { name: string; type: string }) => ({ destination: d.name, type: d.type });
+  metrics.gaugeSeries('flowtrail_stream_lag_events', 'Events in the log not yet delivered to a streaming destination (an upper bound where filters skip some).', LABELS,
+    async () => (await lag()).map((l) => ({ labels: labels(l.destination), value: l.events })));
+  metrics.gaugeSeries('flowtrail_stream_lag_seconds', 'How long the oldest event not yet delivered to a streaming destination has waited.', LABELS,
+    async () => (await lag()).map((l) => ({ labels: labels(l.destination), value: l.seconds })));
+  metrics.gaugeSeries('flowtrail_stream_paused', 'Whether a streaming destination is paused (1) after failing too long.', LABELS,
+    async () => (await lag()).map((l) => ({ labels: labels(l.destination), value: l.destination.pausedAt === null ? 0 : 1 })));
 }
 
 interface HttpListener {

@@ -9,3 +9,4 @@ export { createSessionsApp } from './sessions-app.js';
 export { createTokensApp } from './tokens-app.js';
 export { createUsageApp } from './usage-app.js';
 export { createReportsApp, reportDepsOf, reportResponse } from './reports-app.js';
+export { createStreamingDestinationsApp } from './streaming-destinations-app.js';

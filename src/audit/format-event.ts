@@ -37,7 +37,7 @@ export function csvCell(value: unknown): string {
 
 /** Findings a SIEM should notice get a higher severity (0-10 in CEF). */
 const ELEVATED = new Set<string>(ALERT_TYPES);
-function severity(type: string): number {
+export function eventSeverity(type: string): number {
   if (ELEVATED.has(type)) return 7;
   return type === 'duo_flow_failed' || type === 'duo_flow_footer_restored' ? 5 : 3;
 }
@@ -70,7 +70,7 @@ export function cefLine(v: EventView): string {
     ['msg', JSON.stringify(v.data)],
   ];
   const extension = ext.filter(([, x]) => x !== null && x !== '').map(([k, x]) => `${k}=${cefValue(String(x))}`).join(' ');
-  return `CEF:0|flowtrail|flowtrail|${PRODUCT_VERSION}|${cefHeader(v.type)}|${cefHeader(describe(v.type))}|${severity(v.type)}|${extension}`;
+  return `CEF:0|flowtrail|flowtrail|${PRODUCT_VERSION}|${cefHeader(v.type)}|${cefHeader(describe(v.type))}|${eventSeverity(v.type)}|${extension}`;
 }
 
 /**
@@ -79,7 +79,7 @@ export function cefLine(v: EventView): string {
  * fields under `unmapped`.
  */
 export function ocsfEvent(v: EventView): Record<string, unknown> {
-  const sev = severity(v.type);
+  const sev = eventSeverity(v.type);
   return {
     category_uid: 6,
     category_name: 'Application Activity',

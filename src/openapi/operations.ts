@@ -3,12 +3,13 @@ import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pu
 import type { Permission } from '../auth/index.js';
 import { catalog, envelopeSchema, eventNames } from '../events.js';
 import { graphqlRequestSchema } from '../http/index.js';
+import { destinationCreateSchema, destinationUpdateSchema } from '../stream/index.js';
 
 /** How a caller proves who it is: an API token with a permission, a webhook secret, or nothing. */
 export type Guard = { permission: Permission } | { webhook: 'gitlab' | 'audit-stream' } | { public: true };
 
 export interface Operation {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI path, `{param}` style. */
   path: string;
   tag: string;
@@ -132,6 +133,26 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post', path: '/api/v1/jobs/retry-dead', tag: 'Administration', summary: 'Send every dead letter back to the queue', guard: { permission: 'manage_tokens' },
     description: 'Audited as jobs_retried (nothing is recorded when there were none). `flowtrail jobs retry --all-dead`.',
     responses: { 200: ok('{retried: [{id, name, last_error}]}'), ...auth },
+  },
+  {
+    method: 'post', path: '/api/v1/streaming-destinations', tag: 'Administration', summary: 'Add a streaming destination (SIEM)', guard: { permission: 'manage_streaming' },
+    description: 'http (GitLab streaming JSON, X-Flowtrail-Event-Streaming-Token, Idempotency-Key), splunk_hec (batched, indexer acknowledgement honoured) or syslog (RFC 5424 over TCP or TLS, CEF). The token is sealed and never answered. Audited as streaming_destination_created. `flowtrail streaming add`.',
+    body: { schema: destinationCreateSchema, types: JSON_TYPE }, responses: { 201: ok('The destination (token_set instead of the token).'), ...write, 409: err('A destination of this name exists.') },
+  },
+  { method: 'get', path: '/api/v1/streaming-destinations', tag: 'Administration', summary: 'List streaming destinations with their state, lag and paused reason', guard: { permission: 'manage_streaming' }, responses: { 200: ok('{destinations: [...]}'), ...auth } },
+  {
+    method: 'get', path: '/api/v1/streaming-destinations/{id}', tag: 'Administration', summary: 'One streaming destination', guard: { permission: 'manage_streaming' },
+    pathParams: { id: 'The destination id (sd_...).' }, responses: { 200: ok('The destination with lag_events and lag_seconds.'), ...auth, 404: err('No such destination.') },
+  },
+  {
+    method: 'patch', path: '/api/v1/streaming-destinations/{id}', tag: 'Administration', summary: 'Change a streaming destination (resumes a paused one)', guard: { permission: 'manage_streaming' },
+    description: 'Any field of the creation body; token null removes the token. Delivery resumes from the cursor: nothing is skipped. Audited as streaming_destination_updated.',
+    pathParams: { id: 'The destination id.' }, body: { schema: destinationUpdateSchema, types: JSON_TYPE }, responses: { 200: ok('The destination.'), ...write, 404: err('No such destination.'), 409: err('Another destination has this name.') },
+  },
+  {
+    method: 'delete', path: '/api/v1/streaming-destinations/{id}', tag: 'Administration', summary: 'Remove a streaming destination', guard: { permission: 'manage_streaming' },
+    description: 'Audited as streaming_destination_removed. `flowtrail streaming remove ID`.',
+    pathParams: { id: 'The destination id.' }, responses: { 200: ok('{id, removed: true}'), ...auth, 404: err('No such destination.') },
   },
   ...(['post', 'get'] as const).map((method): Operation => ({
     method, path: '/api/graphql', tag: 'GraphQL', guard: { permission: 'read' },

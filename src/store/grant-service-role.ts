@@ -28,6 +28,7 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   write_backs: ['select', 'insert', 'update'],
   merge_request_claims: ['select', 'insert', 'update', 'delete'],
   otlp_pending_spans: ['select', 'insert', 'delete'],
+  streaming_destinations: ['select', 'insert', 'update', 'delete'],
 };
 
 /** The owner's functions the service may call (retention and erasure). */

@@ -36,3 +36,7 @@ export {
   eventCountsIn, startedSessionFigures, commitFigures, eventDataOf, checkpointsSignedIn, checkpointCovering, startedSessionIds, sampleEvents,
   type PackWindow, type StartedSessionFigures,
 } from './report-figures.js';
+export {
+  insertDestination, listDestinations, getDestination, updateDestination, deleteDestination, advanceCursor, recordFailure, readStreamBatch, oldestWaiting,
+  DESTINATION_TYPES, DESTINATION_FORMATS, type DestinationType, type DestinationFormat, type DestinationRow, type DestinationFields,
+} from './streaming-destinations.js';

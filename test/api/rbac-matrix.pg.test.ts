@@ -30,6 +30,8 @@ const MATRIX: { name: string; method?: string; path: string; body?: string; stat
   { name: 'REST tokens', path: '/api/v1/tokens', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'REST evidence pack', path: '/api/v1/reports?framework=soc2&from=2026-03-01&to=2026-04-01&format=html', status: { anonymous: 401, ingest: 403, user: 403, auditor: 200, admin: 200 } },
   { name: 'REST jobs', path: '/api/v1/jobs', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
+  { name: 'REST streaming destinations', path: '/api/v1/streaming-destinations', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
+  { name: 'REST streaming destination', path: '/api/v1/streaming-destinations/sd_none', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 404 } },
   { name: 'GraphQL duoFlowSessions', ...sessionsQuery, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: 'GraphQL duoFlowUsage by user', ...usageQuery, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: "GraphQL another user's duoFlowSession", ...otherSession, status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },

@@ -16,6 +16,7 @@ import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createSanitizer } from '../../src/sanitize/index.js';
 import type { Role } from '../../src/store/index.js';
+import { deriveSecretsKey } from '../../src/stream/index.js';
 import { useTestDb } from './pg.js';
 
 export const STREAMING_TOKEN = 'stream-token-for-tests';
@@ -74,6 +75,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       log,
       verifiers: [parseVerifierKey(signer.verifierKey)],
       origin: 'flowtrail/test',
+      secretsKey: deriveSecretsKey(config.streaming.secretsKey, Buffer.from(SANITIZER_KEY)),
     };
     app = createApp(deps);
   });
