@@ -50,6 +50,14 @@ table.compare { table-layout: fixed; } table.compare th:first-child { width: 140
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0; } .card { border: 1px solid var(--border); border-radius: 4px; padding: 8px 16px; min-width: 150px; }
 .card .n { font-size: 22px; font-weight: 600; display: block; }
 svg.chart rect.bar { fill: #1f75cb; } svg.chart text { font-size: 10px; fill: var(--muted); } svg.chart line { stroke: var(--border); }
+svg.chart line.axis { stroke: #89888d; } svg.chart line.grid { stroke: var(--grey-bg); }
+svg.chart rect.bar.s-completed { fill: var(--green); } svg.chart rect.bar.s-failed { fill: var(--red); } svg.chart rect.bar.s-stopped { fill: #c17d10; }
+svg.chart rect.bar.s-running { fill: #1f75cb; } svg.chart rect.bar.s-paused { fill: var(--purple); } svg.chart rect.bar.s-created { fill: #89888d; }
+.swatch.s-completed { background: var(--green); } .swatch.s-failed { background: var(--red); } .swatch.s-stopped { background: #c17d10; }
+.swatch.s-running { background: #1f75cb; } .swatch.s-paused { background: var(--purple); } .swatch.s-created { background: #89888d; }
+ul.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; padding: 0; margin: 4px 0; font-size: 13px; }
+ul.legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .signin { max-width: 420px; margin: 48px auto; border: 1px solid var(--border); border-radius: 4px; padding: 24px; }
 .signin form { display: flex; flex-direction: column; gap: 8px; } .signin hr { border: 0; border-top: 1px solid var(--border); margin: 16px 0; }
 .error-box { color: var(--red); background: #fdf1ef; padding: 8px 12px; border-radius: 4px; }

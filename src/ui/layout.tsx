@@ -17,6 +17,7 @@ export const Layout: FC<{ title: string; who?: SignedIn | null; children?: Child
         <a class="brand" href="/-/duo/sessions">flowtrail</a>
         <nav>
           {who ? <a href="/-/duo/sessions">Sessions</a> : null}
+          {who ? <a href="/-/duo/usage">Usage</a> : null}
           {who && can(who.principal.role, 'read_all') ? <a href="/admin/duo_agent_platform/audit">Audit</a> : null}
           {who ? <a href="/api/v1/docs">API</a> : null}
         </nav>

@@ -5,6 +5,7 @@ import { createDashboardRoutes } from './dashboard-routes.js';
 import { createSearchRoutes } from './search-routes.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
+import { createUsageRoutes } from './usage-routes.js';
 
 /**
  * The pages: server-rendered with hono/jsx, working without JavaScript.
@@ -23,5 +24,6 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
   app.route('/', createSearchRoutes(deps));
   app.route('/', createSessionRoutes(deps));
   app.route('/', createDashboardRoutes(deps));
+  app.route('/', createUsageRoutes(deps));
   return app;
 }

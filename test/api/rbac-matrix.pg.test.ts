@@ -42,6 +42,8 @@ const PAGES: { name: string; path: string; post?: Record<string, string>; status
   { name: 'page: own session', path: '/-/duo/sessions/s-dana', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
   { name: "page: another user's session", path: '/-/duo/sessions/s-mchen', status: { anonymous: 302, user: 404, auditor: 200, admin: 200 } },
   { name: "page: comparison with another user's session", path: '/-/duo/sessions/compare?a=s-dana&b=s-mchen', status: { anonymous: 302, user: 404, auditor: 200, admin: 200 } },
+  { name: 'page: usage by person', path: '/-/duo/usage?group_by=user', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
+  { name: 'page: usage as CSV', path: '/-/duo/usage?group_by=user&format=csv', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
   { name: 'page: audit dashboard', path: '/admin/duo_agent_platform/audit', status: { anonymous: 302, user: 403, auditor: 200, admin: 200 } },
   // A form POST with the page's CSRF token; the API itself no longer takes the cookie (test/security/cross-site-reads.pg.test.ts).
   { name: 'page: dashboard export', path: '/admin/duo_agent_platform/audit/export', post: { format: 'ndjson' }, status: { anonymous: 401, user: 403, auditor: 200, admin: 200 } },
@@ -73,7 +75,9 @@ describe('RBAC matrix: every role against every read endpoint', () => {
         const res = row.post === undefined ? await web.get(row.path) : await web.post(row.path, { ...row.post, _csrf: csrf });
         got[row.name] = res.status;
         want[row.name] = row.status[who];
-        if (who === 'user') expect(await res.text(), row.name).not.toContain('MCHEN-SECRET-PROMPT');
+        const body = await res.text();
+        if (who === 'user') expect(body, row.name).not.toContain('MCHEN-SECRET-PROMPT');
+        if (who === 'user' && row.path.includes('usage')) expect(body, row.name).not.toContain('mchen');
       }
     }
     expect(got).toEqual(want);
