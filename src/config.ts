@@ -10,6 +10,9 @@ export type HookOnError = 'reject' | 'allow';
 export type HookUnknownPusher = 'reject' | 'authors';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** One place checkpoints are copied to: a directory, an HTTP endpoint or a git repository. */
+export type WitnessSpec = { readonly kind: 'dir'; readonly path: string } | { readonly kind: 'http'; readonly url: string } | { readonly kind: 'git'; readonly remote: string };
+
 export interface CustomPattern {
   kind: string;
   pattern: string;
@@ -59,8 +62,8 @@ export interface Config {
     readonly originExplicit: boolean;
     readonly checkpointIntervalSeconds: number;
     readonly checkpointEvents: number;
-    readonly sinkDir?: string;
-    readonly sinkUrl?: string;
+    /** Where each signed checkpoint is copied: FLOWTRAIL_CHECKPOINT_WITNESSES, FLOWTRAIL_CHECKPOINT_DIR, FLOWTRAIL_CHECKPOINT_URL. */
+    readonly witnesses: readonly WitnessSpec[];
   };
   readonly hook: {
     readonly url?: string; readonly token?: string; readonly mode: HookMode; readonly onError: HookOnError; readonly timeoutMs: number;
@@ -228,9 +231,27 @@ function integritySettings(r: EnvReader, publicUrl: string): Config['integrity']
     originExplicit: r.get('FLOWTRAIL_LOG_ORIGIN') !== undefined,
     checkpointIntervalSeconds: r.int('FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86400),
     checkpointEvents: r.int('FLOWTRAIL_CHECKPOINT_EVENTS', 10000, 1, 10_000_000),
-    sinkDir: r.get('FLOWTRAIL_CHECKPOINT_DIR'),
-    sinkUrl: r.url('FLOWTRAIL_CHECKPOINT_URL'),
+    witnesses: witnessSettings(r),
   };
+}
+
+/**
+ * FLOWTRAIL_CHECKPOINT_WITNESSES, comma-separated: `dir:/absolute/path`, an http(s) URL, or
+ * `git:<path or URL>`; FLOWTRAIL_CHECKPOINT_DIR and FLOWTRAIL_CHECKPOINT_URL add one more each.
+ */
+function witnessSettings(r: EnvReader): WitnessSpec[] {
+  const specs: WitnessSpec[] = [];
+  for (const item of (r.get('FLOWTRAIL_CHECKPOINT_WITNESSES') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    if (item.startsWith('dir:') && isAbsolute(item.slice(4))) specs.push({ kind: 'dir', path: item.slice(4) });
+    else if (item.startsWith('git:') && item.length > 4) specs.push({ kind: 'git', remote: item.slice(4) });
+    else if (/^https?:\/\//.test(item) && URL.canParse(item)) specs.push({ kind: 'http', url: item });
+    else r.problems.push(`FLOWTRAIL_CHECKPOINT_WITNESSES: "${item.slice(0, 80)}" must be dir:/absolute/path, an http(s) URL or git:<path or URL>`);
+  }
+  const dir = r.get('FLOWTRAIL_CHECKPOINT_DIR');
+  const url = r.url('FLOWTRAIL_CHECKPOINT_URL');
+  if (dir !== undefined) specs.push({ kind: 'dir', path: dir });
+  if (url !== undefined) specs.push({ kind: 'http', url });
+  return specs.filter((s, i) => specs.findIndex((o) => JSON.stringify(o) === JSON.stringify(s)) === i);
 }
 
 /** What the git hooks read (they run on the GitLab server, with their own environment). */

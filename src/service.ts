@@ -49,7 +49,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   const sanitizer = createSanitizer({ key: keys.sanitizerKey, customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] });
   const metrics = createMetrics();
   let streamer: Streamer | undefined;
-  const { db, origin, signer, integrator } = await openStorage(config, log, keys, metrics, () => streamer?.kick());
+  const { db, origin, signer, integrator, witnesses } = await openStorage(config, log, keys, metrics, () => streamer?.kick());
   const gitlab = config.gitlab.url !== undefined && config.gitlab.token !== undefined ? createGitlabClient({ url: config.gitlab.url, token: config.gitlab.token }) : null;
   const jobRunner = new JobRunner({
     sql: db.sql,
@@ -68,6 +68,7 @@ export async function startService(config: Config, log: Logger, options: { liste
     },
   });
   addStreamGauges(metrics, db.sql);
+  metrics.gauge('flowtrail_checkpoint_witness_pending', 'Checkpoints queued for the witnesses and not yet delivered (retried with backoff).', () => witnesses.pending());
   const deps: AppDeps = {
     config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
     authenticator: createAuthenticator(db.sql),
@@ -105,6 +106,9 @@ export async function startService(config: Config, log: Logger, options: { liste
         await http?.close();
         step = 'draining the intake into the log and signing the final checkpoint';
         await integrator.stop();
+        step = 'handing the final checkpoint to the witnesses';
+        for (const b of await witnesses.flush(5000)) log.warn(b, 'checkpoint witness still behind at shutdown; the next start sends the latest checkpoint again');
+        witnesses.stop();
         step = 'closing the database';
         await db.close();
         step = 'closed';
@@ -122,7 +126,8 @@ async function openStorage(config: Config, log: Logger, keys: Keys, metrics: Met
     await prepareSchema(config, db, log);
     const opened = await openLog(config, db.sql, keys, {
       log,
-      onSinkFailure: () => metrics.inc('flowtrail_checkpoint_sink_failures_total'),
+      onWitnessFailure: (witness) => metrics.inc('flowtrail_checkpoint_sink_failures_total', { witness }),
+      onWitnessDelivered: (witness, n) => metrics.inc('flowtrail_checkpoint_witness_deliveries_total', { witness }, n),
       onAppended: (n) => {
         metrics.inc('flowtrail_events_appended_total', {}, n);
         onAppended();

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { verifyDatabase } from '../audit/index.js';
+import { checkWitnessCopy, verifyDatabase } from '../audit/index.js';
 import { countPending, latestCheckpoint, listCheckpoints, logSize } from '../store/index.js';
-import { requirePermission } from '../http/index.js';
+import { requirePermission, witnessCheckSchema } from '../http/index.js';
 import { parseVerifierKey } from '../integrity/index.js';
 import { AppError } from '../errors.js';
 
-/** GET /api/v1/integrity (state of the log), /checkpoints, and POST /verify (a full verification run). */
+/** GET /api/v1/integrity (state of the log), /checkpoints, POST /verify (a full verification run) and /verify-against (a witness's copies). */
 export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', requirePermission(deps, 'read'), async (c) => {
@@ -47,6 +47,21 @@ export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
     }
     await deps.integrator.integrate();
     return c.json(await verifyDatabase(deps.sql, verifiers, deps.origin, { deep: c.req.query('deep') === 'true' }));
+  });
+  // Body: {"checkpoints": [{"file", "note"}, ...], "keys"?: [...]}: a witness's copies, checked against the log (flowtrail verify --against).
+  app.post('/verify-against', requirePermission(deps, 'verify'), async (c) => {
+    const r = witnessCheckSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    let verifiers = deps.verifiers;
+    if (r.data.keys !== undefined && r.data.keys.length > 0) {
+      try {
+        verifiers = r.data.keys.map((k) => parseVerifierKey(k));
+      } catch {
+        throw new AppError('invalid', 'keys: each must be a verifier key (name+hash+key)');
+      }
+    }
+    await deps.integrator.integrate();
+    return c.json(await checkWitnessCopy(deps.sql, verifiers, deps.origin, r.data.checkpoints));
   });
   return app;
 }

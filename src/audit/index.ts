@@ -9,3 +9,4 @@ export { runRetention, type RetentionResult } from './run-retention.js';
 export { eraseTexts, type ErasureScope, type ErasureResult } from './erase-texts.js';
 export { buildBundle, formatBundle, type BundleFile, type BundleOptions } from './build-bundle.js';
 export { usageReport, usageJson, usageCsv, USAGE_COLUMNS, type UsageReport } from './usage-report.js';
+export { checkWitnessCopy, type WitnessCopy, type WitnessCopyCheck } from './check-witness-copy.js';

@@ -24,10 +24,16 @@ export async function withLocalDatabase<T>(config: Config, fn: (ctx: LocalContex
   const db = await openDatabase({ url: config.db.url, dataDir: config.db.dataDir, max: 2 });
   try {
     if (config.db.migrationUrl === undefined) await migrate(db.sql);
-    const { origin, signer, integrator } = await openLog(config, db.sql, keys);
-    const result = await fn({ sql: db.sql, keys, integrator, origin, verifierKey: signer.verifierKey });
-    await integrator.integrate();
-    return result;
+    const { origin, signer, integrator, witnesses } = await openLog(config, db.sql, keys);
+    try {
+      const result = await fn({ sql: db.sql, keys, integrator, origin, verifierKey: signer.verifierKey });
+      await integrator.integrate();
+      return result;
+    } finally {
+      // Checkpoints this command signed go to the witnesses before it exits (the service re-sends the latest at its next start).
+      for (const b of await witnesses.flush(15_000)) process.stderr.write(`flowtrail: checkpoint witness ${b.witness} did not take ${b.pending} checkpoint(s): ${b.error}\n`);
+      witnesses.stop();
+    }
   } finally {
     await db.close();
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
-import { verifyDatabase, type DatabaseVerification } from '../audit/index.js';
+import { checkWitnessCopy, verifyDatabase, type DatabaseVerification, type WitnessCopyCheck } from '../audit/index.js';
+import { readWitnessCopies } from './read-witness-copies.js';
 import { bundleShapeProblem, checkBundleFile, createNoteSigner, parseVerifierKey, type NoteVerifier } from '../integrity/index.js';
 import { existingSigningKey } from '../load-keys.js';
 import { parseCommandArgs } from './args.js';
@@ -8,7 +9,7 @@ import { UsageError } from './cli-error.js';
 import { withLocalDatabase } from './local-context.js';
 import { findRunningService } from './service-client.js';
 
-export const verifyUsage = `Usage: flowtrail verify [--deep] [--key VERIFIER_KEY ...] [--bundle FILE]
+export const verifyUsage = `Usage: flowtrail verify [--deep] [--key VERIFIER_KEY ...] [--bundle FILE] [--against DIR|git:REPO]
 
 Recomputes every leaf and root of the Merkle log, checks each signed
 checkpoint (signature, origin, root) and that the log has no gap, checks every
@@ -17,12 +18,18 @@ its leaf holds, and that texts and leaves are missing only where a recorded
 erasure or retention purge removed them; prints a status per checkpoint.
 --deep also requires every leaf to be canonical JSON byte for byte (slower).
 With --bundle, checks an exported bundle offline against a signed checkpoint.
+With --against, checks the log against a witness's copy of its checkpoints
+(a directory of <tree size>.checkpoint files, or git:PATH_OR_URL of a git
+witness, cloned for the check): each must be signed by a trusted key and
+consistent with the log (the same root at its size, and a consistency proof to
+the latest checkpoint); a fork or rollback is reported with the tree sizes
+where log and witness diverge.
 --key names the verifier key(s) to trust (as GET /api/v1/integrity shows them;
 repeat for rotated keys); without it, this installation's own signing key is used.
 Exit status: 0 all valid, 1 anything invalid, 2 usage or configuration error.`;
 
 export async function verifyCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
-  const { values } = parseCommandArgs(argv, { bundle: { type: 'string' }, key: { type: 'string', multiple: true }, deep: { type: 'boolean' } });
+  const { values } = parseCommandArgs(argv, { bundle: { type: 'string' }, against: { type: 'string' }, key: { type: 'string', multiple: true }, deep: { type: 'boolean' } });
   if (values.help === true) {
     out(verifyUsage);
     return 0;
@@ -38,6 +45,19 @@ export async function verifyCommand(argv: string[], config: Config, out: (s: str
   if (values.bundle !== undefined) return verifyBundleFile(values.bundle, keys.length > 0 ? trusted(keys) : null, config, out);
   trusted(keys);
   const remote = await findRunningService(config);
+  if (values.against !== undefined) {
+    const copies = await readWitnessCopies(values.against);
+    const check: WitnessCopyCheck = remote !== null
+      ? await remote.json<WitnessCopyCheck>('POST', '/api/v1/integrity/verify-against', { checkpoints: copies, ...(keys.length > 0 ? { keys } : {}) })
+      : await withLocalDatabase(config, async (ctx) => {
+          await ctx.integrator.integrate();
+          return checkWitnessCopy(ctx.sql, keys.length > 0 ? trusted(keys) : [parseVerifierKey(ctx.verifierKey)], ctx.origin, copies);
+        });
+    for (const c of check.checkpoints) out(`witnessed checkpoint ${c.treeSize ?? '?'} (${c.file}): ${c.status}`);
+    for (const p of check.problems) out(p.startsWith('FORK') || p.startsWith('ROLLBACK') ? p : `INVALID: ${p}`);
+    out(`${check.checkpoints.length} witnessed checkpoints against a log of ${check.logSize} events (latest checkpoint ${check.latest ?? 'none'}): ${check.ok ? 'consistent' : 'INVALID'}`);
+    return check.ok ? 0 : 1;
+  }
   const result: DatabaseVerification = remote !== null
     ? await remote.json<DatabaseVerification>('POST', `/api/v1/integrity/verify${values.deep === true ? '?deep=true' : ''}`, keys.length > 0 ? { keys } : undefined)
     : await withLocalDatabase(config, async (ctx) => {

@@ -19,3 +19,4 @@ export { findUnstorable, describeUnstorable, formatPath, replaceLoneSurrogates, 
 export { eventTimeProblem, EARLIEST_EVENT_TIME, FUTURE_TOLERANCE_MS } from './event-time.js';
 export { usageQuerySchema, usageWindow, USAGE_MAX_DAYS, USAGE_DEFAULT_DAYS } from './usage-query-schema.js';
 export { reportQuerySchema } from './report-query-schema.js';
+export { witnessCheckSchema } from './witness-check-schema.js';

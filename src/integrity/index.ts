@@ -1,6 +1,8 @@
 export { canonicalJson } from './canonical-json.js';
 export {
   appendLeaf,
+  buildLevels,
+  consistencyFromLevels,
   consistencyProof,
   emptyRoot,
   frontierRoot,

@@ -77,7 +77,12 @@ export function consistencyProof(m: number, n: number, hashes: readonly Buffer[]
   assertTreeSize(n, hashes);
   if (m > n) throw new RangeError(`m ${m} is larger than n ${n}`);
   if (m === 0 || m === n) return [];
-  const levels = buildLevels(hashes, n);
+  return consistencyFromLevels(buildLevels(hashes, n), m, n);
+}
+
+/** PROOF(m, D[n]) read from precomputed levels (buildLevels of at least n hashes), for many proofs over one tree. */
+export function consistencyFromLevels(levels: readonly Buffer[][], m: number, n: number): Buffer[] {
+  if (m === 0 || m === n) return [];
   const proof: Buffer[] = [];
   const subproof = (m: number, start: number, end: number, complete: boolean): void => {
     if (m === end - start) {

@@ -3,5 +3,6 @@ export { appendEvents, VERIFY_AUTHORIZATION_JOB, ARCHIVE_SESSION_JOB, type Appen
 export { createLogWriter, type LogWriter } from './log-writer.js';
 export { createGroupCommit, type GroupCommitOptions } from './group-commit.js';
 export { systemEvent } from './system-event.js';
-export { writeCheckpointToSinks } from './checkpoint-sinks.js';
-export { openLog, type OpenLog } from './open-log.js';
+export { openLog, type OpenLog, type OpenLogHooks } from './open-log.js';
+export { createWitness, checkpointFileName, type Witness, type WitnessedCheckpoint } from './checkpoint-witness.js';
+export { createWitnessPublisher, type WitnessPublisher } from './witness-publisher.js';

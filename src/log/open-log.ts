@@ -1,25 +1,43 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { NoteSigner } from '../integrity/index.js';
-import { writeCheckpointToSinks } from './checkpoint-sinks.js';
+import { createWitness } from './checkpoint-witness.js';
 import { createIntegrator, type Integrator } from './integrator.js';
+import { createWitnessPublisher, type WitnessPublisher, type WitnessPublisherOptions } from './witness-publisher.js';
 import { createSigner, type Keys } from '../load-keys.js';
-import { resolveLogOrigin, type Pool } from '../store/index.js';
+import { latestCheckpoint, resolveLogOrigin, type Pool } from '../store/index.js';
 
 export interface OpenLog {
   origin: string;
   signer: NoteSigner;
   integrator: Integrator;
+  /** The checkpoint witnesses (FLOWTRAIL_CHECKPOINT_WITNESSES and the two older variables). */
+  witnesses: WitnessPublisher;
+}
+
+export interface OpenLogHooks {
+  log?: Logger;
+  onWitnessFailure?: (witness: string) => void;
+  onWitnessDelivered?: (witness: string, checkpoints: number) => void;
+  onAppended?: (n: number) => void;
+  fetch?: typeof fetch;
+  /** Retry delays of the witnesses (tests shorten them). */
+  witnessDelays?: Pick<WitnessPublisherOptions, 'minDelayMs' | 'maxDelayMs'>;
 }
 
 /**
  * The log as both `serve` and the CLI open it: its stored origin, the signer
- * named after it, and the integrator, whose checkpoints go to the external
- * sinks wherever they are signed.
+ * named after it, and the integrator, whose checkpoints go to the witnesses
+ * wherever they are signed. The latest stored checkpoint is queued for them at
+ * once, so one whose delivery a crash cut short reaches them now.
  */
-export async function openLog(config: Config, sql: Pool, keys: Keys, hooks: { log?: Logger; onSinkFailure?: () => void; onAppended?: (n: number) => void } = {}): Promise<OpenLog> {
+export async function openLog(config: Config, sql: Pool, keys: Keys, hooks: OpenLogHooks = {}): Promise<OpenLog> {
   const origin = await resolveLogOrigin(sql, config.integrity.origin, config.integrity.originExplicit);
   const signer = createSigner(keys, origin);
+  const witnesses = createWitnessPublisher(
+    config.integrity.witnesses.map((spec) => createWitness(spec, { dataDir: config.db.dataDir, fetch: hooks.fetch })),
+    { log: hooks.log, onFailure: hooks.onWitnessFailure, onDelivered: hooks.onWitnessDelivered, ...hooks.witnessDelays },
+  );
   const integrator = createIntegrator({
     sql,
     signer,
@@ -27,11 +45,12 @@ export async function openLog(config: Config, sql: Pool, keys: Keys, hooks: { lo
     checkpointEvents: config.integrity.checkpointEvents,
     checkpointIntervalMs: config.integrity.checkpointIntervalSeconds * 1000,
     log: hooks.log,
-    onCheckpoint: (note, size) => writeCheckpointToSinks(config, note, size).catch((err: unknown) => {
-      hooks.onSinkFailure?.();
-      throw err;
-    }),
+    onCheckpoint: async (note, size) => witnesses.publish(note, size),
     onAppended: hooks.onAppended,
   });
-  return { origin, signer, integrator };
+  if (config.integrity.witnesses.length > 0) {
+    const latest = await latestCheckpoint(sql);
+    if (latest !== null) witnesses.publish(latest.note, latest.treeSize);
+  }
+  return { origin, signer, integrator, witnesses };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pushCheckRequestSchema, reportQuerySchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema } from '../http/index.js';
+import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pushCheckRequestSchema, reportQuerySchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema, witnessCheckSchema } from '../http/index.js';
 import type { Permission } from '../auth/index.js';
 import { catalog, envelopeSchema, eventNames } from '../events.js';
 import { graphqlRequestSchema } from '../http/index.js';
@@ -108,6 +108,11 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post', path: '/api/v1/integrity/verify', tag: 'Integrity', summary: 'Verify the whole log and its checkpoints', guard: { permission: 'verify' },
     query: verifyQuery, body: { schema: verifyBody, types: JSON_TYPE, optional: true },
     responses: { 200: ok('The verification: a status per checkpoint.'), ...read },
+  },
+  {
+    method: 'post', path: '/api/v1/integrity/verify-against', tag: 'Integrity', summary: 'Check a witness\'s copies of the checkpoints against the log (fork detection)', guard: { permission: 'verify' },
+    body: { schema: witnessCheckSchema, types: JSON_TYPE },
+    responses: { 200: ok('{ok, logSize, latest, checkpoints: [{file, treeSize, status}], problems}: a fork or rollback is the first problem, in words.'), ...read },
   },
   {
     method: 'post', path: '/api/v1/tokens', tag: 'Administration', summary: 'Create an API token (shown once)', guard: { permission: 'manage_tokens' },

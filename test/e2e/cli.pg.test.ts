@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { createNoteSigner, generateSigningKey } from '../../src/integrity/index.js';
+import { createNoteSigner, generateSigningKey, signCheckpoint } from '../../src/integrity/index.js';
 import { openDatabase } from '../../src/store/index.js';
 import { createTestDatabase, target } from '../support/pg.js';
 import { server } from '../support/msw.js';
@@ -141,6 +141,37 @@ describe('flowtrail CLI', () => {
     const events = Number(/^(\d+) events/m.exec(v.out)![1]);
     const sizes = [...v.out.matchAll(/^checkpoint (\d+): valid$/gm)].map((m) => Number(m[1]));
     expect(Math.max(...sizes)).toBe(events - 1);
+  });
+
+  it('copies its checkpoints to witnesses and checks the log against them with verify --against', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowtrail-cli-witness-'));
+    const bare = join(dir, 'git', 'checkpoints.git');
+    const copies = join(dir, 'copies');
+    env.FLOWTRAIL_CHECKPOINT_WITNESSES = `dir:${copies},git:${bare}`;
+    try {
+      await run('token', 'create', '--role', 'ingest');
+      expect((await run('export', '--bundle', '--out', join(dir, 'b.json'))).code).toBe(0);
+      const files = readdirSync(copies).filter((f) => f.endsWith('.checkpoint'));
+      expect(files.length).toBeGreaterThan(0);
+      const good = await run('verify', '--against', copies);
+      expect(good.out).toMatch(/^witnessed checkpoint \d+ \(\d{12}\.checkpoint\): consistent: same root as the log's first \d+ events/m);
+      expect(good.out).toMatch(/witnessed checkpoints against a log of \d+ events \(latest checkpoint \d+\): consistent$/m);
+      expect(good.code).toBe(0);
+      const fromGit = await run('verify', '--against', `git:${bare}`);
+      expect(fromGit.out).toMatch(/: consistent$/m);
+      expect(fromGit.code).toBe(0);
+      // A copy the log's own key signed over another history: the fork is named, exit 1.
+      const size = Number(files[files.length - 1]!.slice(0, 12));
+      const signer = createNoteSigner(env.FLOWTRAIL_SIGNING_KEY!, env.FLOWTRAIL_LOG_ORIGIN!);
+      writeFileSync(join(copies, `${String(size).padStart(12, '0')}.checkpoint`), signCheckpoint({ origin: env.FLOWTRAIL_LOG_ORIGIN!, size, rootHash: Buffer.alloc(32, 7) }, signer));
+      const forked = await run('verify', '--against', copies);
+      expect(forked.out).toMatch(new RegExp(`^FORK: the log and the witness agree up to tree size \\d+ and diverge after it: the witness's checkpoint for tree size ${size} `, 'm'));
+      expect(forked.out).toMatch(/: INVALID$/m);
+      expect(forked.code).toBe(1);
+      expect((await run('verify', '--against', join(dir, 'nowhere'))).code).toBe(2);
+    } finally {
+      delete env.FLOWTRAIL_CHECKPOINT_WITNESSES;
+    }
   });
 
   it('exits 1 when the log was tampered with', async () => {
