@@ -6,6 +6,7 @@ import { exportCommand } from './export-command.js';
 import { hooksCommand } from './hooks-command.js';
 import { jobsCommand } from './jobs-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { reportCommand } from './report-command.js';
 import { retentionCommand } from './retention-command.js';
 import { serveCommand } from './serve-command.js';
 import { tokenCommand } from './token-command.js';
@@ -23,6 +24,7 @@ Commands:
   token create|list|revoke  manage API tokens
   verify [--bundle FILE]    check the Merkle log, checkpoints and signatures
   export [--format F]       export audit events (ndjson, the default, csv, cef, ocsf), or a verifiable bundle
+  report --framework F      an evidence pack for a period (--from, --to; --format html, pdf or oscal)
   retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
   erase --session-id|--user erase the free texts of a session or a person's sessions (GDPR)
   jobs list|retry           the worker's queue: list dead letters and their reasons, retry them (--id N | --all-dead)
@@ -41,6 +43,7 @@ const commands: Record<string, Command> = {
   token: tokenCommand,
   verify: verifyCommand,
   export: exportCommand,
+  report: reportCommand,
   retention: retentionCommand,
   erase: eraseCommand,
   jobs: jobsCommand,
