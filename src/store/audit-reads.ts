@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { Sql } from './database.js';
 import { projectFilter } from './sessions.js';
 
@@ -40,7 +41,7 @@ export interface EventFilters {
  * log. One function for the API, the export and the dashboard, so the page and
  * its export list the same events.
  */
-export function eventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'project' | 'flowType'>) {
+function eventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'project' | 'flowType'>) {
   if (f.username === undefined && f.project === undefined && f.flowType === undefined) return [sql`true`];
   const sources = [sql`session_id in (select session_id from sessions where true
     ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
@@ -52,6 +53,20 @@ export function eventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'proje
       ${f.project !== undefined ? sql`and project_path = ${f.project}` : sql``}`);
   }
   return sources;
+}
+
+type Fragment = postgres.PendingQuery<postgres.Row[]>;
+
+/**
+ * The query of the events `f` selects: `select(where)` reads one source of
+ * eventSources (in `order`, at most `limit`); with several sources their
+ * union, in the same order and limit.
+ */
+export function fromEventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'project' | 'flowType'>, select: (where: Fragment) => Fragment, order: Fragment, limit: number): Fragment {
+  const [first, ...rest] = eventSources(sql, f).map(select);
+  if (rest.length === 0) return first!;
+  const union = rest.reduce((all, part) => sql`${all} union all ${part}`, first!);
+  return sql`select * from (${union}) e order by ${order} limit ${limit}`;
 }
 
 /** Keyset page of the log, by seq ascending (after) or descending (before). */
@@ -67,10 +82,7 @@ export async function listEvents(sql: Sql, f: EventFilters, limit: number, curso
       ${cursor?.after !== undefined ? sql`and seq > ${cursor.after}` : sql``}
       ${cursor?.before !== undefined ? sql`and seq < ${cursor.before}` : sql``}`;
   const columns = sql`seq, leaf, leaf_hash, text_salt, texts, purged_at`;
-  const parts = eventSources(sql, f).map((where) => sql`(select ${columns} from audit_events where ${where} ${common} order by ${order} limit ${limit})`);
-  if (parts.length === 1) return sql<StoredEvent[]>`${parts[0]!}`;
-  const union = parts.slice(1).reduce((all, part) => sql`${all} union all ${part}`, parts[0]!);
-  return sql<StoredEvent[]>`select * from (${union}) e order by ${order} limit ${limit}`;
+  return sql<StoredEvent[]>`${fromEventSources(sql, f, (where) => sql`(select ${columns} from audit_events where ${where} ${common} order by ${order} limit ${limit})`, order, limit)}`;
 }
 
 /**

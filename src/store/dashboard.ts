@@ -1,4 +1,4 @@
-import { eventSources, type StoredEvent } from './audit-reads.js';
+import { fromEventSources, type EventFilters, type StoredEvent } from './audit-reads.js';
 import type { Sql } from './database.js';
 import { projectFilter, type SessionFilters } from './sessions.js';
 
@@ -65,14 +65,8 @@ export async function recentAlerts(sql: Sql, types: readonly string[], from: Dat
     order by occurred_at desc, seq desc limit ${limit}`;
 }
 
-export interface DashboardEventFilters {
-  type?: string;
-  username?: string;
-  project?: string;
-  flowType?: string;
-  from?: Date;
-  to?: Date;
-}
+/** The event filters of the API and the export, without the session and the `user` role's pin. */
+export type DashboardEventFilters = Omit<EventFilters, 'sessionId' | 'ownerUsername'>;
 
 /** Keyset position in the dashboard's order: occurred_at (microseconds) and seq, newest first. */
 export interface EventCursor {
@@ -93,7 +87,7 @@ export async function dashboardEvents(sql: Sql, f: DashboardEventFilters, limit:
     ${f.to !== undefined ? sql`and occurred_at < ${f.to}` : sql``}
     ${before !== undefined ? sql`and (occurred_at, seq) < ('epoch'::timestamptz + ${before.occurredUs}::bigint * interval '1 microsecond', ${before.seq})` : sql``}`;
   const columns = sql`seq, leaf, leaf_hash, text_salt, texts, purged_at, occurred_at, (extract(epoch from occurred_at) * 1000000)::bigint as occurred_us`;
-  const parts = eventSources(sql, f).map((where) => sql`(select ${columns} from audit_events where ${where} ${common} order by occurred_at desc, seq desc limit ${limit})`);
-  const union = parts.slice(1).reduce((all, part) => sql`${all} union all ${part}`, parts[0]!);
-  return sql`select * from (${union}) e order by occurred_at desc, seq desc limit ${limit}` as Promise<(StoredEvent & { occurredUs: number })[]>;
+  const order = sql`occurred_at desc, seq desc`;
+  const query = fromEventSources(sql, f, (where) => sql`(select ${columns} from audit_events where ${where} ${common} order by ${order} limit ${limit})`, order, limit);
+  return sql<(StoredEvent & { occurredUs: number })[]>`${query}`;
 }
