@@ -1,7 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { generateSigningKey } from '../src/integrity/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { connect } from '../src/store/index.js';
 
 export type BenchTarget = 'pglite' | 'postgres';
@@ -70,4 +72,24 @@ export function benchEvent(i: number, sessionId: string, occurredAt: string): Re
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
+}
+
+const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
+
+/**
+ * Spawns the built `flowtrail serve` with `env` on `port`, with `token` as its
+ * bootstrap admin token, and resolves once /-/readiness answers 200 (killed,
+ * and an error, when it does not within 30 s).
+ */
+export async function startServe(env: Record<string, string>, o: { port: number; token: string; logLevel?: string; stdout?: 'ignore' | 'inherit' }): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, ...env, FLOWTRAIL_PORT: String(o.port), FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN: o.token, FLOWTRAIL_LOG_LEVEL: o.logLevel ?? 'warn' },
+    stdio: ['ignore', o.stdout ?? 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    if ((await fetch(`http://127.0.0.1:${o.port}/-/readiness`).catch(() => null))?.ok === true) return child;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error('serve did not become ready');
 }

@@ -6,14 +6,14 @@
 // do. Reported: how long after PostgreSQL accepts connections again the service
 // is ready and acknowledging, beside how long PostgreSQL itself took to start;
 // and the counts (acknowledged, stored, lost, duplicated, 5xx other than 503).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { connect } from '../src/store/index.js';
-import { benchEnv, benchEvent } from './bench-env.js';
+import { benchEnv, benchEvent, startServe } from './bench-env.js';
 import type { BenchReport } from './report.js';
 
 const PG_BIN = process.env.FLOWTRAIL_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -21,7 +21,6 @@ const TOKEN = `ftk_${'P'.repeat(40)}`;
 const SENDERS = 4;
 const BATCH = 100;
 const DOWN_MS = 3000;
-const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
@@ -51,19 +50,6 @@ function cluster(dir: string, port: number) {
   };
 }
 
-async function startServe(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, ...env, FLOWTRAIL_PORT: String(port), FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN: TOKEN, FLOWTRAIL_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 600; i++) {
-    if ((await fetch(`http://127.0.0.1:${port}/-/readiness`).catch(() => null))?.ok === true) return child;
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error('serve did not become ready');
-}
-
 export async function run(): Promise<BenchReport[]> {
   if (!existsSync(join(PG_BIN, 'initdb'))) {
     console.error(`database-restart: skipped (no ${PG_BIN}/initdb; set FLOWTRAIL_PG_BIN)`);
@@ -74,7 +60,7 @@ export async function run(): Promise<BenchReport[]> {
   pg.init();
   pg.start();
   const port = await freePort();
-  const serve = await startServe(benchEnv(pg.url), port);
+  const serve = await startServe(benchEnv(pg.url), { port, token: TOKEN, logLevel: 'error', stdout: 'inherit' });
   let exitCode: number | null = null;
   const exited = new Promise<void>((r) => serve.once('exit', (code) => ((exitCode = code), r())));
   try {

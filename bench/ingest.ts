@@ -3,12 +3,11 @@
 // committed before the answer), loaded from this process with autocannon.
 // Baselines in the same run: raw INSERTs of rows of the same size through the
 // same driver, over the same number of database connections.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { connect, type Pool } from '../src/store/index.js';
-import { benchEnv, benchEvent, freshDatabaseUrl, median, postgresAvailable, type BenchTarget } from './bench-env.js';
+import { benchEnv, benchEvent, freshDatabaseUrl, median, postgresAvailable, startServe, type BenchTarget } from './bench-env.js';
 import { rateReport, type BenchReport } from './report.js';
 
 const BATCH = 1000;
@@ -19,21 +18,6 @@ const SINGLE_EVENTS = 20_000;
 const HTTP_CONNECTIONS = 50;
 const TOKEN = `ftk_${'B'.repeat(40)}`;
 const PORT = 18_123;
-const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
-
-async function startServe(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, ...env, FLOWTRAIL_PORT: String(PORT), FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN: TOKEN, FLOWTRAIL_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 600; i++) {
-    const res = await fetch(`http://127.0.0.1:${PORT}/-/readiness`).catch(() => null);
-    if (res?.ok === true) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('serve did not become ready');
-}
 
 async function post(body: unknown): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/flow-events`, {
@@ -125,7 +109,7 @@ export async function runTarget(target: BenchTarget): Promise<BenchReport[]> {
     await db.sql`drop table raw_batched, raw_single`;
     await db.close();
   }
-  const child = await startServe(env);
+  const child = await startServe(env, { port: PORT, token: TOKEN });
   try {
     const now = Date.now();
     const at = (i: number) => new Date(now - 3_600_000 + i).toISOString();

@@ -5,9 +5,9 @@
 // Merkle log (one log lock across processes) before its answer. Rounds
 // alternate one / three so drift on the machine hits both alike; the medians
 // are reported. PostgreSQL only: PGlite admits one process.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchEnv, benchEvent, freshDatabaseUrl, median, postgresAvailable } from './bench-env.js';
+import type { ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { benchEnv, benchEvent, freshDatabaseUrl, median, postgresAvailable, startServe } from './bench-env.js';
 import { rateReport, type BenchReport } from './report.js';
 
 const BATCH = 500;
@@ -16,21 +16,6 @@ const SENDERS = 6;
 const ROUNDS = 3;
 const TOKEN = `ftk_${'R'.repeat(40)}`;
 const FIRST_PORT = 18_201;
-const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
-
-async function startServe(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, ...env, FLOWTRAIL_PORT: String(port), FLOWTRAIL_BOOTSTRAP_ADMIN_TOKEN: TOKEN, FLOWTRAIL_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 600; i++) {
-    const res = await fetch(`http://127.0.0.1:${port}/-/readiness`).catch(() => null);
-    if (res?.ok === true) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('serve did not become ready');
-}
 
 async function stop(children: ChildProcess[]): Promise<void> {
   await Promise.all(children.map((c) => new Promise((r) => {
@@ -64,9 +49,9 @@ async function measure(n: number, round: number): Promise<number> {
   const url = await freshDatabaseUrl('postgres', `flowtrail_bench_replicas_${n}`);
   const env = benchEnv(url);
   // The first start migrates; the others find the schema in place.
-  const children = [await startServe(env, FIRST_PORT)];
+  const children = [await startServe(env, { port: FIRST_PORT, token: TOKEN })];
   try {
-    for (let i = 1; i < n; i++) children.push(await startServe(env, FIRST_PORT + i));
+    for (let i = 1; i < n; i++) children.push(await startServe(env, { port: FIRST_PORT + i, token: TOKEN }));
     await load(children.map((_, i) => FIRST_PORT + i), round);
     return await load(children.map((_, i) => FIRST_PORT + i), round + 1000);
   } finally {
