@@ -41,7 +41,7 @@ export interface EventFilters {
  * log. One function for the API, the export and the dashboard, so the page and
  * its export list the same events.
  */
-function eventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'project' | 'flowType'>) {
+export function eventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'project' | 'flowType'>) {
   if (f.username === undefined && f.project === undefined && f.flowType === undefined) return [sql`true`];
   const sources = [sql`session_id in (select session_id from sessions where true
     ${f.username !== undefined ? sql`and username = ${f.username}` : sql``}
@@ -57,16 +57,19 @@ function eventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'project' | '
 
 type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
+/** The parts joined by union all (one part: itself). */
+export function unionAll(sql: Sql, parts: readonly Fragment[]): Fragment {
+  return parts.slice(1).reduce((all, part) => sql`${all} union all ${part}`, parts[0]!);
+}
+
 /**
  * The query of the events `f` selects: `select(where)` reads one source of
  * eventSources (in `order`, at most `limit`); with several sources their
  * union, in the same order and limit.
  */
 export function fromEventSources(sql: Sql, f: Pick<EventFilters, 'username' | 'project' | 'flowType'>, select: (where: Fragment) => Fragment, order: Fragment, limit: number): Fragment {
-  const [first, ...rest] = eventSources(sql, f).map(select);
-  if (rest.length === 0) return first!;
-  const union = rest.reduce((all, part) => sql`${all} union all ${part}`, first!);
-  return sql`select * from (${union}) e order by ${order} limit ${limit}`;
+  const parts = eventSources(sql, f).map(select);
+  return parts.length === 1 ? parts[0]! : sql`select * from (${unionAll(sql, parts)}) e order by ${order} limit ${limit}`;
 }
 
 /** Keyset page of the log, by seq ascending (after) or descending (before). */

@@ -1,4 +1,4 @@
-import { fromEventSources, type EventFilters, type StoredEvent } from './audit-reads.js';
+import { eventSources, fromEventSources, unionAll, type EventFilters, type StoredEvent } from './audit-reads.js';
 import type { Sql } from './database.js';
 import { projectFilter, type SessionFilters } from './sessions.js';
 
@@ -40,9 +40,8 @@ export type AlertFilters = Pick<DashboardEventFilters, 'username' | 'project' | 
 /** The alerts of a window and filter, each source read on its own (eventSources) and joined. */
 function alertRows(sql: Sql, types: readonly string[], from: Date, to: Date, f: AlertFilters, columns: ReturnType<Sql>, tail: ReturnType<Sql>) {
   const list = typeList(sql, types);
-  const parts = eventSources(sql, f).map((where) => sql`(select ${columns} from audit_events
-    where type in (${list}) and occurred_at >= ${from} and occurred_at < ${to} and ${where} ${tail})`);
-  return parts.slice(1).reduce((all, part) => sql`${all} union all ${part}`, parts[0]!);
+  return unionAll(sql, eventSources(sql, f).map((where) => sql`(select ${columns} from audit_events
+    where type in (${list}) and occurred_at >= ${from} and occurred_at < ${to} and ${where} ${tail})`));
 }
 
 /**
