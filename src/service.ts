@@ -17,8 +17,11 @@ import { createSanitizer } from './sanitize/index.js';
 import { createStreamer, deriveSecretsKey, streamLag, type Streamer } from './stream/index.js';
 import { AppError, coerceError } from './errors.js';
 import {
-  countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, retentionFloor, serviceRoleGuarantees, type Database, type Pool,
+  countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, readKnownPeople, retentionFloor, serviceRoleGuarantees, type Database, type Pool,
 } from './store/index.js';
+
+/** How often the sanitizer's list of known GitLab people is re-read. */
+const KNOWN_PEOPLE_REFRESH_MS = 5 * 60_000;
 
 export interface Service {
   url: string;
@@ -46,10 +49,28 @@ export interface Service {
  */
 export async function startService(config: Config, log: Logger, options: { listen?: boolean } = {}): Promise<Service> {
   const keys = await loadKeys(config);
-  const sanitizer = createSanitizer({ key: keys.sanitizerKey, customPatterns: [...config.sanitizer.customPatterns], allowlist: [...config.sanitizer.allowlist] });
+  // The people flowtrail knows from GitLab, redacted by name in free text: read in the background, never per event.
+  let knownPeople: readonly string[] = [];
+  const sanitizer = createSanitizer({
+    key: keys.sanitizerKey,
+    customPatterns: [...config.sanitizer.customPatterns],
+    allowlist: [...config.sanitizer.allowlist],
+    knownPeople: () => knownPeople,
+  });
   const metrics = createMetrics();
   let streamer: Streamer | undefined;
   const { db, origin, signer, integrator, witnesses } = await openStorage(config, log, keys, metrics, () => streamer?.kick());
+  const refreshKnownPeople = async (): Promise<void> => {
+    try {
+      const next = await readKnownPeople(db.sql);
+      if (next.length !== knownPeople.length || next.some((name, i) => name !== knownPeople[i])) knownPeople = next;
+    } catch (err) {
+      log.warn({ err }, 'the known-people list for the sanitizer was not refreshed; the previous list stays');
+    }
+  };
+  await refreshKnownPeople();
+  const knownPeopleTimer = setInterval(() => void refreshKnownPeople(), KNOWN_PEOPLE_REFRESH_MS);
+  knownPeopleTimer.unref();
   const gitlab = config.gitlab.url !== undefined && config.gitlab.token !== undefined ? createGitlabClient({ url: config.gitlab.url, token: config.gitlab.token }) : null;
   const jobRunner = new JobRunner({
     sql: db.sql,
@@ -101,6 +122,7 @@ export async function startService(config: Config, log: Logger, options: { liste
     close() {
       closing ??= (async () => {
         step = 'finishing the requests in flight (new ones get 503), the job in hand and any scheduled run';
+        clearInterval(knownPeopleTimer);
         await Promise.all([http?.drain(), jobRunner.stop(), scheduled.stop(), streamer?.stop()]);
         step = 'closing the HTTP listener';
         await http?.close();

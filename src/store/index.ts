@@ -40,3 +40,4 @@ export {
   insertDestination, listDestinations, getDestination, updateDestination, deleteDestination, advanceCursor, recordFailure, readStreamBatch, oldestWaiting,
   DESTINATION_TYPES, DESTINATION_FORMATS, type DestinationType, type DestinationFormat, type DestinationRow, type DestinationFields,
 } from './streaming-destinations.js';
+export { readKnownPeople } from './known-people.js';
