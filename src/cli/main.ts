@@ -9,6 +9,7 @@ import { migrateCommand } from './migrate-command.js';
 import { reportCommand } from './report-command.js';
 import { retentionCommand } from './retention-command.js';
 import { serveCommand } from './serve-command.js';
+import { streamingCommand } from './streaming-command.js';
 import { tokenCommand } from './token-command.js';
 import { verifyCommand } from './verify-command.js';
 import { verifyRepoCommand } from './verify-repo-command.js';
@@ -28,6 +29,7 @@ Commands:
   retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
   erase --session-id|--user erase the free texts of a session or a person's sessions (GDPR)
   jobs list|retry           the worker's queue: list dead letters and their reasons, retry them (--id N | --all-dead)
+  streaming add|list|remove SIEM streaming destinations (HTTP, Splunk HEC, syslog over TCP or TLS)
   hook pre-receive          the server-side hook: refuse agent commits without a valid session trailer
   hook commit-msg FILE      the commit hook: add the session trailer (FLOWTRAIL_SESSION_ID or DUO_WORKFLOW_WORKFLOW_ID)
   hooks install PATH        install the hooks into a repository or a Gitaly custom hooks directory
@@ -47,6 +49,7 @@ const commands: Record<string, Command> = {
   retention: retentionCommand,
   erase: eraseCommand,
   jobs: jobsCommand,
+  streaming: streamingCommand,
   hook: (argv) => runHook(argv),
   hooks: hooksCommand,
   'verify-repo': verifyRepoCommand,

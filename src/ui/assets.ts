@@ -63,6 +63,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .error-box { color: var(--red); background: #fdf1ef; padding: 8px 12px; border-radius: 4px; }
 ol.steps { padding-left: 20px; } ol.steps li { margin: 4px 0; }
 h1, .chain, dl.facts dd { overflow-wrap: anywhere; }
+td.wrap { overflow-wrap: anywhere; }
 @media (max-width: 800px) { main { padding: 12px 12px 32px; } dl.facts { grid-template-columns: 150px minmax(0, 1fr); } .grid2 { grid-template-columns: minmax(0, 1fr); } }
 `;
 

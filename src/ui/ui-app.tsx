@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { createDashboardRoutes } from './dashboard-routes.js';
+import { createStreamingRoutes } from './streaming-page.js';
 import { createSearchRoutes } from './search-routes.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
@@ -25,5 +26,6 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
   app.route('/', createSessionRoutes(deps));
   app.route('/', createDashboardRoutes(deps));
   app.route('/', createUsageRoutes(deps));
+  app.route('/', createStreamingRoutes(deps));
   return app;
 }

@@ -45,6 +45,7 @@ const PAGES: { name: string; path: string; post?: Record<string, string>; status
   { name: 'page: usage by person', path: '/-/duo/usage?group_by=user', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
   { name: 'page: usage as CSV', path: '/-/duo/usage?group_by=user&format=csv', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
   { name: 'page: audit dashboard', path: '/admin/duo_agent_platform/audit', status: { anonymous: 302, user: 403, auditor: 200, admin: 200 } },
+  { name: 'page: streaming destinations', path: '/admin/duo_agent_platform/streaming', status: { anonymous: 302, user: 403, auditor: 403, admin: 200 } },
   // A form POST with the page's CSRF token; the API itself no longer takes the cookie (test/security/cross-site-reads.pg.test.ts).
   { name: 'page: dashboard export', path: '/admin/duo_agent_platform/audit/export', post: { format: 'ndjson' }, status: { anonymous: 401, user: 403, auditor: 200, admin: 200 } },
 ];
