@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { run as hooks } from './hooks.js';
 import { run as ingest } from './ingest.js';
 import { run as metrics } from './metrics.js';
+import { run as otlp } from './otlp.js';
 import { run as databaseRestart } from './database-restart.js';
 import { run as readiness } from './readiness.js';
 import { run as replicas } from './replicas.js';
@@ -15,7 +16,7 @@ import { run as verifyPure } from './verify-pure.js';
 import { run as webhook } from './webhook.js';
 import type { BenchReport } from './report.js';
 
-const suites: Record<string, () => Promise<BenchReport | BenchReport[]>> = { sanitize, 'verify-pure': verifyPure, verify, ingest, metrics, readiness, webhook, hooks, scale, replicas, 'database-restart': databaseRestart };
+const suites: Record<string, () => Promise<BenchReport | BenchReport[]>> = { sanitize, 'verify-pure': verifyPure, verify, ingest, otlp, metrics, readiness, webhook, hooks, scale, replicas, 'database-restart': databaseRestart };
 
 const only = process.argv.slice(2);
 const reports: BenchReport[] = [];

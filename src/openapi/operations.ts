@@ -62,6 +62,15 @@ export const OPERATIONS: readonly Operation[] = [
     responses: { 200: ok('{status: stored | duplicate}'), 401: err('X-Gitlab-Token (or webhook-signature) missing or wrong.'), 413: err('The body is over the limit.'), 400: err('The body is nested deeper than 64 levels.'), 503: err('The database is unavailable or the service is shutting down (Retry-After), or the delivery could not be sanitized; nothing was stored and GitLab retries.') },
   },
   {
+    method: 'post', path: '/v1/traces', tag: 'Ingest', summary: 'OTLP/HTTP traces: OpenTelemetry GenAI spans', guard: { permission: 'ingest' },
+    description: 'An ExportTraceServiceRequest in protobuf or OTLP/JSON, gzip or not (Content-Encoding). gen_ai spans become sessions and events with source otlp (docs/otel.md); other spans are accepted and not recorded. Committed to the log before the answer.',
+    body: { schema: z.unknown(), types: ['application/x-protobuf', 'application/json'] },
+    responses: {
+      200: ok('ExportTraceServiceResponse in the request\'s encoding: empty, or partialSuccess {rejectedSpans, errorMessage} naming the spans refused and why.', ['application/x-protobuf', 'application/json']),
+      ...write, 415: err('Content-Type is not application/x-protobuf or application/json, or Content-Encoding is not gzip.'), 503: UNAVAILABLE,
+    },
+  },
+  {
     method: 'post', path: '/api/v1/push-checks', tag: 'Ingest', summary: "The pre-receive hook's check of one push", guard: { permission: 'ingest' },
     body: { schema: pushCheckRequestSchema, types: JSON_TYPE },
     responses: { 200: ok('{decision, commits, agent_commits, sessions, findings, event_id?}'), ...write },

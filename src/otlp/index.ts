@@ -4,4 +4,5 @@ export { mapSpans, messageText, type MappedSpans, type SpanEvent } from './map-s
 export { resolveProject, repositoryPath, type ProjectMapEntry } from './resolve-project.js';
 export { ATTRIBUTES, OPERATIONS, type AttributeMapping } from './genai-attributes.js';
 export { renderMappingTables } from './render-mapping-tables.js';
+export { traceCollector } from './otlp-proto.js';
 export type { OtlpSpan, AttrValue, SpanProblem } from './otlp-span.js';

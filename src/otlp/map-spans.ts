@@ -211,7 +211,7 @@ function decision(span: OtlpSpan): Record<string, unknown> {
   const outputMessages = read(span, ATTRIBUTES.outputMessages);
   const isModel = (MODEL_OPERATIONS as readonly string[]).includes(op);
   return {
-    step, decision: isModel ? `model call${model !== undefined ? ` ${model}` : ''}` : `${op || 'span'} ${span.name}`.trim(),
+    step, decision: isModel ? `model call${model !== undefined ? ` ${model}` : ''}` : op !== '' && span.name.startsWith(op) ? span.name : `${op || 'span'} ${span.name}`.trim(),
     ...(usage !== undefined ? { usage } : {}),
     detail: {
       kind: isModel ? 'model_call' : op || 'span', ...base,
