@@ -12,6 +12,21 @@ describe('loadConfig', () => {
     expect(c.integrity).toMatchObject({ checkpointIntervalSeconds: 60, checkpointEvents: 10000, origin: 'flowtrail/127.0.0.1' });
   });
 
+  it('reads the checkpoint witnesses, with the two older variables, and names a bad one', () => {
+    const c = loadConfig({
+      FLOWTRAIL_CHECKPOINT_WITNESSES: 'dir:/srv/witness, https://witness.example/cp ,git:ssh://git@git.example/audit/cp.git,,git:/srv/cp.git',
+      FLOWTRAIL_CHECKPOINT_DIR: '/srv/witness', FLOWTRAIL_CHECKPOINT_URL: 'http://127.0.0.1:9000/cp',
+    });
+    expect(c.integrity.witnesses).toEqual([
+      { kind: 'dir', path: '/srv/witness' }, { kind: 'http', url: 'https://witness.example/cp' },
+      { kind: 'git', remote: 'ssh://git@git.example/audit/cp.git' }, { kind: 'git', remote: '/srv/cp.git' }, { kind: 'http', url: 'http://127.0.0.1:9000/cp' },
+    ]);
+    expect(loadConfig({}).integrity.witnesses).toEqual([]);
+    for (const bad of ['dir:relative/path', 'ftp://x.example/', 'witness.example', 'git:']) {
+      expect(() => loadConfig({ FLOWTRAIL_CHECKPOINT_WITNESSES: bad }), bad).toThrow(/FLOWTRAIL_CHECKPOINT_WITNESSES: ".*" must be dir:\/absolute\/path, an http\(s\) URL or git:<path or URL>/);
+    }
+  });
+
   it('reads every variable', () => {
     const c = loadConfig({
       FLOWTRAIL_DATABASE_URL: 'postgres://u@db:5432/flowtrail',

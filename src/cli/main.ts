@@ -23,7 +23,8 @@ Commands:
   serve [--demo]            run the service (embedded database unless FLOWTRAIL_DATABASE_URL is set)
   migrate                   apply database migrations
   token create|list|revoke  manage API tokens
-  verify [--bundle FILE]    check the Merkle log, checkpoints and signatures
+  verify [--bundle FILE]    check the Merkle log, checkpoints and signatures;
+         [--against DIR]    or the log against a witness's checkpoint copies (fork detection)
   export [--format F]       export audit events (ndjson, the default, csv, cef, ocsf), or a verifiable bundle
   report --framework F      an evidence pack for a period (--from, --to; --format html, pdf or oscal)
   retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
