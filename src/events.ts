@@ -198,12 +198,27 @@ export const catalog = {
     schema: fields({ tree_size: z.number().int(), root_hash: z.string() }), ingestable: false, textFields: [],
   }),
   retention_purged: entry({
-    description: 'Sessions older than the retention period were purged; proofs still verify.',
+    description: 'Sessions older than their retention period (the default, or their project\'s or flow type\'s rule) were purged; proofs still verify. Sessions a legal hold kept are counted (held) with the holds\' ids.',
     schema: fields({ sessions: z.number().int(), events: z.number().int() }), ingestable: false, textFields: [],
   }),
   personal_data_erased: entry({
     description: 'The free texts of events were erased on request (GDPR Art. 17); their commitments stay in the leaves, so every proof still verifies.',
     schema: fields({ scope: z.record(z.string(), z.unknown()), events: z.number().int(), seq_ranges: z.array(z.tuple([z.number().int(), z.number().int()])) }),
+    ingestable: false, textFields: [],
+  }),
+  legal_hold_placed: entry({
+    description: 'A legal hold was placed on a session, a person (every session they initiated) or a project: retention and erasure leave what it covers until it is released. Who placed it and why.',
+    schema: fields({ hold_id: z.number().int(), scope: z.enum(['session', 'user', 'project']), value: z.string(), reason: z.string(), actor: z.string() }),
+    ingestable: false, textFields: [],
+  }),
+  legal_hold_released: entry({
+    description: 'A legal hold was released: who released it, why, and when it had been placed. What it covered falls under retention again.',
+    schema: fields({ hold_id: z.number().int(), scope: z.enum(['session', 'user', 'project']), value: z.string(), actor: z.string() }),
+    ingestable: false, textFields: [],
+  }),
+  retention_policy_changed: entry({
+    description: 'An administrator set or removed the retention period of one project or flow type (days null: removed, the default applies again), with the period it replaced.',
+    schema: fields({ scope: z.enum(['project', 'flow_type']), value: z.string(), days: z.number().int().nullable(), previous_days: z.number().int().nullable(), actor: z.string() }),
     ingestable: false, textFields: [],
   }),
   audit_export_performed: entry({

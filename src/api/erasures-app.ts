@@ -12,7 +12,7 @@ export function createErasuresApp(deps: AppDeps): Hono<AppEnv> {
     if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
     const reason = r.data.reason === undefined ? undefined : deps.sanitizer.sanitizeText(r.data.reason).text;
     const result = await eraseTexts(deps.sql, { sessionId: r.data.session_id, username: r.data.user }, { id: c.get('principal').tokenId, reason });
-    return c.json({ events: result.events, seq_ranges: result.seqRanges });
+    return c.json({ events: result.events, seq_ranges: result.seqRanges, skipped_held: result.skippedHeld });
   });
   return app;
 }

@@ -10,3 +10,4 @@ export { createTokensApp } from './tokens-app.js';
 export { createUsageApp } from './usage-app.js';
 export { createReportsApp, reportDepsOf, reportResponse } from './reports-app.js';
 export { createStreamingDestinationsApp } from './streaming-destinations-app.js';
+export { createLegalHoldsApp } from './legal-holds-app.js';

@@ -10,3 +10,4 @@ export { eraseTexts, type ErasureScope, type ErasureResult } from './erase-texts
 export { buildBundle, formatBundle, type BundleFile, type BundleOptions } from './build-bundle.js';
 export { usageReport, usageJson, usageCsv, USAGE_COLUMNS, type UsageReport } from './usage-report.js';
 export { checkWitnessCopy, type WitnessCopy, type WitnessCopyCheck } from './check-witness-copy.js';
+export { holdView, type HoldView } from './hold-view.js';

@@ -3,6 +3,7 @@ import { isAppError } from '../errors.js';
 import { UsageError } from './cli-error.js';
 import { eraseCommand } from './erase-command.js';
 import { exportCommand } from './export-command.js';
+import { holdsCommand } from './holds-command.js';
 import { hooksCommand } from './hooks-command.js';
 import { jobsCommand } from './jobs-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -29,6 +30,7 @@ Commands:
   report --framework F      an evidence pack for a period (--from, --to; --format html, pdf or oscal)
   retention run             purge sessions older than FLOWTRAIL_RETENTION_DAYS
   erase --session-id|--user erase the free texts of a session or a person's sessions (GDPR)
+  holds place|list|release  legal holds: keep a session, a person's or a project's sessions from retention and erasure
   jobs list|retry           the worker's queue: list dead letters and their reasons, retry them (--id N | --all-dead)
   streaming add|list|remove SIEM streaming destinations (HTTP, Splunk HEC, syslog over TCP or TLS)
   hook pre-receive          the server-side hook: refuse agent commits without a valid session trailer
@@ -49,6 +51,7 @@ const commands: Record<string, Command> = {
   report: reportCommand,
   retention: retentionCommand,
   erase: eraseCommand,
+  holds: holdsCommand,
   jobs: jobsCommand,
   streaming: streamingCommand,
   hook: (argv) => runHook(argv),

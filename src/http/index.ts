@@ -20,3 +20,5 @@ export { eventTimeProblem, EARLIEST_EVENT_TIME, FUTURE_TOLERANCE_MS } from './ev
 export { usageQuerySchema, usageWindow, USAGE_MAX_DAYS, USAGE_DEFAULT_DAYS } from './usage-query-schema.js';
 export { reportQuerySchema } from './report-query-schema.js';
 export { witnessCheckSchema } from './witness-check-schema.js';
+export { parseJsonBody } from './parse-json-body.js';
+export { legalHoldSchema, holdReleaseSchema, retentionRuleSchema } from './legal-hold-schema.js';

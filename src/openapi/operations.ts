@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { erasureSchema, eventQuerySchema, exportQuerySchema, jobsQuerySchema, pushCheckRequestSchema, reportQuerySchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema, witnessCheckSchema } from '../http/index.js';
+import { erasureSchema, eventQuerySchema, exportQuerySchema, holdReleaseSchema, jobsQuerySchema, legalHoldSchema, pushCheckRequestSchema, reportQuerySchema, retentionRuleSchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema, witnessCheckSchema } from '../http/index.js';
 import type { Permission } from '../auth/index.js';
 import { catalog, envelopeSchema, eventNames } from '../events.js';
 import { graphqlRequestSchema } from '../http/index.js';
@@ -9,7 +9,7 @@ import { destinationCreateSchema, destinationUpdateSchema } from '../stream/inde
 export type Guard = { permission: Permission } | { webhook: 'gitlab' | 'audit-stream' } | { public: true };
 
 export interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path, `{param}` style. */
   path: string;
   tag: string;
@@ -135,7 +135,36 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/api/v1/retention/run', tag: 'Administration', summary: 'Run the retention purge now', guard: { permission: 'run_retention' }, responses: { 200: ok('{sessions, events, ...}'), ...auth } },
   {
     method: 'post', path: '/api/v1/erasures', tag: 'Administration', summary: "Erase the free texts of a session or of a person's sessions (GDPR)", guard: { permission: 'erase' },
-    body: { schema: erasureSchema, types: JSON_TYPE }, responses: { 200: ok('{events, seq_ranges}'), ...write },
+    body: { schema: erasureSchema, types: JSON_TYPE }, responses: { 200: ok('{events, seq_ranges, skipped_held: [{session_id, holds}]} (sessions under a legal hold are left as they were)'), ...write },
+  },
+  {
+    method: 'get', path: '/api/v1/retention', tag: 'Administration', summary: 'The retention in force: the default, the owner\'s floor and the rules per project or flow type', guard: { permission: 'read_all' },
+    responses: { 200: ok('{default_days, floor_days, rules: [{scope, value, days, set_by, set_at}]}'), ...auth },
+  },
+  {
+    method: 'put', path: '/api/v1/retention/rules', tag: 'Administration', summary: 'Set (days) or remove (days: null) the retention of one project or flow type', guard: { permission: 'run_retention' },
+    description: 'A rule replaces the default for the sessions it covers; when a project rule and a flow-type rule both apply, the longer counts. Never below the floor the database owner set. Audited as retention_policy_changed.',
+    body: { schema: retentionRuleSchema, types: JSON_TYPE }, responses: { 200: ok('{scope, value, days, previous_days}'), ...write, 404: err('No rule to remove.') },
+  },
+  {
+    method: 'post', path: '/api/v1/legal-holds', tag: 'Administration', summary: 'Place a legal hold on a session, a person or a project', guard: { permission: 'manage_holds' },
+    description: 'Retention and erasure leave every session the hold covers until it is released, and record what they skipped. Audited as legal_hold_placed.',
+    body: { schema: legalHoldSchema, types: JSON_TYPE }, responses: { 201: ok('The hold: {id, scope, value, reason, placed_by, placed_at, active}'), ...write },
+  },
+  {
+    method: 'get', path: '/api/v1/legal-holds', tag: 'Administration', summary: 'List legal holds', guard: { permission: 'read_all' },
+    query: z.object({ state: z.enum(['active', 'all']).optional().describe('active (the default) or all, released ones included.') }),
+    responses: { 200: ok('{legal_holds: [...]}'), ...read },
+  },
+  {
+    method: 'get', path: '/api/v1/legal-holds/{id}', tag: 'Administration', summary: 'One legal hold', guard: { permission: 'read_all' },
+    pathParams: { id: 'The hold id.' }, responses: { 200: ok('The hold.'), ...read, 404: err('No such hold.') },
+  },
+  {
+    method: 'delete', path: '/api/v1/legal-holds/{id}', tag: 'Administration', summary: 'Release a legal hold', guard: { permission: 'manage_holds' },
+    description: 'Audited as legal_hold_released with the reason given (optional body {reason} or ?reason=).',
+    pathParams: { id: 'The hold id.' }, body: { schema: holdReleaseSchema, types: JSON_TYPE, optional: true },
+    responses: { 200: ok('The released hold.'), ...write, 404: err('No such hold.'), 409: err('The hold was already released.') },
   },
   { method: 'get', path: '/api/v1/jobs', tag: 'Administration', summary: "The worker's queue by state", guard: { permission: 'manage_tokens' }, query: jobsQuerySchema, responses: { 200: ok('{counts, jobs: [...]}'), ...read } },
   {

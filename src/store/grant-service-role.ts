@@ -29,10 +29,17 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   merge_request_claims: ['select', 'insert', 'update', 'delete'],
   otlp_pending_spans: ['select', 'insert', 'delete'],
   streaming_destinations: ['select', 'insert', 'update', 'delete'],
+  // Changed only through the owner's functions, which audit each change.
+  legal_holds: ['select'],
+  retention_rules: ['select'],
 };
 
-/** The owner's functions the service may call (retention and erasure). */
-const SERVICE_FUNCTIONS = ['flowtrail_purge_expired(int, text)', 'flowtrail_erase_texts(text, text, text, text)'];
+/** The owner's functions the service may call (retention, erasure, legal holds, retention rules). */
+const SERVICE_FUNCTIONS = [
+  'flowtrail_purge_expired(int, text)', 'flowtrail_erase_texts(text, text, text, text)',
+  'flowtrail_place_hold(text, text, text, text)', 'flowtrail_release_hold(bigint, text, text)',
+  'flowtrail_set_retention_rule(text, text, int, text)',
+];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

@@ -28,6 +28,8 @@ export { insertWebSession, findWebSession, deleteWebSession, deleteExpiredWebSes
 export { sessionsPerDay, alertCounts, recentAlerts, dashboardEvents, type AlertFilters, type DashboardEventFilters, type EventCursor } from './dashboard.js';
 export { listFlowTypes } from './flow-types.js';
 export { purgeExpired, eraseSessionTexts, retentionFloor, setRetentionFloor, type PurgeResult, type EraseResult } from './purges.js';
+export { HOLD_SCOPES, holdsOnSession, listLegalHolds, placeLegalHold, releaseLegalHold, type HoldScope, type LegalHold } from './legal-holds.js';
+export { listRetentionRules, RETENTION_RULE_SCOPES, setRetentionRule, type RetentionRule, type RetentionRuleChange } from './retention-rules.js';
 export { flagViolations } from './lifecycle-flags.js';
 export { grantServiceRole, SERVICE_PRIVILEGES, serviceRoleGuarantees, type RoleGuarantees } from './grant-service-role.js';
 export { usageByGroup, usagePerDay, refreshResourceCounts, USAGE_GROUPS, type UsageGroup, type UsageFigures, type UsageRow, type UsageQuery } from './usage.js';

@@ -60,6 +60,8 @@ ul.legend .swatch { display: inline-block; width: 12px; height: 12px; border-rad
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .signin { max-width: 420px; margin: 48px auto; border: 1px solid var(--border); border-radius: 4px; padding: 24px; }
 .signin form { display: flex; flex-direction: column; gap: 8px; } .signin hr { border: 0; border-top: 1px solid var(--border); margin: 16px 0; }
+.notice { color: var(--text); background: var(--orange-bg); padding: 8px 12px; border-radius: 4px; }
+.table-scroll { overflow-x: auto; max-width: 100%; } form.inline { display: flex; gap: 6px; align-items: flex-end; flex-wrap: wrap; } form.inline label { display: flex; flex-direction: column; font-size: 12px; }
 .error-box { color: var(--red); background: #fdf1ef; padding: 8px 12px; border-radius: 4px; }
 ol.steps { padding-left: 20px; } ol.steps li { margin: 4px 0; }
 h1, .chain, dl.facts dd { overflow-wrap: anywhere; }

@@ -7,6 +7,8 @@ import { Layout } from './layout.js';
 import { formatDuration } from './relative-time.js';
 import { lineOf, type SessionStory } from './session-detail.js';
 import type { IntegrityStatus } from './session-integrity.js';
+import { HoldNotice } from './holds-page.js';
+import type { HoldView } from '../audit/index.js';
 
 type SessionView = ReturnType<typeof sessionView>;
 type Obj = Record<string, unknown>;
@@ -109,13 +111,14 @@ const TimelinePager: FC<{ sessionId: string; timeline: TimelineShown }> = ({ ses
   );
 };
 
-export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: SessionStory; resources: ResourceView[]; complete: SessionDetails['complete']; timeline: TimelineShown; integrity: IntegrityStatus }> = ({ who, session, story, resources, complete, timeline, integrity }) => {
+export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: SessionStory; resources: ResourceView[]; complete: SessionDetails['complete']; timeline: TimelineShown; integrity: IntegrityStatus; holds?: HoldView[] }> = ({ who, session, story, resources, complete, timeline, integrity, holds = [] }) => {
   const usage = o(session.usage);
   const model = o(session.model);
   return (
     <Layout title={`Session ${session.session_id}`} who={who}>
       <p class="muted"><a href="/-/duo/sessions">Sessions</a> / {session.session_id}</p>
       <h1>Session {session.session_id} <StatusBadge status={session.status} deleted={session.deleted} /></h1>
+      <HoldNotice holds={holds} />
       <Attribution session={session} />
       <dl class="facts">
         <dt>Started</dt><dd><Time at={session.started_at} /></dd>

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
-import { resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/index.js';
+import { holdView, resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/index.js';
 import { can, type SignedIn } from '../auth/index.js';
 import { SESSION_ID_PATTERN } from '../events.js';
 import { decodeSessionCursor, encodeSessionCursor, keysetPage, timelineQuerySchema } from '../http/index.js';
-import { getSession, listFlowTypes, listSessions, sessionTimeline } from '../store/index.js';
+import { getSession, holdsOnSession, listFlowTypes, listSessions, sessionTimeline } from '../store/index.js';
 import { ComparePage, type Side } from './compare-page.js';
 import { cursorOf } from './cursor-of.js';
 import { MessagePage } from './message-page.js';
@@ -69,13 +69,16 @@ export function createSessionRoutes(deps: AppDeps): Hono<AppEnv> {
     const q = timelineQuerySchema.safeParse({ timeline_after: c.req.query('timeline_after'), timeline_limit: c.req.query('timeline_limit') });
     const bad = (message: string) => c.html(<MessagePage who={who} title="Not a page of this timeline" message={message} />, 400);
     if (!q.success) return bad(q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const [rows, details] = await Promise.all([sessionTimeline(deps.sql, id, q.data.timeline_limit + 1, q.data.timeline_after), sessionDetails(deps.sql, id)]);
+    const [rows, details, holds] = await Promise.all([
+      sessionTimeline(deps.sql, id, q.data.timeline_limit + 1, q.data.timeline_after), sessionDetails(deps.sql, id),
+      holdsOnSession(deps.sql, { sessionId: s.sessionId, username: s.username, projectPath: s.projectPath }),
+    ]);
     if (rows === null) return bad(`timeline_after: ${q.data.timeline_after} is not the seq of an event of session ${id.slice(0, 128)}.`);
     const { page, next } = keysetPage(rows, q.data.timeline_limit, (last) => String(last.seq));
     // The integrity box checks the events this page shows.
     const integrity = await integrityOf(deps.sql, page, deps.verifiers);
     const timeline = { events: viewEvents(page), next: next === null ? null : Number(next), first: q.data.timeline_after === undefined, limit: q.data.timeline_limit };
-    return c.html(<SessionPage who={who} session={sessionView(s)} story={sessionStory(details.events)} resources={resourcesOf(details.events)} complete={details.complete} timeline={timeline} integrity={integrity} />);
+    return c.html(<SessionPage who={who} session={sessionView(s)} story={sessionStory(details.events)} resources={resourcesOf(details.events)} complete={details.complete} timeline={timeline} integrity={integrity} holds={holds.map(holdView)} />);
   });
   return app;
 }

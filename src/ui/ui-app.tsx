@@ -3,6 +3,7 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { APP_CSS, APP_JS } from './assets.js';
 import { createDashboardRoutes } from './dashboard-routes.js';
 import { createStreamingRoutes } from './streaming-page.js';
+import { createHoldsRoutes } from './holds-routes.js';
 import { createSearchRoutes } from './search-routes.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
@@ -27,5 +28,6 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
   app.route('/', createDashboardRoutes(deps));
   app.route('/', createUsageRoutes(deps));
   app.route('/', createStreamingRoutes(deps));
+  app.route('/', createHoldsRoutes(deps));
   return app;
 }

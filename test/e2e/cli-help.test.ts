@@ -32,6 +32,7 @@ const COMMANDS = [
   [], ['serve'], ['migrate'], ['verify'], ['export'], ['token'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'],
   ['retention'], ['retention', 'run'], ['erase'], ['hooks'], ['hooks', 'install'], ['hook'], ['hook', 'pre-receive'],
   ['hook', 'commit-msg'], ['verify-repo'], ['jobs'], ['jobs', 'list'], ['jobs', 'retry'],
+  ['holds'], ['holds', 'place'], ['holds', 'list'], ['holds', 'release'], ['retention', 'show'], ['retention', 'set'], ['retention', 'unset'],
 ];
 
 describe('flowtrail <command> --help', () => {
@@ -63,6 +64,14 @@ describe('usage errors', () => {
     [['hook'], /which hook\?/],
     [['hook', 'pre-receive', 'extra'], /unknown hook or arguments "pre-receive extra"/],
     [['verify-repo'], /PATH is required/],
+    [['holds'], /a holds command is required/],
+    [['holds', 'place', '--user', 'mchen'], /--reason: a hold needs a reason/],
+    [['holds', 'place', '--user', 'mchen', '--project', 'a/b', '--reason', 'r'], /exactly one of --session, --user or --project/],
+    [['holds', 'place', '--project', 'nogroup', '--reason', 'r'], /--project: is not a project path/],
+    [['holds', 'release'], /the id of the hold to release is required/],
+    [['holds', 'release', 'seven'], /not "seven"/],
+    [['retention', 'set', '--project', 'a/b'], /--days N/],
+    [['retention', 'unset'], /exactly one of --project or --flow-type/],
   ] as const)('flowtrail %s exits 2 and says what was wrong on standard error', { timeout: 20_000 }, async (argv, message) => {
     const r = await flowtrail(...argv);
     expect(r.code, r.stdout + r.stderr).toBe(2);

@@ -111,6 +111,20 @@ describe('flowtrail CLI', () => {
     expect(erased).toEqual({ code: 0, out: 'erased the texts of 0 events' });
   });
 
+  it('places, lists and releases legal holds and sets retention rules on its own database', async () => {
+    const placed = await run('holds', 'place', '--project', 'acme/payments', '--reason', 'Matter 17');
+    expect(placed.code).toBe(0);
+    const id = /^placed legal hold (\d+) on project acme\/payments$/.exec(placed.out)![1]!;
+    expect((await run('holds', 'list')).out).toMatch(new RegExp(`^${id}\tproject acme/payments\tactive\t.*\tMatter 17$`, 'm'));
+    expect(await run('holds', 'release', id, '--reason', 'closed')).toEqual({ code: 0, out: `released legal hold ${id} on project acme/payments` });
+    expect((await run('holds', 'list')).out).toBe('no active legal holds');
+    expect((await run('holds', 'list', '--all')).out).toMatch(/released .* by cli/);
+    expect((await run('holds', 'release', id)).code).toBe(1);
+    expect(await run('retention', 'set', '--flow-type', 'code_review', '--days', '400')).toEqual({ code: 0, out: 'flow_type code_review: 400 days' });
+    expect((await run('retention', 'show')).out).toMatch(/^flow_type code_review: 400 days \(set .* by cli\)$/m);
+    expect(await run('retention', 'unset', '--flow-type', 'code_review')).toEqual({ code: 0, out: 'removed the rule for flow_type code_review (was 400 days); the default applies' });
+  });
+
   it.runIf(target === 'pglite')('goes through the running service while serve holds the embedded database', { timeout: 60_000 }, async () => {
     // The CLI talks to the local service for real; only GitLab is ever played by msw.
     server.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
@@ -129,6 +143,9 @@ describe('flowtrail CLI', () => {
       const v = await run('verify');
       expect(v.code).toBe(0);
       expect((await run('token', 'list')).out).toMatch(/local CLI bridge/);
+      const held = await run('holds', 'place', '--session', 'demo-1', '--reason', 'Matter 18');
+      expect(held.code, held.out).toBe(0);
+      expect((await run('holds', 'list')).out).toMatch(/session demo-1\tactive\t.*Matter 18$/m);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

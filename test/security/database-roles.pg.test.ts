@@ -167,6 +167,21 @@ describe.runIf(target === 'postgres')('the service\'s database role, with the ow
     expect(await attempt(['delete from sessions'])).toBe('42501');
   });
 
+  it('cannot release a legal hold or change a retention rule except through the recorded functions', async () => {
+    const [placed] = await attacker<{ h: { id: number } }[]>`select flowtrail_place_hold('user', 'mchen', 'Litigation hold', 'test') as h`;
+    const id = placed!.h.id;
+    for (const change of [`update legal_holds set released_at = now() where id = ${id}`, `delete from legal_holds where id = ${id}`,
+      "insert into legal_holds (scope, value, reason, placed_by, released_at) values ('user', 'x', 'r', 'mallory', now())",
+      "insert into retention_rules (scope, value, days, set_by) values ('project', 'a/b', 1, 'mallory')", 'delete from retention_rules']) {
+      expect({ change, plain: await attempt([change]) }).toEqual({ change, plain: '42501' });
+      expect({ change, switched: await attempt(["set local flowtrail.purge = 'on'", change]) }).toEqual({ change, switched: '42501' });
+    }
+    // Below the owner's floor (migrate set it from FLOWTRAIL_RETENTION_DAYS) a rule is refused.
+    expect(await attempt(["select flowtrail_set_retention_rule('project', 'a/b', 1, 'mallory')"])).toBe('22023');
+    expect(await attacker`select released_at from legal_holds where id = ${id}`).toEqual([{ releasedAt: null }]);
+    await attacker`select flowtrail_release_hold(${id}::bigint, 'test', 'done')`;
+  });
+
   it('records an erasure in the same transaction as the erasure: both or neither', async () => {
     const outcome = await attacker.begin(async (tx) => {
       await eraseTexts(tx as unknown as Pool, { username: 'dwhitfield' }, { id: 'test' });
