@@ -82,8 +82,29 @@ function isAssignedAt(text: string, i: number): boolean {
 
 /** `key`, `Key` or `KEY`; `kEy` inside a random string is no word. */
 function isPlainCase(word: string): boolean {
-  const rest = word.slice(1);
-  return rest === rest.toLowerCase() || word === word.toUpperCase();
+  let lower = 0;
+  let upper = 0;
+  for (let i = 1; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower++;
+    else if (c >= 65 && c <= 90) upper++;
+  }
+  return upper === 0 || (lower === 0 && word.charCodeAt(0) < 97);
+}
+
+/**
+ * Whether text[start, end) holds two of letters, digits and other signs: no
+ * password or key is a plain word or a plain number. Checked before the
+ * value is sliced out, as most words after a keyword are plain.
+ */
+function mixesClasses(text: string, start: number, end: number): boolean {
+  let bits = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    bits |= (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c <= 0x24f) ? 1 : c >= 48 && c <= 57 ? 2 : 4;
+    if (bits === 3 || bits >= 5) return true;
+  }
+  return false;
 }
 
 /** Inside a run of 40 or more characters without a space or quote (base64, a key, a URL's blob). */
@@ -122,7 +143,7 @@ function readAhead(text: string, from: number, password: boolean): { found: [num
     if (w === null) return none();
     if (n === 0 && text.charCodeAt(from) === 40) return none();
     const length = w.end - w.start;
-    if (length >= (password ? 4 : 16) && accepts(text.slice(w.start, w.end), w.quoted, password, text, from, n <= 1)) {
+    if (length >= (password ? 4 : 16) && mixesClasses(text, w.start, w.end) && accepts(text.slice(w.start, w.end), w.quoted, password, text, from, n <= 1)) {
       return { found: [w.start, w.end], reached: w.end };
     }
     i = Math.max(i + 1, w.end + (w.quoted ? 1 : 0));
@@ -146,7 +167,7 @@ function readBehind(text: string, to: number, password: boolean, readUntil: numb
   for (let i = sentence; i < to; ) {
     const w = nextWord(text, i, to);
     if (w === null) break;
-    if (w.end - w.start >= (password ? 8 : 20)) words.push(w);
+    if (w.end - w.start >= (password ? 8 : 20) && mixesClasses(text, w.start, w.end)) words.push(w);
     i = Math.max(i + 1, w.end + (w.quoted ? 1 : 0));
   }
   for (let k = words.length - 1; k >= 0; k--) {
