@@ -69,7 +69,7 @@ export function detectContext(text: string, out: Candidate[]): void {
   }
 }
 
-/** `=`, `:` or `=>` right after the name (closing quotes and spaces between). */
+/** `=`, `=>` or a `:` glued to its value right after the name (closing quotes and spaces between). */
 function isAssignedAt(text: string, i: number): boolean {
   for (let n = 0; n < 4; n++) {
     const c = text.charCodeAt(i);
@@ -77,7 +77,8 @@ function isAssignedAt(text: string, i: number): boolean {
     else break;
   }
   const c = text.charCodeAt(i);
-  return c === 61 || (c === 58 && text.charCodeAt(i + 1) !== 58);
+  // `name: value` with a space reads like prose too ("access token: …"): the context reading runs as well.
+  return c === 61 || (c === 58 && text.charCodeAt(i + 1) !== 58 && text.charCodeAt(i + 1) !== 32);
 }
 
 /** `key`, `Key` or `KEY`; `kEy` inside a random string is no word. */
