@@ -62,14 +62,22 @@ const ResourceType = new GraphQLObjectType<ResourceView>({
   },
 });
 
+/** How a decision's fields are read, for both its typed (DuoFlowDecision) and its JSON (decisionsLog) answer. */
+const decisionField = {
+  step: (e: EventView) => textOf(e.data.step),
+  decision: (e: EventView) => textOf(e.data.decision),
+  rationale: (e: EventView) => textOf(e.data.rationale),
+  alternatives: (e: EventView) => listOf(e.data.alternatives)?.map(textOf) ?? null,
+};
+
 const DecisionType = new GraphQLObjectType<EventView>({
   name: 'DuoFlowDecision',
   description: 'One duo_flow_decision_logged event: a decision of the agent or a person, with its rationale.',
   fields: {
-    step: { type: GraphQLString, resolve: (e) => textOf(e.data.step) },
-    decision: { type: GraphQLString, description: 'Null when erased.', resolve: (e) => textOf(e.data.decision) },
-    rationale: { type: GraphQLString, resolve: (e) => textOf(e.data.rationale) },
-    alternatives: { type: new GraphQLList(GraphQLString), resolve: (e) => listOf(e.data.alternatives)?.map(textOf) ?? null },
+    step: { type: GraphQLString, resolve: decisionField.step },
+    decision: { type: GraphQLString, description: 'Null when erased.', resolve: decisionField.decision },
+    rationale: { type: GraphQLString, resolve: decisionField.rationale },
+    alternatives: { type: new GraphQLList(GraphQLString), resolve: decisionField.alternatives },
     occurredAt: { type: TimeScalar, resolve: (e) => e.occurred_at },
     source: { type: GraphQLString, resolve: (e) => e.source },
   },
@@ -79,10 +87,10 @@ const decisionsOf = async (n: SessionNode): Promise<EventView[]> => (await n.det
 
 /** One decision as `decisionsLog` answers it: the fields of DuoFlowDecision (without source) as plain JSON. */
 const decisionJson = (e: EventView) => ({
-  step: textOf(e.data.step),
-  decision: textOf(e.data.decision),
-  rationale: textOf(e.data.rationale),
-  alternatives: listOf(e.data.alternatives)?.map(textOf) ?? null,
+  step: decisionField.step(e),
+  decision: decisionField.decision(e),
+  rationale: decisionField.rationale(e),
+  alternatives: decisionField.alternatives(e),
   occurredAt: TimeScalar.serialize(e.occurred_at),
 });
 
