@@ -8,12 +8,12 @@
 // and the counts (acknowledged, stored, lost, duplicated, 5xx other than 503).
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connect } from '../src/store/index.js';
 import { benchEnv, benchEvent, startServe } from './bench-env.js';
+import { freePort } from './free-port.js';
 import type { BenchReport } from './report.js';
 
 const PG_BIN = process.env.FLOWTRAIL_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -22,14 +22,6 @@ const SENDERS = 4;
 const BATCH = 100;
 const DOWN_MS = 3000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A private PostgreSQL cluster: initdb, pg_ctl start/stop, as the postgres user when this runs as root (initdb refuses root). */
 function cluster(dir: string, port: number) {

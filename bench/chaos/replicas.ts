@@ -3,7 +3,7 @@
 // Kubernetes would. Every line a replica prints is kept for the log check.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../free-port.js';
 import { FLOWTRAIL_BIN } from './paths.js';
 
 export interface LogLine {
@@ -27,14 +27,6 @@ export interface Replica {
 
 export function assertBuilt(): void {
   if (!existsSync(FLOWTRAIL_BIN)) throw new Error(`${FLOWTRAIL_BIN} is missing: run \`npm run build\` first (npm test and npm run chaos do)`);
-}
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
 }
 
 // Replicas outlive nothing: if the harness exits (an error, a test that timed out), its children are killed with it.
