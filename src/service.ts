@@ -4,9 +4,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { AppDeps } from './app-env.js';
 import { createApp } from './app.js';
+import { reportDepsOf } from './api/index.js';
 import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { createJobHandlers, createLease, JobRunner, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask } from './jobs/index.js';
+import { createJobHandlers, createLease, JobRunner, scheduleReports, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask } from './jobs/index.js';
 import { openLog, type Integrator, type OpenLog } from './log/index.js';
 import { createGitlabClient } from './gitlab/index.js';
 import { loadKeys, type Keys } from './load-keys.js';
@@ -107,7 +108,10 @@ export async function startService(config: Config, log: Logger, options: { liste
   integrator.start({ timerCheckpoints: lease.held });
   jobRunner.start();
   streamer.start();
-  const tasks = [scheduleRetention(db.sql, config.retention.days, log), scheduleSweep({ sql: db.sql, integrator, gitlab }, log)].filter((t): t is DailyTask => t !== null);
+  const tasks = [
+    scheduleRetention(db.sql, config.retention.days, log), scheduleSweep({ sql: db.sql, integrator, gitlab }, log),
+    scheduleReports(reportDepsOf(deps), config.reports, log),
+  ].filter((t): t is DailyTask => t !== null);
   const scheduled = startScheduledWork({ sql: db.sql, lease, tasks, log });
   const http = options.listen === false ? undefined : await listenHttp(deps, db);
 

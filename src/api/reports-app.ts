@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { parseQuery, reportQuerySchema, requirePermission } from '../http/index.js';
+import { AppError } from '../errors.js';
 import { produceReport, type ProducedReport, type ReportDeps } from '../reports/index.js';
+import { getStoredPack, listStoredPacks, type StoredPackRow } from '../store/index.js';
 
 /** What producing a pack needs from the service. */
 export function reportDepsOf(deps: AppDeps): ReportDeps {
@@ -43,5 +45,31 @@ export function createReportsApp(deps: AppDeps): Hono<AppEnv> {
     });
     return reportResponse(report);
   });
+  // The packs the schedule produced and kept (FLOWTRAIL_REPORT_SCHEDULE), newest first, and each as a download.
+  app.get('/stored', requirePermission(deps, 'report'), async (c) => {
+    const unknown = Object.keys(c.req.query());
+    if (unknown.length > 0) throw new AppError('invalid', `unknown query parameter: ${unknown.join(', ')}`);
+    return c.json({ packs: (await listStoredPacks(deps.sql, 500)).map(storedView) });
+  });
+  app.get('/stored/:id', requirePermission(deps, 'report'), async (c) => {
+    const raw = c.req.param('id');
+    if (!/^[1-9]\d{0,15}$/.test(raw)) throw new AppError('invalid', 'the pack id must be a positive integer');
+    const pack = await getStoredPack(deps.sql, Number(raw));
+    if (pack === null) throw new AppError('not_found', `no stored evidence pack ${raw}`);
+    return new Response(new Uint8Array(pack.content), {
+      headers: {
+        'content-type': pack.contentType, 'content-disposition': `attachment; filename="${pack.filename}"`,
+        'x-flowtrail-sha256': pack.sha256, 'x-flowtrail-checkpoint-tree-size': String(pack.treeSize), 'cache-control': 'no-store',
+      },
+    });
+  });
   return app;
+}
+
+/** A stored pack as the API lists it. */
+export function storedView(p: StoredPackRow) {
+  return {
+    id: p.id, framework: p.framework, from: p.periodFrom.toISOString(), to: p.periodTo.toISOString(), format: p.format, filename: p.filename,
+    bytes: p.bytes, sha256: p.sha256, tree_size: p.treeSize, produced_by: p.producedBy, created_at: p.createdAt.toISOString(),
+  };
 }

@@ -12,3 +12,4 @@ export { createLease, processHolder, type Lease, type LeaseOptions } from './lea
 export { runDailyTask, dailySlot, type DailyTask } from './run-daily-task.js';
 export { startScheduledWork, SCHEDULER_LEASE, type ScheduledWork, type ScheduledWorkOptions } from './start-scheduled-work.js';
 export { retryDeadLetters } from './retry-dead-letters.js';
+export { scheduleReports, closedPeriod } from './schedule-reports.js';

@@ -110,6 +110,15 @@ export const OPERATIONS: readonly Operation[] = [
       409: err('The log holds no event yet, so there is no checkpoint to stand on.'), 501: err('format=pdf and no Chromium at FLOWTRAIL_CHROMIUM_PATH.'),
     },
   },
+  {
+    method: 'get', path: '/api/v1/reports/stored', tag: 'Read', summary: 'The evidence packs the schedule produced and kept', guard: { permission: 'report' },
+    responses: { 200: ok('{packs: [{id, framework, from, to, format, filename, bytes, sha256, tree_size, produced_by, created_at}]}'), ...read },
+  },
+  {
+    method: 'get', path: '/api/v1/reports/stored/{id}', tag: 'Read', summary: 'One kept evidence pack, as a download', guard: { permission: 'report' },
+    pathParams: { id: 'The pack id (from the list).' },
+    responses: { 200: ok('The pack as it was produced.', ['text/html', 'application/pdf', 'application/json']), 400: err('The id is not a positive integer.'), ...auth, 404: err('No such pack.') },
+  },
   { method: 'get', path: '/api/v1/integrity', tag: 'Integrity', summary: 'State of the log: size, latest checkpoint, verifier keys', guard: { permission: 'read' }, responses: { 200: ok('{origin, verifier_keys, tree_size, pending_intake, latest_checkpoint, events_since_checkpoint}'), ...auth } },
   { method: 'get', path: '/api/v1/integrity/checkpoints', tag: 'Integrity', summary: 'Every signed checkpoint', guard: { permission: 'read' }, responses: { 200: ok('{checkpoints: [{tree_size, root_hash, created_at, note}]}'), ...auth } },
   { method: 'post', path: '/api/v1/integrity/checkpoint', tag: 'Integrity', summary: 'Sign a checkpoint now', guard: { permission: 'export' }, responses: { 200: ok('{tree_size}'), ...auth } },

@@ -32,6 +32,7 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   // Changed only through the owner's functions, which audit each change.
   legal_holds: ['select'],
   retention_rules: ['select'],
+  evidence_packs: ['select', 'insert'],
 };
 
 /** The owner's functions the service may call (retention, erasure, legal holds, retention rules). */

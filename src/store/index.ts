@@ -43,3 +43,4 @@ export {
   DESTINATION_TYPES, DESTINATION_FORMATS, type DestinationType, type DestinationFormat, type DestinationRow, type DestinationFields,
 } from './streaming-destinations.js';
 export { readKnownPeople } from './known-people.js';
+export { storePack, hasStoredPack, listStoredPacks, getStoredPack, type StoredPackInput, type StoredPackRow } from './evidence-packs.js';
