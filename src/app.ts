@@ -9,7 +9,7 @@ import { AppError } from './errors.js';
 import { answerError, limitBody, MAX_FORM_BYTES } from './http/index.js';
 import { createAuditStreamApp, createFlowEventsApp, createOtlpTracesApp, createWebhookApp } from './ingest/index.js';
 import { createOpsApp } from './ops/index.js';
-import { createUiApp } from './ui/index.js';
+import { createHtmlNotFound, createPageFrame, createUiApp } from './ui/index.js';
 import { createGraphqlApp } from './graphql/index.js';
 import { createOpenApiApp } from './openapi/index.js';
 
@@ -55,11 +55,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/reports', createReportsApp(deps));
   app.route('/api/v1/streaming-destinations', createStreamingDestinationsApp(deps));
   app.route('/api/graphql', createGraphqlApp(deps));
-  app.route('/api/v1', createOpenApiApp(deps));
+  app.route('/api/v1', createOpenApiApp(deps, { frame: createPageFrame(deps) }));
 
   app.route('/', createUiApp(deps));
 
-  app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  // A browser gets a page (with the site's navigation); the API, webhooks and every other client JSON.
+  const htmlNotFound = createHtmlNotFound(deps);
+  app.notFound((c) => htmlNotFound(c) ?? c.json({ error: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError(answerError(deps.log, 'request failed'));
   return app;
 }

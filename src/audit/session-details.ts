@@ -6,7 +6,7 @@ import { viewEvents, type EventView } from './event-view.js';
 export const DETAIL_LIMIT = 1000;
 
 export interface SessionDetails {
-  /** In occurrence order: the first start, the latest plan, end and archive, and the first DETAIL_LIMIT resources, decisions and alerts. */
+  /** In occurrence order: the first start, the latest plan, end and archive, and the first DETAIL_LIMIT resources, decisions, alerts, pauses and resumes. */
   events: EventView[];
   /** False where a list was cut at DETAIL_LIMIT. */
   complete: { resources: boolean; decisions: boolean; alerts: boolean };
@@ -20,6 +20,7 @@ const slices: readonly TypeSlice[] = [
   { types: ['duo_flow_plan_generated'], end: 'last', limit: 1 },
   { types: ['duo_flow_completed', 'duo_flow_failed', 'duo_flow_stopped'], end: 'last', limit: 1 },
   { types: ['duo_flow_activity_archived'], end: 'last', limit: 1 },
+  { types: ['duo_flow_paused', 'duo_flow_resumed'], end: 'first', limit: DETAIL_LIMIT },
 ];
 
 /**

@@ -22,3 +22,4 @@ export { reportQuerySchema } from './report-query-schema.js';
 export { witnessCheckSchema } from './witness-check-schema.js';
 export { parseJsonBody } from './parse-json-body.js';
 export { legalHoldSchema, holdReleaseSchema, retentionRuleSchema } from './legal-hold-schema.js';
+export type { PageFrame } from './page-frame.js';

@@ -33,14 +33,14 @@ const Operation: FC<{ method: string; path: string; op: OperationDoc }> = ({ met
     {(op.description ?? '').split('\n\n').map((p) => <p>{p}</p>)}
     <p class="muted">Authentication: {schemeNames(op.security)}</p>
     {op.parameters.length > 0 ? (
-      <table>
+      <div class="table-box"><table>
         <thead><tr><th>Parameter</th><th>In</th><th>Required</th><th>Schema</th><th>Description</th></tr></thead>
         <tbody>
           {op.parameters.map((p) => (
             <tr><td><code>{p.name}</code></td><td>{p.in}</td><td>{p.required === true ? 'yes' : 'no'}</td><td>{schemaSummary(p.schema)}</td><td>{p.description ?? ''}</td></tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
     ) : null}
     {op.requestBody !== undefined ? (
       <div>
@@ -54,14 +54,14 @@ const Operation: FC<{ method: string; path: string; op: OperationDoc }> = ({ met
       </div>
     ) : null}
     <h3>Responses</h3>
-    <table>
+    <div class="table-box"><table>
       <thead><tr><th>Status</th><th>Description</th><th>Media types</th></tr></thead>
       <tbody>
         {Object.entries(op.responses).map(([status, r]) => (
           <tr><td>{status}</td><td>{r.description}</td><td>{Object.keys(r.content ?? {}).join(', ')}</td></tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
   </section>
 );
 
@@ -69,34 +69,26 @@ const Operation: FC<{ method: string; path: string; op: OperationDoc }> = ({ met
  * The OpenAPI document as a plain server-rendered page: no script, no other
  * origin (the service's CSP forbids both), every text escaped by hono/jsx.
  */
-export const ApiDocsPage: FC<{ document: Json }> = ({ document }) => {
+/** The document's content: what the site's layout (or the bare page below) frames. */
+export const ApiDocsContent: FC<{ document: Json }> = ({ document }) => {
   const info = document.info as { title: string; description: string; version: string };
   const paths = document.paths as Record<string, Partial<Record<(typeof METHODS)[number], OperationDoc>>>;
   const schemes = (document.components as { securitySchemes: Record<string, { description?: string; name?: string; scheme?: string }> }).securitySchemes;
   const ops = Object.entries(paths).flatMap(([path, item]) => METHODS.flatMap((m) => (item[m] === undefined ? [] : [{ method: m, path, op: item[m]! }])));
   const tags = [...new Set(ops.map((o) => o.op.tags[0] ?? ''))];
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{info.title} API</title>
-        <link rel="stylesheet" href="/-/assets/app.css" />
-      </head>
-      <body>
-        <header class="top"><a class="brand" href="/">flowtrail</a><nav><a href="/api/v1/docs">API</a></nav></header>
-        <main>
+        <>
           <h1>{info.title} API <span class="badge badge-neutral">{info.version}</span></h1>
           <p>{info.description}</p>
           <p>The machine-readable document: <a href="/api/v1/openapi.json"><code>/api/v1/openapi.json</code></a> (OpenAPI {String(document.openapi)}).</p>
           <h2>Authentication</h2>
-          <table>
+          <div class="table-box"><table>
             <tbody>
               {Object.entries(schemes).map(([name, s]) => (
                 <tr><td><code>{name}</code></td><td>{s.name ?? (s.scheme === undefined ? '' : `Authorization: ${s.scheme}`)}</td><td>{s.description ?? ''}</td></tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
           <h2>Operations</h2>
           {tags.map((tag) => (
             <div>
@@ -109,7 +101,24 @@ export const ApiDocsPage: FC<{ document: Json }> = ({ document }) => {
             </div>
           ))}
           {ops.map((o) => <Operation method={o.method} path={o.path} op={o.op} />)}
-        </main>
+        </>
+  );
+};
+
+/** The page on its own, for a service without the pages' layout. */
+export const ApiDocsPage: FC<{ document: Json }> = ({ document }) => {
+  const info = document.info as { title: string };
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{info.title} API</title>
+        <link rel="stylesheet" href="/-/assets/app.css" />
+      </head>
+      <body>
+        <header class="top"><a class="brand" href="/">flowtrail</a><nav><a href="/api/v1/docs">API</a></nav></header>
+        <main><ApiDocsContent document={document} /></main>
       </body>
     </html>
   );

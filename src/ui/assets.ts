@@ -49,6 +49,12 @@ table.compare { table-layout: fixed; } table.compare th:first-child { width: 140
 .diff-only { background: #fdf6e8; } .diff-missing { color: var(--muted); font-style: italic; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0; } .card { border: 1px solid var(--border); border-radius: 4px; padding: 8px 16px; min-width: 150px; }
 .card .n { font-size: 22px; font-weight: 600; display: block; }
+figure.session-chart { margin: 8px 0; } figure.session-chart svg { display: block; max-width: 100%; height: auto; }
+.session-chart text.lane { font-size: 13px; fill: var(--text); } .session-chart text.tick { font-size: 12px; fill: var(--muted); }
+.session-chart .lane-line { stroke: var(--border); } .session-chart .axis { stroke: #89888d; }
+.session-chart .span { fill: var(--blue-bg); stroke: var(--blue); } .session-chart .span.open { stroke-dasharray: 5 3; }
+.mark-plan { fill: var(--purple); } .mark-decision { fill: var(--blue); } .mark-resource { fill: var(--green); }
+.mark-pause { fill: var(--orange-bg); stroke: var(--orange); } .mark-alert { fill: var(--red); }
 svg.chart rect.bar { fill: #1f75cb; } svg.chart text { font-size: 10px; fill: var(--muted); } svg.chart line { stroke: var(--border); }
 svg.chart line.axis { stroke: #89888d; } svg.chart line.grid { stroke: var(--grey-bg); }
 svg.chart rect.bar.s-completed { fill: var(--green); } svg.chart rect.bar.s-failed { fill: var(--red); } svg.chart rect.bar.s-stopped { fill: #c17d10; }

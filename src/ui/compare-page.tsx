@@ -1,16 +1,22 @@
 import type { FC } from 'hono/jsx';
 import type { ResourceView, sessionView } from '../audit/index.js';
 import type { SignedIn } from '../auth/index.js';
+import { alertText } from './alert-detail.js';
 import { StatusBadge } from './components.js';
+import { eventWords, humanize } from './event-words.js';
 import { Layout } from './layout.js';
 import { formatDuration } from './relative-time.js';
 import { lineOf, type SessionStory } from './session-detail.js';
+import type { IntegrityStatus } from './session-integrity.js';
+import { resourceTypeWords } from './resource-name.js';
+import { statusWords } from './status-words.js';
 
 type SessionView = ReturnType<typeof sessionView>;
 export interface Side {
   session: SessionView;
   story: SessionStory;
   resources: ResourceView[];
+  integrity: IntegrityStatus;
 }
 
 const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -30,8 +36,17 @@ const Row: FC<{ label: string; a: string; b: string }> = ({ label, a, b }) => (
 const lists = (x: Side) => ({
   plan: (x.story.plan?.steps ?? []).map(lineOf),
   decisions: x.story.decisions.map((d) => lineOf(d.decision)),
-  resources: x.resources.map((r) => `${text(r.resource_type)} ${text(r.resource_id)}`),
+  resources: x.resources.map((r) => `${resourceTypeWords(r.resource_type)} ${r.resource_type === 'MergeRequest' ? '!' : ''}${text(r.resource_id)}`),
+  alerts: x.story.alerts.map((e) => `${eventWords(e.type)}: ${alertText(e)}`),
 });
+
+/** The integrity of a side's first page of events, in one sentence. */
+function integrityLine(i: IntegrityStatus): string {
+  if (i.mismatched.length > 0 || i.altered.length > 0) return `ALTERED: ${i.mismatched.length + i.altered.length} problem(s) in ${i.events} events; run flowtrail verify`;
+  const cp = i.checkpoint;
+  const signed = cp === null ? 'no signed checkpoint yet' : cp.signatureValid ? `signed checkpoint of ${cp.treeSize} events valid` : 'CHECKPOINT SIGNATURE DOES NOT VERIFY';
+  return `All ${i.events} events match their leaf hashes; ${signed}${i.uncovered > 0 ? `; ${i.uncovered} await the next checkpoint` : ''}`;
+}
 
 export const ComparePage: FC<{ who: SignedIn; a: Side | null; b: Side | null; aId: string; bId: string; error: string | null }> = ({ who, a, b, aId, bId, error }) => (
   <Layout title="Compare sessions" who={who}>
@@ -56,14 +71,16 @@ export const ComparePage: FC<{ who: SignedIn; a: Side | null; b: Side | null; aI
               <Row label="Initiated by" a={text(a.session.user.username)} b={text(b.session.user.username)} />
               <Row label="Agent account" a={text(a.session.agent.username)} b={text(b.session.agent.username)} />
               <Row label="Project" a={text(a.session.project.path)} b={text(b.session.project.path)} />
-              <Row label="Flow type" a={text(a.session.flow_type)} b={text(b.session.flow_type)} />
-              <Row label="Status" a={a.session.status} b={b.session.status} />
+              <Row label="Flow type" a={a.session.flow_type === null ? '' : humanize(a.session.flow_type)} b={b.session.flow_type === null ? '' : humanize(b.session.flow_type)} />
+              <Row label="Status" a={statusWords(a.session.status)} b={statusWords(b.session.status)} />
               <Row label="Duration" a={formatDuration(a.session.duration_ms)} b={formatDuration(b.session.duration_ms)} />
               <Row label="Outcome" a={outcome(a)} b={outcome(b)} />
               <Row label="Input" a={text(a.story.input?.prompt)} b={text(b.story.input?.prompt)} />
               <tr><th>Plan steps</th><td><DiffList items={la.plan} other={lb.plan} ordered /></td><td><DiffList items={lb.plan} other={la.plan} ordered /></td></tr>
               <tr><th>Decisions</th><td><DiffList items={la.decisions} other={lb.decisions} /></td><td><DiffList items={lb.decisions} other={la.decisions} /></td></tr>
               <tr><th>Resources</th><td><DiffList items={la.resources} other={lb.resources} /></td><td><DiffList items={lb.resources} other={la.resources} /></td></tr>
+              <tr><th>Alerts</th><td><DiffList items={la.alerts} other={lb.alerts} /></td><td><DiffList items={lb.alerts} other={la.alerts} /></td></tr>
+              <Row label="Integrity" a={integrityLine(a.integrity)} b={integrityLine(b.integrity)} />
             </tbody>
           </table></div>
         </>

@@ -10,6 +10,7 @@ import { checkCsrf } from './csrf.js';
 import type { DeadLetters } from './dead-letters.js';
 import { cursorOf } from './cursor-of.js';
 import { groupAlerts } from './group-alerts.js';
+import { htmlMessage } from './html-errors.js';
 import { MessagePage } from './message-page.js';
 import { dateBounds, parsePageFilters, storeFilters } from './page-filters.js';
 import { signedCheckpoint } from './session-integrity.js';
@@ -69,9 +70,9 @@ export function createDashboardRoutes(deps: AppDeps): Hono<AppEnv> {
   // does not take the cookie), streaming the same export as GET /api/v1/export.
   app.post('/admin/duo_agent_platform/audit/export', async (c) => {
     const who = await deps.webSessions.read(c);
-    if (who === null) return c.text('Sign in first.', 401);
-    if (!(await checkCsrf(c, who, deps.config.http.publicUrl))) return c.text('The form expired or did not come from this site. Reload the page and try again.', 403);
-    if (!can(who.principal.role, 'read_all')) return c.text(`Exports from the dashboard are for auditors and administrators; you are signed in as ${who.principal.role}.`, 403);
+    if (who === null) return htmlMessage(deps, c, 401, 'Sign in first', 'Sign in first: exports from the dashboard are for signed-in auditors and administrators.');
+    if (!(await checkCsrf(c, who, deps.config.http.publicUrl))) return htmlMessage(deps, c, 403, 'Not allowed', 'The form expired or did not come from this site. Reload the page and try again.');
+    if (!can(who.principal.role, 'read_all')) return htmlMessage(deps, c, 403, 'Not allowed', `Exports from the dashboard are for auditors and administrators; you are signed in as ${who.principal.role}.`);
     const form = await c.req.parseBody();
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(form)) if (k !== '_csrf' && typeof v === 'string' && v !== '') fields[k] = v;

@@ -1,9 +1,11 @@
+import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 import { can, type SignedIn } from '../auth/index.js';
 import { HiddenCsrf } from './components.js';
 
+/** Every page: standards mode (the doctype), the site's header with its navigation and search box, the content. */
 export const Layout: FC<{ title: string; who?: SignedIn | null; children?: Child }> = ({ title, who, children }) => (
-  <html lang="en">
+  <>{raw('<!doctype html>')}<html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -39,5 +41,5 @@ export const Layout: FC<{ title: string; who?: SignedIn | null; children?: Child
       </header>
       <main>{children}</main>
     </body>
-  </html>
+  </html></>
 );

@@ -3,7 +3,12 @@ import { DETAIL_LIMIT, type EventView, type ResourceView, type SessionDetails, t
 import { TIMELINE_DEFAULT } from '../http/index.js';
 import type { SignedIn } from '../auth/index.js';
 import { Badge, Empty, ExternalLink, StatusBadge, Text, Time } from './components.js';
+import { AlertDetail } from './alert-detail.js';
+import { eventWords, humanize } from './event-words.js';
 import { Layout } from './layout.js';
+import { ResourceName, resourceTypeWords } from './resource-name.js';
+import { SessionChart, type ChartSpan } from './session-chart.js';
+import { sourceWords } from './source-words.js';
 import { formatDuration } from './relative-time.js';
 import { lineOf, type SessionStory } from './session-detail.js';
 import type { IntegrityStatus } from './session-integrity.js';
@@ -23,7 +28,7 @@ export const Attribution: FC<{ session: SessionView }> = ({ session }) => (
   <div class="chain" aria-label="attribution chain">
     <span title="who started the session"><strong>{s(session.user.username)}</strong> <span class="muted">(id {s(session.user.id)})</span></span>
     <span class="arrow">→</span>
-    <span title="the flow">{s(session.flow_type)}</span>
+    <span title={`the flow (${s(session.flow_type)})`}>{session.flow_type === null ? '–' : humanize(session.flow_type)}</span>
     <span class="arrow">→</span>
     <span title="the agent service account that acted"><strong>{s(session.agent.username)}</strong> <span class="muted">(id {s(session.agent.id)})</span></span>
     <span class="arrow">in</span>
@@ -78,7 +83,7 @@ export const Resources: FC<{ resources: ResourceView[] }> = ({ resources }) =>
     <div class="table-box"><table>
       <thead><tr><th>Type</th><th>Resource</th><th>Action</th><th>Linked by</th><th>When</th></tr></thead>
       <tbody>{resources.map((r) => (
-        <tr><td>{s(r.resource_type)}</td><td><ExternalLink href={r.web_url}>{s(r.resource_id)}</ExternalLink></td><td>{s(r.action)}</td><td>{s(r.link_method ?? r.source)}</td><td><Time at={r.occurred_at} /></td></tr>
+        <tr><td>{resourceTypeWords(r.resource_type)}</td><td><ExternalLink href={r.web_url}><ResourceName type={r.resource_type} id={r.resource_id} /></ExternalLink></td><td>{typeof r.action === 'string' ? humanize(r.action) : '–'}</td><td>{typeof r.link_method === 'string' ? humanize(r.link_method) : sourceWords(r.source)}</td><td><Time at={r.occurred_at} /></td></tr>
       ))}</tbody>
     </table></div>
   );
@@ -111,7 +116,12 @@ const TimelinePager: FC<{ sessionId: string; timeline: TimelineShown }> = ({ ses
   );
 };
 
-export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: SessionStory; resources: ResourceView[]; complete: SessionDetails['complete']; timeline: TimelineShown; integrity: IntegrityStatus; holds?: HoldView[] }> = ({ who, session, story, resources, complete, timeline, integrity, holds = [] }) => {
+export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: SessionStory; resources: ResourceView[]; complete: SessionDetails['complete']; timeline: TimelineShown; integrity: IntegrityStatus; marks: EventView[]; holds?: HoldView[] }> = ({ who, session, story, resources, complete, timeline, integrity, marks, holds = [] }) => {
+  const span: ChartSpan = {
+    from: new Date(session.started_at ?? session.first_event_at),
+    to: new Date(session.ended_at ?? session.last_event_at),
+    ended: session.ended_at !== null,
+  };
   const usage = o(session.usage);
   const model = o(session.model);
   return (
@@ -126,15 +136,16 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
         <dt>Duration</dt><dd>{formatDuration(session.duration_ms)}</dd>
         <dt>Token usage</dt><dd>{usage.input_tokens !== undefined || usage.output_tokens !== undefined ? `${s(usage.input_tokens)} in, ${s(usage.output_tokens)} out` : '–'}</dd>
         <dt>Model</dt><dd>{model.provider !== undefined ? `${s(model.provider)} ${s(model.engine)}` : '–'}</dd>
-        <dt>Events</dt><dd>{session.events_count} (source of the first: {session.source})</dd>
+        <dt>Events</dt><dd>{session.events_count} (the first from: {sourceWords(session.source)})</dd>
       </dl>
+      <SessionChart span={span} events={marks} />
       <p><a href={`/-/duo/sessions/compare?a=${encodeURIComponent(session.session_id)}`}>Compare with another session</a></p>
 
       {story.alerts.length > 0 || session.violations.length > 0 ? (
         <>
           <h2>Alerts</h2>
           <Cut complete={complete.alerts} what="alerts" />
-          {story.alerts.map((e) => <div class="alert"><strong>{e.type}</strong> <Time at={e.occurred_at} />: {s(e.data.reason ?? e.data.rule ?? e.data.violating_type ?? e.data.sha)}</div>)}
+          {story.alerts.map((e) => <div class="alert"><strong>{eventWords(e.type)}</strong> <Time at={e.occurred_at} />: <AlertDetail event={e} /></div>)}
         </>
       ) : null}
 
@@ -176,7 +187,7 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
       {story.outcome !== null ? (
         <>
           <h2>Outcome</h2>
-          {story.outcome.error !== null ? <div class="alert">{s(story.outcome.error.category)} {s(story.outcome.error.code)}: {s(story.outcome.error.message)} (at step {s(story.outcome.error.step)})</div> : null}
+          {story.outcome.error !== null ? <div class="alert"><strong>Failed{story.outcome.error.step !== undefined ? ` at step ${s(story.outcome.error.step)}` : ''}:</strong> {s(story.outcome.error.message)} <span class="muted">({typeof story.outcome.error.category === 'string' ? humanize(story.outcome.error.category) : '–'}; error code {s(story.outcome.error.code)})</span></div> : null}
           {story.outcome.summary !== undefined ? <Text value={story.outcome.summary} /> : null}
         </>
       ) : null}
@@ -189,9 +200,9 @@ export const SessionPage: FC<{ who: SignedIn; session: SessionView; story: Sessi
       <TimelinePager sessionId={session.session_id} timeline={timeline} />
       {timeline.events.length === 0 ? <Empty title="No events">Nothing has been recorded for this session.</Empty> : (
         <div class="table-box"><table>
-          <thead><tr><th>#</th><th>Event</th><th>Source</th><th>Occurred</th><th>Recorded</th></tr></thead>
+          <thead><tr><th>Log position</th><th>Event</th><th>Source</th><th>Occurred</th><th>Recorded</th></tr></thead>
           <tbody>{timeline.events.map((e) => (
-            <tr><td class="mono">{e.seq}</td><td>{e.type}{e.purged === true ? <> <Badge variant="neutral">purged</Badge></> : null}</td><td>{e.source}{e.source_type ? <span class="muted"> ({e.source_type})</span> : null}</td><td><Time at={e.occurred_at} /></td><td><Time at={e.recorded_at} /></td></tr>
+            <tr><td class="mono" title={`Log position ${e.seq}`}>{e.seq}</td><td title={e.type}>{e.purged === true ? <Badge variant="neutral">purged by retention</Badge> : eventWords(e.type)}</td><td>{sourceWords(e.source)}{e.source_type ? <span class="muted"> ({humanize(e.source_type)})</span> : null}</td><td><Time at={e.occurred_at} /></td><td><Time at={e.recorded_at} /></td></tr>
           ))}</tbody>
         </table></div>
       )}

@@ -3,7 +3,7 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { holdView, resourcesOf, sessionDetails, sessionView, viewEvents } from '../audit/index.js';
 import { can, type SignedIn } from '../auth/index.js';
 import { SESSION_ID_PATTERN } from '../events.js';
-import { decodeSessionCursor, encodeSessionCursor, keysetPage, timelineQuerySchema } from '../http/index.js';
+import { decodeSessionCursor, encodeSessionCursor, keysetPage, TIMELINE_DEFAULT, timelineQuerySchema } from '../http/index.js';
 import { getSession, holdsOnSession, listFlowTypes, listSessions, sessionTimeline } from '../store/index.js';
 import { ComparePage, type Side } from './compare-page.js';
 import { cursorOf } from './cursor-of.js';
@@ -38,8 +38,9 @@ export function createSessionRoutes(deps: AppDeps): Hono<AppEnv> {
   const side = async (who: SignedIn, id: string): Promise<Side | null> => {
     const s = SESSION_ID_PATTERN.test(id) ? await getSession(deps.sql, id) : null;
     if (!canSeeSession(who, s)) return null;
-    const { events } = await sessionDetails(deps.sql, id);
-    return { session: sessionView(s), story: sessionStory(events), resources: resourcesOf(events) };
+    const [{ events }, first] = await Promise.all([sessionDetails(deps.sql, id), sessionTimeline(deps.sql, id, TIMELINE_DEFAULT)]);
+    const integrity = await integrityOf(deps.sql, first ?? [], deps.verifiers);
+    return { session: sessionView(s), story: sessionStory(events), resources: resourcesOf(events), integrity };
   };
 
   app.get('/-/duo/sessions/compare', async (c) => {
@@ -78,7 +79,7 @@ export function createSessionRoutes(deps: AppDeps): Hono<AppEnv> {
     // The integrity box checks the events this page shows.
     const integrity = await integrityOf(deps.sql, page, deps.verifiers);
     const timeline = { events: viewEvents(page), next: next === null ? null : Number(next), first: q.data.timeline_after === undefined, limit: q.data.timeline_limit };
-    return c.html(<SessionPage who={who} session={sessionView(s)} story={sessionStory(details.events)} resources={resourcesOf(details.events)} complete={details.complete} timeline={timeline} integrity={integrity} holds={holds.map(holdView)} />);
+    return c.html(<SessionPage who={who} session={sessionView(s)} story={sessionStory(details.events)} resources={resourcesOf(details.events)} complete={details.complete} timeline={timeline} integrity={integrity} marks={details.events} holds={holds.map(holdView)} />);
   });
   return app;
 }

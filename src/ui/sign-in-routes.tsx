@@ -7,6 +7,7 @@ import { safeEqual } from '../http/index.js';
 import { SignInPage } from './sign-in-page.js';
 import { safeReturnTo } from './safe-return.js';
 import { checkCsrf, originOk } from './csrf.js';
+import { htmlMessage } from './html-errors.js';
 
 const SIGN_IN_CSRF = 'flowtrail_sign_in';
 const OAUTH_STATE = 'flowtrail_oauth';
@@ -98,7 +99,7 @@ export function createSignInRoutes(deps: AppDeps, options: { fetch?: typeof fetc
 
   app.post('/-/sign_out', async (c) => {
     const who = await deps.webSessions.read(c);
-    if (who !== null && !(await checkCsrf(c, who, deps.config.http.publicUrl))) return c.text('The form expired. Reload the page and try again.', 403);
+    if (who !== null && !(await checkCsrf(c, who, deps.config.http.publicUrl))) return htmlMessage(deps, c, 403, 'Not allowed', 'The form expired. Reload the page and try again.');
     await deps.webSessions.close(c);
     return c.redirect('/-/sign_in', 303);
   });

@@ -68,7 +68,7 @@ describe('pages in Chromium (playwright-core)', () => {
     const { page, errors } = await signedIn(await t.token('user', 'dwhitfield'));
     await expect(page.locator('h1').textContent()).resolves.toBe('My agent sessions');
     await expect(page.locator('tbody tr').count()).resolves.toBe(3); // demo-1001, demo-1004, demo-xss
-    await screenshot(page, 'sessions');
+    await screenshot(page, 'sessions-list-1280');
     await page.selectOption('select[name=status]', 'completed');
     await page.click('text=Filter');
     await page.waitForURL(/status=completed/);
@@ -81,17 +81,17 @@ describe('pages in Chromium (playwright-core)', () => {
     // Relative times, exact time on hover.
     const time = page.locator('dl.facts time').first();
     await expect(time.getAttribute('title')).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
-    await screenshot(page, 'session-detail');
+    await screenshot(page, 'session-detail-1280');
     await page.click('text=Compare with another session');
     await page.fill('input[name=b]', 'demo-1004');
     await page.click('button:has-text("Compare")');
     await page.waitForURL(/compare\?a=demo-1001&b=demo-1004/);
     await expect(page.locator('table.compare .diff-only').count()).resolves.toBeGreaterThan(0);
-    await screenshot(page, 'compare');
+    await screenshot(page, 'compare-form-1280');
     await page.click('header >> text=API');
     await page.waitForURL(/\/api\/v1\/docs$/);
     await expect(page.locator('body').textContent()).resolves.toContain('/api/v1/sessions');
-    await screenshot(page, 'api-docs');
+    await screenshot(page, 'api-docs-link-1280');
     expect(errors).toEqual([]);
   });
 
@@ -101,7 +101,7 @@ describe('pages in Chromium (playwright-core)', () => {
     const res = await page.goto(`${site.url}/-/duo/sessions/demo-1002`);
     expect(res?.status()).toBe(404);
     await expect(page.locator('h1').textContent()).resolves.toBe('Session not found');
-    await screenshot(page, 'not-found');
+    await screenshot(page, 'other-users-session-1280');
     // The browser session authorizes no API request: not another user's session, not even the user's own.
     const api = await page.goto(`${site.url}/api/v1/sessions/demo-1002`);
     expect(api?.status()).toBe(401);
@@ -120,7 +120,7 @@ describe('pages in Chromium (playwright-core)', () => {
     await expect(page.locator('img').count()).resolves.toBe(0);
     // The page's only script is its own file.
     await expect(page.evaluate(() => [...document.scripts].map((s) => s.getAttribute('src')))).resolves.toEqual(['/-/assets/app.js']);
-    await screenshot(page, 'session-inert-text');
+    await screenshot(page, 'session-inert-text-1280');
     expect(dialogs).toEqual([]);
   });
 
@@ -131,7 +131,7 @@ describe('pages in Chromium (playwright-core)', () => {
     await page.waitForURL(/\/admin\/duo_agent_platform\/audit$/);
     await expect(page.locator('svg.chart rect.bar').count()).resolves.toBe(30); // the last 30 days by default
     await expect(page.locator('.cards .card').count()).resolves.toBeGreaterThan(0);
-    await screenshot(page, 'audit-dashboard');
+    await screenshot(page, 'audit-dashboard-1280');
     await page.fill('input[name=user]', 'mchen');
     await page.click('text=Filter');
     await page.waitForURL(/user=mchen/);
@@ -172,7 +172,7 @@ describe('pages in Chromium (playwright-core)', () => {
       await route.fulfill({ status: 302, headers: { location: back.toString() } });
     });
     await page.goto(`${site.url}/-/sign_in`);
-    await screenshot(page, 'sign-in');
+    await screenshot(page, 'sign-in-gitlab-1280');
     await page.click('text=Sign in with GitLab');
     await page.waitForURL(`${site.url}/-/duo/sessions`);
     await expect(page.locator('header .who').textContent()).resolves.toContain('Mei Chen');

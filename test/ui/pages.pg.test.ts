@@ -152,7 +152,7 @@ describe('pages: sign-in, roles, filters, and what a page never shows', () => {
     const res = await web.get(`/admin/duo_agent_platform/audit?from=2026-03-01&to=2026-03-31`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('lifecycle violation');
+    expect(html).toMatch(/<span class="n">1<\/span>Lifecycle violation/);
     expect(html).toMatch(/<svg class="chart"[^>]*aria-label="sessions started: 3 in 31 days/);
     expect(html).toContain('<form class="export" method="post" action="/admin/duo_agent_platform/audit/export">');
     expect(html).toContain('<input type="hidden" name="from" value="2026-03-01T00:00:00.000Z"/>');
