@@ -11,3 +11,4 @@ export { formatStreamEvent, streamEventText, syslogMessage, octetCountedFrame, S
 export { hecChannel, hecEndpoints } from './hec-sender.js';
 export { STREAMING_TOKEN_HEADER, EVENT_TYPE_HEADER } from './http-sender.js';
 export { streamLag, type DestinationLag } from './stream-lag.js';
+export { renderSiemDoc, renderFieldTable, renderTypeTable } from './siem-mappings.js';
