@@ -1,6 +1,7 @@
 // The service's decision on a push (docs/hooks.md): an agent commit needs a
 // session trailer naming a session that exists, belongs to the pushed project
-// and had not ended when the push arrived. A commit is an agent's when an
+// and had not ended when the push arrived (an OTLP session: had ended at most
+// an hour before, the commit made inside it). A commit is an agent's when an
 // agent account pushes it (GL_USERNAME / GL_ID, set by Gitaly, not by the
 // pusher), authored it or committed it. Human commits pass, and so do web
 // operations (merges, squashes, suggestions) made by a person.
@@ -10,6 +11,27 @@ export interface KnownSession {
   sessionId: string;
   projectPath: string | null;
   endedAt: Date | null;
+  startedAt?: Date | null;
+  /** `otlp` for a session from OpenTelemetry spans (see otlpPushAllowed). */
+  source?: string;
+}
+
+/** How long after an OTLP session's end its agent's commits may still be pushed. */
+export const OTLP_PUSH_GRACE_MS = 60 * 60 * 1000;
+const CLOCK_SKEW_MS = 60 * 1000;
+
+/**
+ * An OTLP session reaches flowtrail when its session span ends (an exporter
+ * sends a span at its end), so an agent's push normally arrives after that
+ * end. It passes within OTLP_PUSH_GRACE_MS of the end when the commit was
+ * made inside the session (its committer date between start and end, a
+ * minute's clock skew allowed).
+ */
+function otlpPushAllowed(s: KnownSession, c: PushedCommit, at: { time: number }): boolean {
+  if (s.source !== 'otlp' || s.endedAt == null || s.startedAt == null) return false;
+  const committed = Date.parse(c.committed_at);
+  return at.time - s.endedAt.getTime() <= OTLP_PUSH_GRACE_MS
+    && committed >= s.startedAt.getTime() - CLOCK_SKEW_MS && committed <= s.endedAt.getTime() + CLOCK_SKEW_MS;
 }
 
 export interface PushCheckLookup {
@@ -88,7 +110,7 @@ function commitFindings(c: PushedCommit, byAgent: AgentReason, projectPath: stri
       out.push({ ...sha, session_id, code: 'unknown_session', reason: `session ${session_id} (${r.key} trailer) is not known to flowtrail; name the session the agent ran in` });
     } else if (s.projectPath !== projectPath) {
       out.push({ ...sha, session_id, code: 'foreign_session', reason: `session ${session_id} belongs to another project, not ${projectPath}; name a session of this project` });
-    } else if (s.endedAt !== null && s.endedAt.getTime() < at.time) {
+    } else if (s.endedAt !== null && s.endedAt.getTime() < at.time && !otlpPushAllowed(s, c, at)) {
       out.push({ ...sha, session_id, code: 'session_ended', reason: `session ${session_id} ended at ${s.endedAt.toISOString()}, before ${at.what}; commit and push within a running session` });
     }
   }
