@@ -2,18 +2,14 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { parseQuery, reportQuerySchema, requirePermission } from '../http/index.js';
 import { AppError } from '../errors.js';
-import { produceReport, type ProducedReport, type ReportDeps } from '../reports/index.js';
+import { produceReport, reportDepsFrom, type ProducedReport, type ReportDeps } from '../reports/index.js';
 import { getStoredPack, listStoredPacks, type StoredPackRow } from '../store/index.js';
 
 /** What producing a pack needs from the service. */
 export function reportDepsOf(deps: AppDeps): ReportDeps {
-  return {
-    sql: deps.sql, origin: deps.origin, verifiers: deps.verifiers, retentionDays: deps.config.retention.days, chromiumPath: deps.config.reports.chromiumPath,
-    async sealLog() {
-      await deps.integrator.integrate();
-      await deps.integrator.checkpoint(true);
-    },
-  };
+  return reportDepsFrom({
+    sql: deps.sql, origin: deps.origin, verifiers: deps.verifiers, retentionDays: deps.config.retention.days, chromiumPath: deps.config.reports.chromiumPath, integrator: deps.integrator,
+  });
 }
 
 /** The file as a download, with its SHA-256 and the checkpoint it stands on. */

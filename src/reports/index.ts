@@ -1,4 +1,4 @@
-export { produceReport, checkPeriod, MAX_PERIOD_DAYS, type ReportRequest, type ReportDeps, type ProducedReport } from './produce-report.js';
+export { produceReport, reportDepsFrom, checkPeriod, MAX_PERIOD_DAYS, type ReportRequest, type ReportDeps, type ProducedReport } from './produce-report.js';
 export { buildPack, rankSessions, SAMPLE_SESSIONS, SAMPLE_EVENTS, type EvidencePack, type PackSample, type PackInput } from './build-pack.js';
 export { FRAMEWORKS, FRAMEWORK_INFO, isFramework, type Framework, type Control, type FrameworkInfo } from './frameworks.js';
 export { renderHtml } from './render-html.js';

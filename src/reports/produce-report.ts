@@ -28,6 +28,20 @@ export interface ReportDeps {
   sealLog(): Promise<void>;
 }
 
+/** ReportDeps from a service's parts: sealing the log is integrating the intake and signing a checkpoint. */
+export function reportDepsFrom(o: {
+  sql: Sql; origin: string; verifiers: readonly NoteVerifier[]; retentionDays: number; chromiumPath: string;
+  integrator: { integrate(): Promise<unknown>; checkpoint(force?: boolean): Promise<unknown> };
+}): ReportDeps {
+  return {
+    sql: o.sql, origin: o.origin, verifiers: o.verifiers, retentionDays: o.retentionDays, chromiumPath: o.chromiumPath,
+    async sealLog() {
+      await o.integrator.integrate();
+      await o.integrator.checkpoint(true);
+    },
+  };
+}
+
 export interface ProducedReport {
   body: Buffer;
   contentType: string;

@@ -8,6 +8,7 @@ import { createSearchRoutes } from './search-routes.js';
 import { createSessionRoutes } from './session-routes.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 import { createUsageRoutes } from './usage-routes.js';
+import { createReportsRoutes } from './reports-routes.js';
 
 /**
  * The pages: server-rendered with hono/jsx, working without JavaScript.
@@ -29,5 +30,6 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
   app.route('/', createUsageRoutes(deps));
   app.route('/', createStreamingRoutes(deps));
   app.route('/', createHoldsRoutes(deps));
+  app.route('/', createReportsRoutes(deps));
   return app;
 }

@@ -44,6 +44,8 @@ const PAGES: { name: string; path: string; post?: Record<string, string>; status
   { name: "page: comparison with another user's session", path: '/-/duo/sessions/compare?a=s-dana&b=s-mchen', status: { anonymous: 302, user: 404, auditor: 200, admin: 200 } },
   { name: 'page: usage by person', path: '/-/duo/usage?group_by=user', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
   { name: 'page: usage as CSV', path: '/-/duo/usage?group_by=user&format=csv', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
+  { name: 'page: evidence packs', path: '/admin/duo_agent_platform/reports', status: { anonymous: 302, user: 403, auditor: 200, admin: 200 } },
+  { name: 'page: evidence pack download', path: '/admin/duo_agent_platform/reports/download', post: { framework: 'soc2', from: '2026-03-01', to: '2026-04-01', format: 'html' }, status: { anonymous: 401, user: 403, auditor: 200, admin: 200 } },
   { name: 'page: audit dashboard', path: '/admin/duo_agent_platform/audit', status: { anonymous: 302, user: 403, auditor: 200, admin: 200 } },
   { name: 'page: streaming destinations', path: '/admin/duo_agent_platform/streaming', status: { anonymous: 302, user: 403, auditor: 403, admin: 200 } },
   // A form POST with the page's CSRF token; the API itself no longer takes the cookie (test/security/cross-site-reads.pg.test.ts).
