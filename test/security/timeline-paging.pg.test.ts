@@ -153,7 +153,7 @@ describe('paging a session timeline', () => {
     const res = await web.get(`/-/duo/sessions/${ID}`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html.match(/<tr><td class="mono">/g)).toHaveLength(500);
+    expect(html.match(/<tr><td class="mono" title="Log position \d+">/g)).toHaveLength(500);
     expect(html).toMatch(/All 500 events match their leaf hashes/);
     expect(html).toContain('the latest plan');
     expect(html).toContain('Opened !9');
@@ -161,8 +161,8 @@ describe('paging a session timeline', () => {
     const next = /href="([^"]*timeline_after=(\d+)[^"]*)" rel="next"/.exec(html);
     expect(next?.[2]).toBe(String(order[499]));
     const second = await (await web.get(next![1]!.replaceAll('&amp;', '&'))).text();
-    expect(second).toContain(`<td class="mono">${order[500]}</td>`);
-    expect(second).not.toContain(`<td class="mono">${order[499]}</td>`);
+    expect(second).toContain(`<td class="mono" title="Log position ${order[500]}">${order[500]}</td>`);
+    expect(second).not.toContain(`<td class="mono" title="Log position ${order[499]}">`);
     expect(second).toMatch(/All 500 events match their leaf hashes/);
     expect(second).toContain('First events');
     const bad = await web.get(`/-/duo/sessions/${ID}?timeline_after=nope`);
