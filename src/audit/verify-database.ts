@@ -27,10 +27,14 @@ const MAX_PROBLEMS = 1000;
  * a recorded erasure or retention purge removed them: every byte a reader is
  * shown. With `deep`, also that every leaf is canonical JSON byte for byte.
  */
-export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin: string, options: { deep?: boolean } = {}): Promise<DatabaseVerification> {
-  const [purgedAllowed, erased, checkpointRows] = await Promise.all([
-    recordedRanges(sql, 'retention_purged'), recordedRanges(sql, 'personal_data_erased'), listCheckpoints(sql),
+export async function verifyDatabase(
+  sql: Sql, verifiers: NoteVerifier[], origin: string,
+  options: { deep?: boolean; onProgress?: (verified: number, total: number) => void } = {},
+): Promise<DatabaseVerification> {
+  const [purgedAllowed, erased, checkpointRows, expected] = await Promise.all([
+    recordedRanges(sql, 'retention_purged'), recordedRanges(sql, 'personal_data_erased'), listCheckpoints(sql), logSize(sql),
   ]);
+  let seen = 0;
   const problems: string[] = [];
   let omitted = 0;
   const problem = (p: string) => (problems.length < MAX_PROBLEMS ? problems.push(p) : omitted++);
@@ -70,6 +74,8 @@ export async function verifyDatabase(sql: Sql, verifiers: NoteVerifier[], origin
       const rows = unsure.length === 0 ? [] : await verifyRowsOf(sql, unsure);
       if (rows.length !== unsure.length || rows.some((r) => r.leaf === null)) problem(`events ${unsure.join(', ')} changed while they were verified`);
       for (const r of rows) if (r.leaf !== null) check(r);
+      seen += batch.length;
+      options.onProgress?.(seen, expected);
       yield records;
     }
   }

@@ -6,6 +6,7 @@ import { parseCommandArgs } from './args.js';
 import { UsageError } from './cli-error.js';
 import { withLocalDatabase } from './local-context.js';
 import { findRunningService } from './service-client.js';
+import { createProgress } from './progress.js';
 
 export const retentionUsage = `Usage:
   flowtrail retention run
@@ -21,7 +22,9 @@ purged: their text and leaf content are deleted, their hashes stay, so
 counted. The purge is recorded as retention_purged.
 set and unset change a rule at run time (never below the floor the database
 owner set with \`flowtrail migrate\`); each change is recorded as
-retention_policy_changed.`;
+retention_policy_changed.
+On a terminal, run shows one line on stderr with the time the purge has taken;
+piped or redirected, nothing.`;
 
 interface Policy { default_days: number; floor_days: number; rules: { scope: string; value: string; days: number; set_by: string; set_at: string }[] }
 
@@ -41,13 +44,20 @@ export async function retentionCommand(argv: string[], config: Config, out: (s: 
   }
   const remote = await findRunningService(config);
   if (sub === 'run') {
-    const r: RetentionResult = remote !== null
-      ? await remote.json<RetentionResult>('POST', '/api/v1/retention/run')
-      : await withLocalDatabase(config, async (ctx) => {
-          await ctx.integrator.integrate();
-          await ctx.integrator.checkpoint();
-          return runRetention(ctx.sql, config.retention.days, 'cli');
-        });
+    // The purge is one statement in the database: on a terminal, the line shows the time it has taken so far.
+    const progress = createProgress((_d, _t, sec) => `purging sessions past their retention period${remote !== null ? ` through the service at ${remote.url}` : ''} (${sec} s)`);
+    let r: RetentionResult;
+    try {
+      r = remote !== null
+        ? await remote.json<RetentionResult>('POST', '/api/v1/retention/run')
+        : await withLocalDatabase(config, async (ctx) => {
+            await ctx.integrator.integrate();
+            await ctx.integrator.checkpoint();
+            return runRetention(ctx.sql, config.retention.days, 'cli');
+          });
+    } finally {
+      progress.end();
+    }
     out(`purged ${r.sessions} sessions (${r.events} events, ${r.texts} texts) that ended before ${r.cutoff}, up to checkpoint ${r.upToTreeSize}`);
     if (r.deferred > 0) out(`${r.deferred} sessions past the cutoff have events after the latest checkpoint; they are purged on a later run`);
     if (r.held > 0) out(`${r.held} sessions past the cutoff are kept by legal holds ${r.holds.join(', ')}`);

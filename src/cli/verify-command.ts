@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { checkWitnessCopy, verifyDatabase, type DatabaseVerification, type WitnessCopyCheck } from '../audit/index.js';
 import { readWitnessCopies } from './read-witness-copies.js';
+import { count, createProgress } from './progress.js';
 import { bundleShapeProblem, checkBundleFile, createNoteSigner, parseVerifierKey, type NoteVerifier } from '../integrity/index.js';
 import { existingSigningKey } from '../load-keys.js';
 import { parseCommandArgs } from './args.js';
@@ -26,6 +27,7 @@ the latest checkpoint); a fork or rollback is reported with the tree sizes
 where log and witness diverge.
 --key names the verifier key(s) to trust (as GET /api/v1/integrity shows them;
 repeat for rotated keys); without it, this installation's own signing key is used.
+On a terminal, one line on stderr shows the progress (verified N of M events); piped or redirected, nothing.
 Exit status: 0 all valid, 1 anything invalid, 2 usage or configuration error.`;
 
 export async function verifyCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
@@ -58,13 +60,22 @@ export async function verifyCommand(argv: string[], config: Config, out: (s: str
     out(`${check.checkpoints.length} witnessed checkpoints against a log of ${check.logSize} events (latest checkpoint ${check.latest ?? 'none'}): ${check.ok ? 'consistent' : 'INVALID'}`);
     return check.ok ? 0 : 1;
   }
-  const result: DatabaseVerification = remote !== null
-    ? await remote.json<DatabaseVerification>('POST', `/api/v1/integrity/verify${values.deep === true ? '?deep=true' : ''}`, keys.length > 0 ? { keys } : undefined)
-    : await withLocalDatabase(config, async (ctx) => {
-        await ctx.integrator.integrate();
-        const verifiers = keys.length > 0 ? trusted(keys) : [parseVerifierKey(ctx.verifierKey)];
-        return verifyDatabase(ctx.sql, verifiers, ctx.origin, { deep: values.deep === true });
-      });
+  // On a terminal, one line on stderr says how far it is; piped, nothing.
+  const progress = createProgress((done, total, s) => remote !== null
+    ? `verifying through the service at ${remote.url} (${s} s)`
+    : total === undefined ? `reading the log (${s} s)` : `verified ${count(done)} of ${count(total)} events (${s} s)`);
+  let result: DatabaseVerification;
+  try {
+    result = remote !== null
+      ? await remote.json<DatabaseVerification>('POST', `/api/v1/integrity/verify${values.deep === true ? '?deep=true' : ''}`, keys.length > 0 ? { keys } : undefined)
+      : await withLocalDatabase(config, async (ctx) => {
+          await ctx.integrator.integrate();
+          const verifiers = keys.length > 0 ? trusted(keys) : [parseVerifierKey(ctx.verifierKey)];
+          return verifyDatabase(ctx.sql, verifiers, ctx.origin, { deep: values.deep === true, onProgress: (done, total) => progress.update(done, total) });
+        });
+  } finally {
+    progress.end();
+  }
   for (const k of result.keys) out(`verifier key: ${k}`);
   for (const c of result.checkpoints) out(`checkpoint ${c.treeSize}: ${c.status}`);
   for (const p of result.problems) out(`INVALID: ${p}`);

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { projectPathFromUrl, requestPushCheck, ServiceRefusal, walkRepository, type PushCheckResult } from '../hooks/index.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './cli-error.js';
+import { count, createProgress } from './progress.js';
 
 export const verifyRepoUsage = `Usage: flowtrail verify-repo PATH [--since REV] [--all] [--project GROUP/PROJECT] [--json]
 
@@ -15,6 +16,7 @@ committer date, and how many commits each session made. The project is
 --project, else the repository's gitlab.fullpath config (which GitLab writes
 into each repository on a Gitaly node), else GL_PROJECT_PATH, else read from
 the "origin" remote's URL.
+On a terminal, one line on stderr shows the progress (commits read, then the wait for the service); piped or redirected, nothing.
 Exit status: 0 no findings, 1 findings, 2 usage or configuration error.`;
 
 export async function verifyRepoCommand(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
@@ -26,14 +28,23 @@ export async function verifyRepoCommand(argv: string[], config: Config, out: (s:
   const path = positionals[0];
   if (path === undefined) throw new UsageError(`PATH is required\n${verifyRepoUsage}`);
   if (config.hook.url === undefined || config.hook.token === undefined) throw new UsageError('set FLOWTRAIL_URL and FLOWTRAIL_TOKEN (an ingest or admin token) to ask the service about sessions');
+  // On a terminal, one line on stderr: the commits read, then the wait for the service's answer.
+  let asking = false;
+  const progress = createProgress((n, _t, sec) => asking ? `asking the service about ${count(n)} commits (${sec} s)` : `read ${count(n)} commits (${sec} s)`);
   let walk;
   try {
-    walk = await walkRepository(path, { since: values.since, all: values.all });
+    walk = await walkRepository(path, { since: values.since, all: values.all, onCommit: (n) => progress.update(n) });
   } catch (e) {
+    progress.end();
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
+  asking = true;
+  progress.update(walk.commits.length);
   const project = values.project ?? walk.gitlabFullPath ?? process.env.GL_PROJECT_PATH ?? (walk.originUrl === null ? null : projectPathFromUrl(walk.originUrl));
-  if (project === null || project === '') throw new UsageError('the project is unknown: pass --project GROUP/PROJECT');
+  if (project === null || project === '') {
+    progress.end();
+    throw new UsageError('the project is unknown: pass --project GROUP/PROJECT');
+  }
   let result;
   try {
     result = await requestPushCheck(config.hook, {
@@ -41,10 +52,12 @@ export async function verifyRepoCommand(argv: string[], config: Config, out: (s:
       mode: 'enforce', refs: [], commits: walk.commits, dry_run: true, references: 'all',
     });
   } catch (e) {
+    progress.end();
     // A refused token is a configuration error (exit 2), not a finding.
     if (e instanceof ServiceRefusal && (e.status === 401 || e.status === 403)) throw new UsageError(e.message);
     throw e;
   }
+  progress.end();
   if (values.json === true) out(JSON.stringify({ path, project, ...summary(result) }, null, 2));
   else printReport(out, path, project, result);
   return result.findings.length === 0 ? 0 : 1;

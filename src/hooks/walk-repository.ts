@@ -18,7 +18,7 @@ export interface RepositoryWalk {
  * not from `since`, read with isomorphic-git (no git binary needed where an
  * auditor runs this). Works on bare repositories and work trees.
  */
-export async function walkRepository(path: string, options: { since?: string; all?: boolean } = {}): Promise<RepositoryWalk> {
+export async function walkRepository(path: string, options: { since?: string; all?: boolean; onCommit?: (read: number) => void } = {}): Promise<RepositoryWalk> {
   const gitdir = fs.existsSync(join(path, 'HEAD')) && fs.existsSync(join(path, 'objects')) ? path : join(path, '.git');
   if (!fs.existsSync(join(gitdir, 'objects'))) throw new Error(`${path} is not a git repository`);
   const format = await git.getConfig({ fs, gitdir, path: 'extensions.objectformat' }).catch(() => undefined);
@@ -62,6 +62,7 @@ export async function walkRepository(path: string, options: { since?: string; al
   const starts = (await Promise.all(tips.map((t) => git.resolveRef({ fs, gitdir, ref: t }).catch(() => null)))).filter((x): x is string => x !== null);
   const commits: PushedCommit[] = [];
   await walk(starts, (oid, { commit }) => {
+    options.onCommit?.(commits.length + 1);
     commits.push({
       sha: oid,
       short_sha: oid.slice(0, 8),
