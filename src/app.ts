@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './app-env.js';
 import {
-  createAuditEventsApp, createErasuresApp, createExportApp, createIntegrityApp, createJobsApp, createLegalHoldsApp, createPushChecksApp, createRetentionApp,
+  createAlertsApp, createAuditEventsApp, createErasuresApp, createExportApp, createIntegrityApp, createJobsApp, createLegalHoldsApp, createPushChecksApp, createRetentionApp,
   createReportsApp, createSessionsApp, createStreamingDestinationsApp, createTokensApp, createUsageApp, MAX_PUSH_CHECK_BYTES,
 } from './api/index.js';
 import { AppError } from './errors.js';
@@ -50,6 +50,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1/retention', createRetentionApp(deps));
   app.route('/api/v1/erasures', createErasuresApp(deps));
   app.route('/api/v1/legal-holds', createLegalHoldsApp(deps));
+  app.route('/api/v1/alerts', createAlertsApp(deps));
   app.route('/api/v1/jobs', createJobsApp(deps));
   app.route('/api/v1/push-checks', createPushChecksApp(deps));
   app.route('/api/v1/reports', createReportsApp(deps));

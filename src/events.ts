@@ -184,6 +184,11 @@ export const catalog = {
     description: 'flowtrail restored the session footer a person removed from a merge request description.',
     schema: fields({ merge_request_iid: id }), ingestable: false, textFields: [],
   }),
+  duo_flow_separation_of_duties_violation: entry({
+    description: 'The person who started an agent session approved or merged its merge request (from GitLab\'s merge request webhook: action approval, approved or merge, by the delivery\'s user id): the change had no second pair of eyes.',
+    schema: fields({ action: z.enum(['approved', 'merged']), merge_request: z.looseObject({ iid: z.string() }), actor: z.looseObject({}), initiator: z.looseObject({}) }),
+    alert: true, ingestable: false, textFields: [],
+  }),
   duo_flow_lifecycle_violation: entry({
     description: 'An event broke the session lifecycle (resumed without pause, after a terminal event, before start), or named another initiator or project than the session has (initiator_conflict, project_conflict; *_overridden when GitLab later said otherwise); the event itself is stored too.',
     schema: fields({ violating_event_id: z.string(), violating_type: z.string(), rule: z.string() }),
@@ -205,6 +210,14 @@ export const catalog = {
     description: 'The free texts of events were erased on request (GDPR Art. 17); their commitments stay in the leaves, so every proof still verifies.',
     schema: fields({ scope: z.record(z.string(), z.unknown()), events: z.number().int(), seq_ranges: z.array(z.tuple([z.number().int(), z.number().int()])) }),
     ingestable: false, textFields: [],
+  }),
+  alert_acknowledged: entry({
+    description: 'Someone acknowledged an alert (an event of an alert type, named by its log position alert_seq): it has been seen and is being handled. Who and why.',
+    schema: fields({ alert_seq: z.number().int(), alert_type: z.string(), actor: z.string(), reason: z.string() }), ingestable: false, textFields: [],
+  }),
+  alert_resolved: entry({
+    description: 'Someone resolved an alert (named by its log position alert_seq): what was done about it, by whom.',
+    schema: fields({ alert_seq: z.number().int(), alert_type: z.string(), actor: z.string(), reason: z.string() }), ingestable: false, textFields: [],
   }),
   legal_hold_placed: entry({
     description: 'A legal hold was placed on a session, a person (every session they initiated) or a project: retention and erasure leave what it covers until it is released. Who placed it and why.',

@@ -11,3 +11,4 @@ export { createUsageApp } from './usage-app.js';
 export { createReportsApp, reportDepsOf, reportResponse } from './reports-app.js';
 export { createStreamingDestinationsApp } from './streaming-destinations-app.js';
 export { createLegalHoldsApp } from './legal-holds-app.js';
+export { createAlertsApp } from './alerts-app.js';

@@ -48,13 +48,13 @@ export function createAuthenticator(sql: Sql, now: () => number = Date.now): Aut
 }
 
 /** What each role may do. `user` reads only the sessions it initiated (enforced by the read routes). */
-export type Permission = 'ingest' | 'read' | 'read_all' | 'export' | 'manage_tokens' | 'run_retention' | 'erase' | 'verify' | 'report' | 'manage_streaming' | 'manage_holds';
+export type Permission = 'ingest' | 'read' | 'read_all' | 'export' | 'manage_tokens' | 'run_retention' | 'erase' | 'verify' | 'report' | 'manage_streaming' | 'manage_holds' | 'handle_alerts';
 
 const permissions: Record<Role, readonly Permission[]> = {
   ingest: ['ingest'],
   user: ['read'],
-  auditor: ['read', 'read_all', 'export', 'verify', 'report'],
-  admin: ['ingest', 'read', 'read_all', 'export', 'manage_tokens', 'run_retention', 'erase', 'verify', 'report', 'manage_streaming', 'manage_holds'],
+  auditor: ['read', 'read_all', 'export', 'verify', 'report', 'handle_alerts'],
+  admin: ['ingest', 'read', 'read_all', 'export', 'manage_tokens', 'run_retention', 'erase', 'verify', 'report', 'manage_streaming', 'manage_holds', 'handle_alerts'],
 };
 
 export function can(role: Role, p: Permission): boolean {

@@ -20,7 +20,13 @@ export interface MergeRequestLookups {
   sessionsLinkedTo: (projectPath: string, iid: string) => Promise<string[]>;
   runningSession: (agentId: string, project: string, at: Date) => Promise<string | null>;
   isAgent: (author: { name: string | null; email: string | null }, pusher: { username: string | null; name: string | null }) => boolean;
+  /** Who started a session (GitLab's user id and username), for the separation of duties. */
+  initiatorOf: (sessionId: string) => Promise<{ id: string | null; username: string | null } | null>;
 }
+
+// GitLab's merge request hook names an approval `approval` (one approver) or
+// `approved` (all approvals given), and a merge `merge`.
+const DUTY_ACTIONS: Readonly<Record<string, 'approved' | 'merged'>> = { approval: 'approved', approved: 'approved', merge: 'merged' };
 
 export async function correlateMergeRequest(body: unknown, receivedAt: string, l: MergeRequestLookups): Promise<{ events: NewEvent[]; sessions: string[] }> {
   const b = obj(body);
@@ -62,6 +68,30 @@ export async function correlateMergeRequest(body: unknown, receivedAt: string, l
       const squash = str(mr.squash_commit_sha);
       if (merge !== null) link(sessionId, 'Commit', merge, 'merge', { merge_request_iid: iid });
       if (squash !== null) link(sessionId, 'Commit', squash, 'squash', { merge_request_iid: iid });
+    }
+  }
+  // Separation of duties: the person who started an agent session approves or merges its merge
+  // request. The actor is GitLab's (the delivery's user, by id when both sides have one), never a
+  // name a sender chose.
+  const duty = DUTY_ACTIONS[str(mr.action) ?? ''];
+  const actorId = str(user.id);
+  const actorName = str(user.username);
+  if (duty !== undefined && (actorId !== null || actorName !== null)) {
+    const sessions = new Set([...found.keys(), ...(await l.sessionsLinkedTo(projectPath, iid))]);
+    for (const sessionId of sessions) {
+      const initiator = await l.initiatorOf(sessionId);
+      if (initiator === null) continue;
+      const same = initiator.id !== null && actorId !== null ? initiator.id === actorId : initiator.username !== null && initiator.username === actorName;
+      if (!same) continue;
+      events.push({
+        eventId: deterministicUuid(`gitlab_webhook:sod:${projectId}:${iid}:${duty}:${actorId ?? actorName}:${sessionId}`),
+        type: 'duo_flow_separation_of_duties_violation', sessionId, occurredAt: at, source: 'gitlab_webhook', sourceType: 'Merge Request Hook', sourceId: iid,
+        projectPath, username: initiator.username,
+        data: {
+          action: duty, merge_request: { iid, project: { id: projectId, path: projectPath }, web_url: str(mr.url) },
+          actor: { id: actorId, username: actorName }, initiator: { id: initiator.id, username: initiator.username },
+        },
+      });
     }
   }
   return { events, sessions: [...found.keys()] };

@@ -23,3 +23,4 @@ export { witnessCheckSchema } from './witness-check-schema.js';
 export { parseJsonBody } from './parse-json-body.js';
 export { legalHoldSchema, holdReleaseSchema, retentionRuleSchema } from './legal-hold-schema.js';
 export type { PageFrame } from './page-frame.js';
+export { alertsQuerySchema, alertActionSchema } from './alert-schemas.js';

@@ -33,6 +33,10 @@ export const handleMergeRequestHook: DeliveryHandler = async (delivery, ctx) => 
     sessionsLinkedTo: (projectPath, iid) => sessionsLinkedTo(sql, projectPath, 'MergeRequest', iid),
     runningSession: (agentId, project, at) => findRunningSession(sql, agentId, project, at),
     isAgent: await ctx.agentMatcher(),
+    initiatorOf: async (sessionId) => {
+      const s = await getSession(sql, sessionId);
+      return s === null ? null : { id: s.userId, username: s.username };
+    },
   });
   const appended = await ctx.integrator.append(r.events);
   const mr = delivery.body as MergeRequestBody;

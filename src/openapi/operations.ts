@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { erasureSchema, eventQuerySchema, exportQuerySchema, holdReleaseSchema, jobsQuerySchema, legalHoldSchema, pushCheckRequestSchema, reportQuerySchema, retentionRuleSchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema, witnessCheckSchema } from '../http/index.js';
+import { alertActionSchema, alertsQuerySchema, erasureSchema, eventQuerySchema, exportQuerySchema, holdReleaseSchema, jobsQuerySchema, legalHoldSchema, pushCheckRequestSchema, reportQuerySchema, retentionRuleSchema, sessionQuerySchema, timelineQuerySchema, tokenCreateSchema, usageQuerySchema, witnessCheckSchema } from '../http/index.js';
 import type { Permission } from '../auth/index.js';
 import { catalog, envelopeSchema, eventNames } from '../events.js';
 import { graphqlRequestSchema } from '../http/index.js';
@@ -155,6 +155,18 @@ export const OPERATIONS: readonly Operation[] = [
     description: 'A rule replaces the default for the sessions it covers; when a project rule and a flow-type rule both apply, the longer counts. Never below the floor the database owner set. Audited as retention_policy_changed.',
     body: { schema: retentionRuleSchema, types: JSON_TYPE }, responses: { 200: ok('{scope, value, days, previous_days}'), ...write, 404: err('No rule to remove.') },
   },
+  {
+    method: 'get', path: '/api/v1/alerts', tag: 'Read', summary: 'Alerts (events of the alert types) with their state', guard: { permission: 'read_all' },
+    description: 'Newest first. state=open (the default), acknowledged, resolved or all; before=<id> for the next page (next_before). An alert\'s id is its log position.',
+    query: alertsQuerySchema, responses: { 200: ok('{alerts: [{id, type, session_id, occurred_at, data, state, handled_by, handled_at, reason}], next_before}'), ...read },
+  },
+  ...(['acknowledge', 'resolve'] as const).map((step): Operation => ({
+    method: 'post', path: `/api/v1/alerts/{id}/${step}`, tag: 'Read', guard: { permission: 'handle_alerts' },
+    summary: step === 'acknowledge' ? 'Acknowledge an open alert (seen, being handled)' : 'Resolve an open or acknowledged alert',
+    description: `Auditors and administrators. Recorded as alert_${step === 'acknowledge' ? 'acknowledged' : 'resolved'} with who and why (the reason sanitized).`,
+    pathParams: { id: 'The alert\'s log position.' }, body: { schema: alertActionSchema, types: JSON_TYPE },
+    responses: { 200: ok('The alert with its new state.'), ...write, 404: err('No alert at this log position.'), 409: err(step === 'acknowledge' ? 'The alert is not open.' : 'The alert is already resolved.') },
+  })),
   {
     method: 'post', path: '/api/v1/legal-holds', tag: 'Administration', summary: 'Place a legal hold on a session, a person or a project', guard: { permission: 'manage_holds' },
     description: 'Retention and erasure leave every session the hold covers until it is released, and record what they skipped. Audited as legal_hold_placed.',

@@ -29,7 +29,7 @@ export async function sessionsPerDay(sql: Sql, f: SessionFilters & { from: Date;
 const TYPE_NAME = /^[a-z_]+$/;
 
 /** Event type names as SQL literals (checked), so that the planner can prove a partial index's predicate. */
-function typeList(sql: Sql, types: readonly string[]) {
+export function typeList(sql: Sql, types: readonly string[]) {
   if (types.length === 0 || !types.every((t) => TYPE_NAME.test(t))) throw new Error('alert types must be event type names');
   return sql.unsafe(types.map((t) => `'${t}'`).join(', '));
 }

@@ -30,6 +30,7 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   otlp_pending_spans: ['select', 'insert', 'delete'],
   streaming_destinations: ['select', 'insert', 'update', 'delete'],
   // Changed only through the owner's functions, which audit each change.
+  alert_actions: ['select', 'insert'],
   legal_holds: ['select'],
   retention_rules: ['select'],
   evidence_packs: ['select', 'insert'],

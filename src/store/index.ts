@@ -44,3 +44,4 @@ export {
 } from './streaming-destinations.js';
 export { readKnownPeople } from './known-people.js';
 export { storePack, hasStoredPack, listStoredPacks, getStoredPack, type StoredPackInput, type StoredPackRow } from './evidence-packs.js';
+export { ALERT_STATES, listAlerts, recordAlertAction, type AlertRow, type AlertState } from './alerts.js';
