@@ -26,7 +26,7 @@ const fromJson = (h: HoldJson): LegalHold => ({
   releasedAt: h.released_at === null ? null : new Date(h.released_at), releasedBy: h.released_by, releaseReason: h.release_reason,
 });
 
-// Holds change only through the owner's functions (migrations/0021_legal_holds.sql),
+// Holds change only through the owner's functions (migrations/0018_legal_holds.sql),
 // which record legal_hold_placed / legal_hold_released in the same transaction.
 
 /** Places a hold; recorded as legal_hold_placed. */

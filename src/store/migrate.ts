@@ -16,11 +16,9 @@ interface MigrationFile {
 
 export async function listMigrations(dir = resolveMigrationsDir()): Promise<MigrationFile[]> {
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
-  // Numbers only increase; two files with one number are refused. A gap is
-  // allowed: work in parallel reserves numbers before it lands.
   return files.map((f, i) => {
     const id = Number(f.slice(0, 4));
-    if (i > 0 && id === Number(files[i - 1]!.slice(0, 4))) throw new AppError('invalid', `two migrations are numbered ${f.slice(0, 4)}: ${files[i - 1]} and ${f}`);
+    if (id !== i + 1) throw new AppError('invalid', `migration numbering gap: expected ${String(i + 1).padStart(4, '0')}, found ${f}`);
     return { id, name: f.slice(5, -4), path: join(dir, f) };
   });
 }
