@@ -52,7 +52,10 @@ describe('POST /webhooks/gitlab/audit-events', () => {
     await send('audit_duo_session_started');
     await send('audit_duo_session_stopped');
     const [e] = await t.deps.sql`select leaf from audit_events where type = 'duo_flow_stopped'`;
-    expect(JSON.parse(e!.leaf as string).data.stopped_by).toMatchObject({ id: '1187', name: 'Dana Whitfield' });
+    // Attribution is by GitLab's user id (and username where GitLab sends one); the display name is personal data, redacted like a name in text.
+    const stoppedBy = JSON.parse(e!.leaf as string).data.stopped_by as Record<string, string>;
+    expect(stoppedBy).toMatchObject({ id: '1187' });
+    expect(stoppedBy.name).toMatch(/^\[REDACTED:person_name:[0-9a-f]+\]$/);
   });
 
   it('deduplicates redeliveries on id, and AI events on cloud_event_id though their id changes', async () => {
