@@ -4,27 +4,10 @@ import { createStreamer, SD_ID, type Streamer } from '../../src/stream/index.js'
 import { useTestApp } from '../support/app.js';
 import { at, flowEvent, startedEvent } from '../support/flow-events.js';
 import { server as msw } from '../support/msw.js';
-import { makeCertificate, startHecReceiver, startHttpReceiver, startSyslogReceiver, waitFor, type Receiver } from '../support/receivers.js';
+import { expectInOrderWithoutGap, makeCertificate, startHecReceiver, startHttpReceiver, startSyslogReceiver, waitFor, type Receiver } from '../support/receivers.js';
 
 const HEC_TOKEN = '5f0c1d2e-9a8b-4c7d-8e6f-0a1b2c3d4e5f';
 const HTTP_TOKEN = 'streaming-verification-token-for-tests';
-
-/**
- * What at-least-once in order means for a receiver's record: every event of
- * the log arrives, first seen in the log's order, and nothing arrives ahead of
- * an event not yet delivered; a repeat (a batch sent again) may go back.
- */
-export function expectInOrderWithoutGap(received: readonly number[], log: readonly number[]): void {
-  const index = new Map(log.map((s, i) => [s, i]));
-  let reached = -1;
-  for (const s of received) {
-    const i = index.get(s);
-    expect(i, `seq ${s} is not in the log`).toBeDefined();
-    expect(i!, `seq ${s} arrived before seq ${log[reached + 1]}`).toBeLessThanOrEqual(reached + 1);
-    reached = Math.max(reached, i!);
-  }
-  expect(reached).toBe(log.length - 1);
-}
 
 describe('streaming destinations against real receivers', () => {
   const t = useTestApp();

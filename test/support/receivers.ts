@@ -6,6 +6,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
+import { expect } from 'vitest';
 
 // Real receivers for the streaming tests: a Splunk HEC-compatible collector
 // (with or without indexer acknowledgement), a syslog listener that parses
@@ -274,3 +275,21 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * What at-least-once in order means for a receiver's record: every event of
+ * the log arrives, first seen in the log's order, and nothing arrives ahead of
+ * an event not yet delivered; a repeat (a batch sent again) may go back.
+ */
+export function expectInOrderWithoutGap(received: readonly number[], log: readonly number[]): void {
+  const index = new Map(log.map((s, i) => [s, i]));
+  let reached = -1;
+  for (const s of received) {
+    const i = index.get(s);
+    expect(i, `seq ${s} is not in the log`).toBeDefined();
+    expect(i!, `seq ${s} arrived before seq ${log[reached + 1]}`).toBeLessThanOrEqual(reached + 1);
+    reached = Math.max(reached, i!);
+  }
+  expect(reached).toBe(log.length - 1);
+}
+
