@@ -55,7 +55,7 @@ describe('checkpoint witnesses', () => {
   beforeAll(async () => (receiver = await startReceiver(2)));
   afterAll(() => receiver.close());
 
-  it('copy every checkpoint to a directory, a git repository and an HTTP endpoint, retrying a witness that fails without holding up the log', { timeout: 120_000 }, async () => {
+  it('copy every checkpoint to a directory, a git repository and an HTTP endpoint, retrying a witness that fails without holding up the log', { timeout: 200_000 }, async () => {
     const dir = tmp('witness-dir');
     const legacyDir = tmp('witness-legacy');
     const bare = join(tmp('witness-git'), 'checkpoints.git');
@@ -71,7 +71,9 @@ describe('checkpoint witnesses', () => {
     await t.ingest([flowEvent('duo_flow_decision_logged', 'w1', at(1), { step: 1, decision: 'go' })]);
     // The HTTP witness refuses twice: the checkpoint is signed and the call returns all the same.
     await log.integrator.checkpoint(true);
-    expect(await log.witnesses.flush(90_000)).toEqual([]);
+    // Under a loaded machine a git command can take long; the answer names the witness behind and its last error.
+    const behind = await log.witnesses.flush(150_000);
+    expect(behind, JSON.stringify(behind)).toEqual([]);
     log.witnesses.stop();
     const signed = (await checkpoints()).slice(-2);
     const files = signed.map((c) => checkpointFileName(c.treeSize));

@@ -9,6 +9,8 @@ import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
 const LIMIT = 256 * 1024; // FLOWTRAIL_MAX_BODY_BYTES for this file
 const DECLARED = 80 * 1024 * 1024; // the Content-Length sent: over every limit, push checks' 64 MiB included
 const OFFERED = 48 * 1024 * 1024; // the most the sender sends before giving up on an answer
+// Held memory may grow by less than half of OFFERED over one pass of every route: a server that buffered
+// a body would keep all of it (48 MiB), while warm caches and sockets not yet collected stay well below.
 const CHUNK = Buffer.alloc(64 * 1024, 0x61);
 const CHUNK_FRAME = Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from('\r\n')]);
 
@@ -134,7 +136,7 @@ describe('every route refuses an oversized body without reading it', () => {
       got[`${method} ${path}`] = `${r.status}${r.sentBeforeAnswer > 16 * 1024 * 1024 ? ' after reading the body' : ''}`;
     }
     expect(Object.entries(got).filter(([, v]) => v !== '413')).toEqual([]);
-    expect((await settledHeld()) - before).toBeLessThan(OFFERED / 4);
+    expect((await settledHeld()) - before).toBeLessThan(OFFERED / 2);
   });
 
   it('cuts a chunked body at the limit on every route that reads one, and never reads it where the route takes none', async () => {
@@ -150,7 +152,7 @@ describe('every route refuses an oversized body without reading it', () => {
       if (r.status >= 500 || r.sentBeforeAnswer >= 24 * 1024 * 1024) bad.push(`${method} ${path}: ${r.status} after ${r.sentBeforeAnswer} bytes`);
     }
     expect(bad).toEqual([]);
-    expect((await settledHeld()) - before).toBeLessThan(OFFERED / 4);
+    expect((await settledHeld()) - before).toBeLessThan(OFFERED / 2);
   });
 
   it('answers 413 to chunked bodies over the limit where they are read: sign-in, webhooks, and the API with a token', async () => {
