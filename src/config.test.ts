@@ -79,4 +79,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FLOWTRAIL_SANITIZER_PATTERNS: '{"kind":"x"}' })).toThrow(/FLOWTRAIL_SANITIZER_PATTERNS must be a JSON array/);
     expect(() => loadConfig({ FLOWTRAIL_SANITIZER_KEY: 'short' })).toThrow(/FLOWTRAIL_SANITIZER_KEY must be at least 32 characters/);
   });
+
+  it('reads the alert notification settings: an http(s) webhook with its whsec_ key, an issue project with the GitLab connection', () => {
+    const key = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const c = loadConfig({
+      FLOWTRAIL_ALERT_WEBHOOK_URL: 'https://hooks.slack.test/services/T0/B0/secret', FLOWTRAIL_ALERT_WEBHOOK_SECRET: key, FLOWTRAIL_ALERT_ISSUE_PROJECT: 'security/alerts',
+      FLOWTRAIL_GITLAB_URL: 'https://g.test', FLOWTRAIL_GITLAB_TOKEN: 'glpat-x', FLOWTRAIL_ALERT_ISSUE_LABELS: 'flowtrail, security',
+    }).alertNotifications;
+    expect(c).toMatchObject({ webhookUrl: 'https://hooks.slack.test/services/T0/B0/secret', webhookSecret: key, issueProject: 'security/alerts', issueLabels: ['flowtrail', 'security'], timeoutSeconds: 10, maxBackoffSeconds: 300 });
+    expect(loadConfig({}).alertNotifications).toMatchObject({ webhookUrl: undefined, issueProject: undefined, issueLabels: ['flowtrail-alert'] });
+  });
+
+  it('refuses at start-up an alert webhook that is not http(s), one without its signing key, a bad key and an issue project without GitLab, each in words', () => {
+    const key = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    for (const url of ['file:///etc/passwd', 'gopher://x.test/', 'javascript:alert(1)', 'ftp://x.test/hook', 'hooks.slack.test/services/x']) {
+      expect(() => loadConfig({ FLOWTRAIL_ALERT_WEBHOOK_URL: url, FLOWTRAIL_ALERT_WEBHOOK_SECRET: key }), url).toThrow(/FLOWTRAIL_ALERT_WEBHOOK_URL must be a http or https URL/);
+    }
+    expect(() => loadConfig({ FLOWTRAIL_ALERT_WEBHOOK_URL: 'https://x.test/hook' })).toThrow(/FLOWTRAIL_ALERT_WEBHOOK_URL needs FLOWTRAIL_ALERT_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ FLOWTRAIL_ALERT_WEBHOOK_URL: 'https://x.test/hook', FLOWTRAIL_ALERT_WEBHOOK_SECRET: 'hunter2' })).toThrow(/FLOWTRAIL_ALERT_WEBHOOK_SECRET must be a "whsec_" key/);
+    expect(() => loadConfig({ FLOWTRAIL_ALERT_WEBHOOK_SECRET: key })).toThrow(/FLOWTRAIL_ALERT_WEBHOOK_SECRET needs FLOWTRAIL_ALERT_WEBHOOK_URL/);
+    expect(() => loadConfig({ FLOWTRAIL_ALERT_ISSUE_PROJECT: 'security/alerts' })).toThrow(/FLOWTRAIL_ALERT_ISSUE_PROJECT needs FLOWTRAIL_GITLAB_URL/);
+    expect(() => loadConfig({ FLOWTRAIL_ALERT_ISSUE_PROJECT: 'not a project', FLOWTRAIL_GITLAB_URL: 'https://g.test', FLOWTRAIL_GITLAB_TOKEN: 't' })).toThrow(/FLOWTRAIL_ALERT_ISSUE_PROJECT must be a project id or a full path/);
+  });
 });

@@ -4,6 +4,7 @@
 import { userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { createEnvReader, type Env, type EnvReader } from './env-reader.js';
+import { WEBHOOK_KEY_PATTERN } from './integrity/index.js';
 
 export type HookMode = 'enforce' | 'warn' | 'off';
 export type HookOnError = 'reject' | 'allow';
@@ -92,6 +93,17 @@ export interface Config {
     /** Reads the variable an `env:NAME` destination token names, at the time of sending (so a rotated value is picked up on restart). */
     readonly readTokenVariable: (name: string) => string | undefined;
   };
+  /** Where each new alert is announced: a chat-compatible webhook (signed) and/or an issue in a GitLab project. */
+  readonly alertNotifications: {
+    readonly webhookUrl?: string;
+    /** The Standard Webhooks key (`whsec_...`) the webhook's deliveries are signed with. */
+    readonly webhookSecret?: string;
+    /** The GitLab project (id or full path) alerts are opened in as issues, with FLOWTRAIL_GITLAB_URL and _TOKEN. */
+    readonly issueProject?: string;
+    readonly issueLabels: readonly string[];
+    readonly timeoutSeconds: number;
+    readonly maxBackoffSeconds: number;
+  };
   /** Who may read /metrics: FLOWTRAIL_METRICS_TOKEN and/or its own listen address; with neither, an admin or auditor API token. */
   readonly metrics: { readonly token?: string; readonly port?: number; readonly host: string };
 }
@@ -137,6 +149,7 @@ export function loadConfig(env: Env = {}): Config {
     metrics: metricsSettings(r, http),
     reports: reportSettings(r),
     streaming: streamingSettings(r),
+    alertNotifications: alertNotificationSettings(r, gitlab),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -195,7 +208,7 @@ function authSettings(r: EnvReader, gitlab: Config['gitlab']): Config['auth'] {
 
 function ingestSettings(r: EnvReader): Config['ingest'] {
   const webhookSigningKey = r.get('FLOWTRAIL_WEBHOOK_SIGNING_KEY');
-  if (webhookSigningKey !== undefined && !/^whsec_[A-Za-z0-9+/=]{16,}$/.test(webhookSigningKey)) {
+  if (webhookSigningKey !== undefined && !WEBHOOK_KEY_PATTERN.test(webhookSigningKey)) {
     r.problems.push('FLOWTRAIL_WEBHOOK_SIGNING_KEY must be a "whsec_" key followed by base64');
   }
   return { webhookSecret: r.secret('FLOWTRAIL_WEBHOOK_SECRET', 8), webhookSigningKey, streamingToken: r.secret('FLOWTRAIL_STREAMING_TOKEN', 8) };
@@ -281,6 +294,31 @@ function streamingSettings(r: EnvReader): Config['streaming'] {
     maxBackoffSeconds: r.int('FLOWTRAIL_STREAM_MAX_BACKOFF_SECONDS', 60, 1, 3600),
     timeoutSeconds: r.int('FLOWTRAIL_STREAM_TIMEOUT_SECONDS', 30, 1, 600),
     readTokenVariable: (name) => r.get(name),
+  };
+}
+
+/** FLOWTRAIL_ALERT_WEBHOOK_URL (http or https only) with its signing key, and FLOWTRAIL_ALERT_ISSUE_PROJECT (needs the GitLab connection). */
+function alertNotificationSettings(r: EnvReader, gitlab: Config['gitlab']): Config['alertNotifications'] {
+  const webhookUrl = r.url('FLOWTRAIL_ALERT_WEBHOOK_URL');
+  const webhookSecret = r.get('FLOWTRAIL_ALERT_WEBHOOK_SECRET');
+  if (webhookSecret !== undefined && !WEBHOOK_KEY_PATTERN.test(webhookSecret)) {
+    r.problems.push('FLOWTRAIL_ALERT_WEBHOOK_SECRET must be a "whsec_" key followed by base64 (e.g. whsec_ and the output of openssl rand -base64 32)');
+  }
+  if (r.get('FLOWTRAIL_ALERT_WEBHOOK_URL') !== undefined && webhookSecret === undefined) {
+    r.problems.push('FLOWTRAIL_ALERT_WEBHOOK_URL needs FLOWTRAIL_ALERT_WEBHOOK_SECRET (a "whsec_" key the deliveries are signed with)');
+  }
+  if (webhookSecret !== undefined && r.get('FLOWTRAIL_ALERT_WEBHOOK_URL') === undefined) r.problems.push('FLOWTRAIL_ALERT_WEBHOOK_SECRET needs FLOWTRAIL_ALERT_WEBHOOK_URL');
+  const issueProject = r.get('FLOWTRAIL_ALERT_ISSUE_PROJECT');
+  if (issueProject !== undefined && !/^(?:\d+|[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+)$/.test(issueProject)) {
+    r.problems.push('FLOWTRAIL_ALERT_ISSUE_PROJECT must be a project id or a full path such as group/project');
+  }
+  if (issueProject !== undefined && gitlab.token === undefined) r.problems.push('FLOWTRAIL_ALERT_ISSUE_PROJECT needs FLOWTRAIL_GITLAB_URL and FLOWTRAIL_GITLAB_TOKEN (issues are opened with the bot token)');
+  const issueLabels = (r.get('FLOWTRAIL_ALERT_ISSUE_LABELS') ?? 'flowtrail-alert').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const label of issueLabels) if (/[\x00-\x1f]/.test(label) || label.length > 255) r.problems.push(`FLOWTRAIL_ALERT_ISSUE_LABELS has an invalid label "${label.slice(0, 40)}"`);
+  return {
+    webhookUrl, webhookSecret, issueProject, issueLabels,
+    timeoutSeconds: r.int('FLOWTRAIL_ALERT_NOTIFY_TIMEOUT_SECONDS', 10, 1, 300),
+    maxBackoffSeconds: r.int('FLOWTRAIL_ALERT_NOTIFY_MAX_BACKOFF_SECONDS', 300, 1, 3600),
   };
 }
 

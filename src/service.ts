@@ -9,13 +9,14 @@ import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey
 import type { Config } from './config.js';
 import { createJobHandlers, createLease, JobRunner, scheduleReports, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask } from './jobs/index.js';
 import { openLog, type Integrator, type OpenLog } from './log/index.js';
-import { createGitlabClient } from './gitlab/index.js';
+import { createGitlabClient, type GitlabClient } from './gitlab/index.js';
 import { loadKeys, type Keys } from './load-keys.js';
 import { parseVerifierKey } from './integrity/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createMetricsApp, createRequestDrain } from './ops/index.js';
 import { createSanitizer } from './sanitize/index.js';
 import { createStreamer, deriveSecretsKey, streamLag, type Streamer } from './stream/index.js';
+import { alertNotificationLag, createAlertNotifier, type AlertNotifier } from './notify/index.js';
 import { AppError, coerceError } from './errors.js';
 import {
   countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, readKnownPeople, retentionFloor, serviceRoleGuarantees, type Database, type Pool,
@@ -60,7 +61,11 @@ export async function startService(config: Config, log: Logger, options: { liste
   });
   const metrics = createMetrics();
   let streamer: Streamer | undefined;
-  const { db, origin, signer, integrator, witnesses } = await openStorage(config, log, keys, metrics, () => streamer?.kick());
+  let notifier: AlertNotifier | undefined;
+  const { db, origin, signer, integrator, witnesses } = await openStorage(config, log, keys, metrics, () => {
+    streamer?.kick();
+    notifier?.kick();
+  });
   const refreshKnownPeople = async (): Promise<void> => {
     try {
       const next = await readKnownPeople(db.sql);
@@ -90,6 +95,7 @@ export async function startService(config: Config, log: Logger, options: { liste
     },
   });
   addStreamGauges(metrics, db.sql);
+  notifier = createNotifier(config, db.sql, origin, gitlab, log, metrics);
   metrics.gauge('flowtrail_checkpoint_witness_pending', 'Checkpoints queued for the witnesses and not yet delivered (retried with backoff).', () => witnesses.pending());
   const deps: AppDeps = {
     config, sql: db.sql, dbKind: db.kind, sanitizer, integrator, metrics, log,
@@ -108,6 +114,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   integrator.start({ timerCheckpoints: lease.held });
   jobRunner.start();
   streamer.start();
+  notifier?.start();
   const tasks = [
     scheduleRetention(db.sql, config.retention.days, log), scheduleSweep({ sql: db.sql, integrator, gitlab }, log),
     scheduleReports(reportDepsOf(deps), config.reports, log),
@@ -127,7 +134,7 @@ export async function startService(config: Config, log: Logger, options: { liste
       closing ??= (async () => {
         step = 'finishing the requests in flight (new ones get 503), the job in hand and any scheduled run';
         clearInterval(knownPeopleTimer);
-        await Promise.all([http?.drain(), jobRunner.stop(), scheduled.stop(), streamer?.stop()]);
+        await Promise.all([http?.drain(), jobRunner.stop(), scheduled.stop(), streamer?.stop(), notifier?.stop()]);
         step = 'closing the HTTP listener';
         await http?.close();
         step = 'draining the intake into the log and signing the final checkpoint';
@@ -190,6 +197,27 @@ function addStreamGauges(metrics: Metrics, sql: Pool): void {
     async () => (await lag()).map((l) => ({ labels: labels(l.destination), value: l.seconds })));
   metrics.gaugeSeries('flowtrail_stream_paused', 'Whether a streaming destination is paused (1) after failing too long.', LABELS,
     async () => (await lag()).map((l) => ({ labels: labels(l.destination), value: l.destination.pausedAt === null ? 0 : 1 })));
+}
+
+/** The alert notifier when FLOWTRAIL_ALERT_WEBHOOK_URL or FLOWTRAIL_ALERT_ISSUE_PROJECT is set, with its metrics. */
+function createNotifier(config: Config, sql: Pool, origin: string, gitlab: GitlabClient | null, log: Logger, metrics: Metrics): AlertNotifier | undefined {
+  const c = config.alertNotifications;
+  const webhook = c.webhookUrl !== undefined && c.webhookSecret !== undefined ? { url: c.webhookUrl, secret: c.webhookSecret, timeoutMs: c.timeoutSeconds * 1000 } : undefined;
+  const issues = c.issueProject !== undefined && gitlab !== null ? { gitlab, project: c.issueProject, labels: c.issueLabels } : undefined;
+  if (webhook === undefined && issues === undefined) return undefined;
+  const notifier = createAlertNotifier({
+    sql, publicUrl: config.http.publicUrl, origin, webhook, issues, log, maxBackoffMs: c.maxBackoffSeconds * 1000,
+    onOutcome: (channel, outcome) => metrics.inc('flowtrail_alert_notifications_total', { channel, outcome }),
+  });
+  let last: Promise<Awaited<ReturnType<typeof alertNotificationLag>>> | undefined;
+  const lag = () => (last ??= alertNotificationLag(sql).finally(() => setTimeout(() => (last = undefined), 100)));
+  const wanted = new Set<string>(notifier.channels);
+  const series = async (value: (l: Awaited<ReturnType<typeof alertNotificationLag>>[number]) => number) =>
+    (await lag()).filter((l) => wanted.has(l.notifier.channel)).map((l) => ({ labels: { channel: l.notifier.channel }, value: value(l) }));
+  metrics.gaugeSeries('flowtrail_alert_notify_lag_alerts', 'Alerts not yet announced on a channel (webhook, gitlab_issue).', ['channel'], () => series((l) => l.alerts));
+  metrics.gaugeSeries('flowtrail_alert_notify_lag_seconds', 'How long the oldest alert not yet announced on a channel has waited.', ['channel'], () => series((l) => l.seconds));
+  metrics.gaugeSeries('flowtrail_alert_notify_failing', 'Whether the last try to announce an alert on a channel failed (1); it is tried again with backoff.', ['channel'], () => series((l) => (l.failing ? 1 : 0)));
+  return notifier;
 }
 
 interface HttpListener {

@@ -10,6 +10,8 @@ function alertJson(a: AlertRow) {
   return {
     id: a.seq, type: a.type, session_id: a.sessionId, occurred_at: a.occurredAt.toISOString(), data: leaf?.data ?? null,
     state: a.state, handled_by: a.actor, handled_at: a.actedAt?.toISOString() ?? null, reason: a.reason,
+    notified_at: a.notifiedAt?.toISOString() ?? null,
+    gitlab_issue: a.gitlabIssueIid === null ? null : { iid: a.gitlabIssueIid, url: a.gitlabIssueUrl },
   };
 }
 

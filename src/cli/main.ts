@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { isAppError } from '../errors.js';
+import { alertsCommand } from './alerts-command.js';
 import { UsageError } from './cli-error.js';
 import { eraseCommand } from './erase-command.js';
 import { exportCommand } from './export-command.js';
@@ -33,6 +34,7 @@ Commands:
   holds place|list|release  legal holds: keep a session, a person's or a project's sessions from retention and erasure
   jobs list|retry           the worker's queue: list dead letters and their reasons, retry them (--id N | --all-dead)
   streaming add|list|remove SIEM streaming destinations (HTTP, Splunk HEC, syslog over TCP or TLS)
+  alerts test-webhook       post a sample alert to FLOWTRAIL_ALERT_WEBHOOK_URL, signed, and say what it answered
   hook pre-receive          the server-side hook: refuse agent commits without a valid session trailer
   hook commit-msg FILE      the commit hook: add the session trailer (FLOWTRAIL_SESSION_ID or DUO_WORKFLOW_WORKFLOW_ID)
   hooks install PATH        install the hooks into a repository or a Gitaly custom hooks directory
@@ -54,6 +56,7 @@ const commands: Record<string, Command> = {
   holds: holdsCommand,
   jobs: jobsCommand,
   streaming: streamingCommand,
+  alerts: alertsCommand,
   hook: (argv) => runHook(argv),
   hooks: hooksCommand,
   'verify-repo': verifyRepoCommand,

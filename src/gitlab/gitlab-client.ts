@@ -32,6 +32,13 @@ export interface GitlabNote {
   body: string;
 }
 
+/** An issue as flowtrail keeps it: its number in the project, its page, and its description (to check a marker). */
+export interface GitlabIssue {
+  iid: number;
+  webUrl: string;
+  description: string;
+}
+
 /** A GitLab account as flowtrail compares it: the numeric id (as a string) and the username. */
 export interface GitlabUser {
   id: string;
@@ -58,7 +65,16 @@ export interface GitlabClient {
   commitsBetween(projectId: string, before: string | null, after: string): Promise<GitlabCommit[]>;
   /** A user's effective access level on a project (inherited memberships included); null when not a member. */
   memberAccessLevel(projectId: string, userId: string): Promise<number | null>;
+  /** Opens an issue; answers its iid and page. */
+  createIssue(projectId: string, issue: { title: string; description: string; labels: readonly string[] }): Promise<GitlabIssue>;
+  /** The project's issues (open or closed) whose description contains `text` (GitLab's search; the caller checks the match). */
+  issuesWithText(projectId: string, text: string): Promise<GitlabIssue[]>;
 }
+
+const toIssue = (method: string, path: string, i: { iid?: unknown; web_url?: unknown; description?: unknown }): GitlabIssue => {
+  if (typeof i.iid !== 'number' || typeof i.web_url !== 'string') throw new GitlabError(method, path, 200, 'the answer has no issue iid and web_url');
+  return { iid: i.iid, webUrl: i.web_url, description: typeof i.description === 'string' ? i.description : '' };
+};
 
 /** The default bound of one GitLab call, answer body included. */
 export const GITLAB_TIMEOUT_MS = 10_000;
@@ -215,6 +231,14 @@ export function createGitlabClient(o: GitlabClientOptions): GitlabClient {
         if (err instanceof GitlabError && err.httpStatus === 404) return null;
         throw err;
       }
+    },
+    async createIssue(projectId, issue) {
+      const created = (await api.Issues.create(projectId, issue.title, { description: issue.description, labels: issue.labels.join(',') })) as unknown as Record<string, unknown>;
+      return toIssue('POST', `/api/v4/projects/${projectId}/issues`, created);
+    },
+    async issuesWithText(projectId, text) {
+      const found = (await api.Issues.all({ projectId, search: text, in: 'description', scope: 'all', perPage: 100, maxPages: 1 })) as unknown as Record<string, unknown>[];
+      return found.map((i) => toIssue('GET', `/api/v4/projects/${projectId}/issues`, i));
     },
   };
 }

@@ -3,7 +3,7 @@ export { mapFlowCallback, type MappedCallback } from './map-flow-callback.js';
 export { createAgentMatcher, globToRegExp, type AgentDirectory } from './agent-identity.js';
 export { createAgentPusherMatcher, type AgentPusherDirectory } from './agent-pusher.js';
 export { correlatePush, type PushCorrelation, type SessionInfo } from './correlate-push.js';
-export { createGitlabClient, retryAfterSeconds, GITLAB_TIMEOUT_MS, type GitlabClient, type GitlabClientOptions, type GitlabCommit, type GitlabNote, type GitlabUser, type GitlabWorkflow } from './gitlab-client.js';
+export { createGitlabClient, retryAfterSeconds, GITLAB_TIMEOUT_MS, type GitlabClient, type GitlabClientOptions, type GitlabCommit, type GitlabIssue, type GitlabNote, type GitlabUser, type GitlabWorkflow } from './gitlab-client.js';
 export { GitlabError } from './gitlab-error.js';
 export { parseTrace, type ParsedTrace, type ChatEntry } from './parse-trace.js';
 export { correlateNote, parseGitlabTime } from './correlate-note.js';

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { webhookSignature } from '../integrity/index.js';
 
 const TOLERANCE_SECONDS = 5 * 60;
 
@@ -18,8 +19,7 @@ export interface SignedDelivery {
 export function verifyWebhookSignature(key: string, d: SignedDelivery, nowSeconds = Date.now() / 1000): boolean {
   if (d.id === undefined || d.timestamp === undefined || d.signature === undefined) return false;
   if (!/^\d{1,12}$/.test(d.timestamp) || Math.abs(nowSeconds - Number(d.timestamp)) > TOLERANCE_SECONDS) return false;
-  const secret = Buffer.from(key.replace(/^whsec_/, ''), 'base64');
-  const expected = createHmac('sha256', secret).update(`${d.id}.${d.timestamp}.${d.body}`).digest();
+  const expected = webhookSignature(key, d.id, d.timestamp, d.body);
   return d.signature.split(' ').some((entry) => {
     const [version, value] = entry.split(',', 2);
     if (version !== 'v1' || value === undefined) return false;

@@ -55,3 +55,4 @@ export { COMMITMENT_KEY, TEXT_DOMAIN, commitText, commitmentOf, newSalt } from '
 export { LEAF_VERSION, buildLeaf, encodeLeaf, type Leaf } from './leaf.js';
 export { bundleShapeProblem, checkBundleFile, type BundleFileCheck } from './check-bundle-file.js';
 export { bundleVerifierPath } from './bundle-verifier-path.js';
+export { signWebhook, webhookSignature, WEBHOOK_KEY_PATTERN } from './webhook-signature.js';

@@ -158,7 +158,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get', path: '/api/v1/alerts', tag: 'Read', summary: 'Alerts (events of the alert types) with their state', guard: { permission: 'read_all' },
     description: 'Newest first. state=open (the default), acknowledged, resolved or all; before=<id> for the next page (next_before). An alert\'s id is its log position.',
-    query: alertsQuerySchema, responses: { 200: ok('{alerts: [{id, type, session_id, occurred_at, data, state, handled_by, handled_at, reason}], next_before}'), ...read },
+    query: alertsQuerySchema, responses: { 200: ok('{alerts: [{id, type, session_id, occurred_at, data, state, handled_by, handled_at, reason, notified_at, gitlab_issue: {iid, url} | null}], next_before}'), ...read },
   },
   ...(['acknowledge', 'resolve'] as const).map((step): Operation => ({
     method: 'post', path: `/api/v1/alerts/{id}/${step}`, tag: 'Read', guard: { permission: 'handle_alerts' },

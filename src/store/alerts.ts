@@ -17,6 +17,11 @@ export interface AlertRow {
   actor: string | null;
   reason: string | null;
   actedAt: Date | null;
+  /** When the alert webhook (FLOWTRAIL_ALERT_WEBHOOK_URL) received it; null until then or without one. */
+  notifiedAt: Date | null;
+  /** The GitLab issue opened for it (FLOWTRAIL_ALERT_ISSUE_PROJECT). */
+  gitlabIssueIid: number | null;
+  gitlabIssueUrl: string | null;
 }
 
 /**
@@ -27,9 +32,12 @@ export async function listAlerts(sql: Sql, types: readonly string[], options: { 
   const state = options.state ?? null;
   return sql<AlertRow[]>`
     select e.seq::int as seq, e.type, e.session_id, e.occurred_at, e.leaf,
-      coalesce(a.action, 'open') as state, a.actor, a.reason, a.at as acted_at
+      coalesce(a.action, 'open') as state, a.actor, a.reason, a.at as acted_at,
+      w.sent_at as notified_at, g.gitlab_issue_iid::int as gitlab_issue_iid, g.gitlab_issue_url
     from audit_events e
     left join lateral (select action, actor, reason, at from alert_actions x where x.alert_seq = e.seq order by x.id desc limit 1) a on true
+    left join alert_notifications w on w.alert_seq = e.seq and w.channel = 'webhook'
+    left join alert_notifications g on g.alert_seq = e.seq and g.channel = 'gitlab_issue'
     where e.type in (${typeList(sql, types)})
       and (${options.seq ?? null}::bigint is null or e.seq = ${options.seq ?? null}::bigint)
       and (${options.before ?? null}::bigint is null or e.seq < ${options.before ?? null}::bigint)

@@ -34,6 +34,8 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   legal_holds: ['select'],
   retention_rules: ['select'],
   evidence_packs: ['select', 'insert'],
+  alert_notifiers: ['select', 'insert', 'update'],
+  alert_notifications: ['select', 'insert', 'update'],
 };
 
 /** The owner's functions the service may call (retention, erasure, legal holds, retention rules). */

@@ -293,3 +293,31 @@ export function expectInOrderWithoutGap(received: readonly number[], log: readon
   expect(reached).toBe(log.length - 1);
 }
 
+
+export interface WebhookDelivery {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * A chat-style incoming webhook (Slack, Mattermost, Teams answer 200 to a
+ * good post): records every request as it came, headers and raw body;
+ * `failNext` answers that many requests with 503 first.
+ */
+export async function startWebhookReceiver(): Promise<Receiver<WebhookDelivery> & { stats: { failNext: number; requests: number } }> {
+  const received: WebhookDelivery[] = [];
+  const state = { failNext: 0, requests: 0 };
+  const server = createHttpServer(async (req, res) => {
+    const body = await read(req);
+    state.requests++;
+    if (state.failNext > 0) {
+      state.failNext--;
+      res.writeHead(503).end('try later');
+      return;
+    }
+    received.push({ headers: { ...req.headers }, body });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  });
+  const r = await manage(server, 'http', received);
+  return Object.assign(r, { stats: state });
+}
