@@ -3,7 +3,7 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 import { AppError } from '../errors.js';
 import { ALERT_TYPES } from '../events.js';
 import { alertActionSchema, alertsQuerySchema, limitBody, parseJsonBody, parseQuery, requirePermission } from '../http/index.js';
-import { listAlerts, recordAlertAction, type AlertRow } from '../store/index.js';
+import { listAlerts, recordAlertAction, type AlertAction, type AlertRow } from '../store/index.js';
 
 function alertJson(a: AlertRow) {
   const leaf = a.leaf === null ? null : (JSON.parse(a.leaf) as { data?: Record<string, unknown> });
@@ -29,22 +29,17 @@ export function createAlertsApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', requirePermission(deps, 'read_all'), async (c) => {
     const q = parseQuery(alertsQuerySchema, c.req.query());
-    const rows = await listAlerts(deps.sql, ALERT_TYPES, { state: q.state === 'all' ? undefined : q.state, before: q.before, limit: q.limit + 1 });
+    const rows = await listAlerts(deps.sql, q.type === undefined ? ALERT_TYPES : [q.type], { state: q.state === 'all' ? undefined : q.state, before: q.before, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return c.json({ alerts: page.map(alertJson), next_before: rows.length > q.limit ? page[page.length - 1]!.seq : null });
   });
-  const step = (action: 'acknowledged' | 'resolved', allowedFrom: readonly string[]) =>
+  const step = (action: AlertAction) =>
     async (c: Context<AppEnv, '/:id/acknowledge' | '/:id/resolve'>) => {
       const seq = alertId(c.req.param('id'));
       const body = await parseJsonBody(c, alertActionSchema, '{"reason": ...}');
-      const [alert] = await listAlerts(deps.sql, ALERT_TYPES, { seq, limit: 1 });
-      if (alert === undefined) throw new AppError('not_found', `there is no alert at log position ${seq}`);
-      if (!allowedFrom.includes(alert.state)) throw new AppError('conflict', `alert ${seq} is already ${alert.state}${alert.actedAt === null ? '' : ` (${alert.actedAt.toISOString()} by ${alert.actor})`}`);
-      await recordAlertAction(deps.sql, alert, action, c.get('principal').tokenId, deps.sanitizer.sanitizeText(body.reason).text);
-      const [after] = await listAlerts(deps.sql, ALERT_TYPES, { seq, limit: 1 });
-      return c.json(alertJson(after!));
+      return c.json(alertJson(await recordAlertAction(deps.sql, ALERT_TYPES, seq, action, c.get('principal').tokenId, deps.sanitizer.sanitizeText(body.reason).text)));
     };
-  app.post('/:id/acknowledge', limitBody(16 * 1024), requirePermission(deps, 'handle_alerts'), step('acknowledged', ['open']));
-  app.post('/:id/resolve', limitBody(16 * 1024), requirePermission(deps, 'handle_alerts'), step('resolved', ['open', 'acknowledged']));
+  app.post('/:id/acknowledge', limitBody(16 * 1024), requirePermission(deps, 'handle_alerts'), step('acknowledged'));
+  app.post('/:id/resolve', limitBody(16 * 1024), requirePermission(deps, 'handle_alerts'), step('resolved'));
   return app;
 }

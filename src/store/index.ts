@@ -44,7 +44,7 @@ export {
 } from './streaming-destinations.js';
 export { readKnownPeople } from './known-people.js';
 export { storePack, hasStoredPack, listStoredPacks, getStoredPack, type StoredPackInput, type StoredPackRow } from './evidence-packs.js';
-export { ALERT_STATES, listAlerts, recordAlertAction, type AlertRow, type AlertState } from './alerts.js';
+export { ALERT_STATES, countAlertStates, listAlerts, recordAlertAction, type AlertAction, type AlertRow, type AlertState } from './alerts.js';
 export {
   NOTIFY_CHANNELS, openNotifier, listNotifiers, nextAlert, advanceNotifier, countAttempt, recordNotified, recordNotifyFailure, alertsWaiting,
   type NotifyChannel, type NotifierRow, type WaitingAlert, type NotificationRow,

@@ -72,7 +72,16 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 ol.steps { padding-left: 20px; } ol.steps li { margin: 4px 0; }
 h1, .chain, dl.facts dd { overflow-wrap: anywhere; }
 td.wrap { overflow-wrap: anywhere; }
-@media (max-width: 800px) { main { padding: 12px 12px 32px; } dl.facts { grid-template-columns: 150px minmax(0, 1fr); } .grid2 { grid-template-columns: minmax(0, 1fr); } }
+nav.tabs { display: flex; flex-wrap: wrap; gap: 4px; margin: 8px 0 12px; border-bottom: 1px solid var(--border); }
+nav.tabs a { padding: 6px 12px; border-bottom: 2px solid transparent; color: var(--text); } nav.tabs a[aria-current=page] { border-bottom-color: #1f75cb; font-weight: 600; }
+nav.tabs .count { display: inline-block; min-width: 20px; padding: 0 6px; border-radius: 10px; background: var(--grey-bg); font-size: 12px; text-align: center; }
+ul.alert-list { list-style: none; padding: 0; margin: 8px 0; }
+li.alert-item { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 340px); gap: 8px 16px; border: 1px solid var(--border); border-left: 4px solid var(--red); border-radius: 0 4px 4px 0; padding: 8px 12px; margin: 8px 0; }
+li.alert-item.s-acknowledged { border-left-color: var(--orange); } li.alert-item.s-resolved { border-left-color: var(--green); }
+li.alert-item h3 { font-size: 15px; margin: 0 0 2px; overflow-wrap: anywhere; } li.alert-item p.what { margin: 0 0 4px; overflow-wrap: anywhere; }
+li.alert-item dl.facts { grid-template-columns: 90px minmax(0, 1fr); gap: 2px 12px; margin: 4px 0; } li.alert-item dl.facts dd { overflow-wrap: anywhere; }
+li.alert-item .steps { display: flex; flex-direction: column; gap: 8px; } li.alert-item form.inline label { flex: 1 1 180px; min-width: 0; } li.alert-item form.inline input { width: 100%; }
+@media (max-width: 800px) { main { padding: 12px 12px 32px; } li.alert-item { grid-template-columns: minmax(0, 1fr); } dl.facts { grid-template-columns: 150px minmax(0, 1fr); } .grid2 { grid-template-columns: minmax(0, 1fr); } }
 `;
 
 /** Relative times ("3 hours ago") kept fresh; the exact time stays in the title. Everything works without it. */

@@ -81,7 +81,7 @@ export const AuditPage: FC<{ who: SignedIn; filters: PageFilters; error: string 
       {data.alerts.length === 0 ? <p class="muted">No alerts {whose ? 'for these filters ' : ''}in this window: no agent commits without a session trailer, forged trailers, refused pushes, lifecycle violations or unverified authorizations.</p> : (
         <>
           <div class="cards">{data.alerts.map((a) => (
-            <a class="card" href={withQuery(PATH, { ...f, type: a.type })}><span class="n">{a.n}</span>{eventWords(a.type)}<br /><span class="muted">last <Time at={a.latest} /></span></a>
+            <a class="card" href={withQuery('/admin/duo_agent_platform/alerts', { state: 'all', type: a.type })} title="These alerts on the alerts page, to acknowledge and resolve"><span class="n">{a.n}</span>{eventWords(a.type)}<br /><span class="muted">last <Time at={a.latest} /></span></a>
           ))}</div>
           <p class="muted">The latest alerts; the same alert repeated for one session is one row, counted.</p>
           <div class="table-box"><table>

@@ -21,6 +21,7 @@ export const Layout: FC<{ title: string; who?: SignedIn | null; children?: Child
           {who ? <a href="/-/duo/sessions">Sessions</a> : null}
           {who ? <a href="/-/duo/usage">Usage</a> : null}
           {who && can(who.principal.role, 'read_all') ? <a href="/admin/duo_agent_platform/audit">Audit</a> : null}
+          {who && can(who.principal.role, 'read_all') ? <a href="/admin/duo_agent_platform/alerts">Alerts</a> : null}
           {who && can(who.principal.role, 'manage_streaming') ? <a href="/admin/duo_agent_platform/streaming">Streaming</a> : null}
           {who && can(who.principal.role, 'read_all') ? <a href="/admin/duo_agent_platform/legal_holds">Holds</a> : null}
           {who && can(who.principal.role, 'report') ? <a href="/admin/duo_agent_platform/reports">Reports</a> : null}

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { APP_CSS, APP_JS } from './assets.js';
+import { createAlertsRoutes } from './alerts-routes.js';
 import { createDashboardRoutes } from './dashboard-routes.js';
 import { createStreamingRoutes } from './streaming-page.js';
 import { createHoldsRoutes } from './holds-routes.js';
@@ -29,6 +30,7 @@ export function createUiApp(deps: AppDeps, options: { fetch?: typeof fetch } = {
   app.route('/', createDashboardRoutes(deps));
   app.route('/', createUsageRoutes(deps));
   app.route('/', createStreamingRoutes(deps));
+  app.route('/', createAlertsRoutes(deps));
   app.route('/', createHoldsRoutes(deps));
   app.route('/', createReportsRoutes(deps));
   return app;

@@ -29,6 +29,7 @@ const MATRIX: { name: string; method?: string; path: string; body?: string; stat
   { name: 'REST usage as CSV', path: '/api/v1/usage?group_by=user&format=csv', status: { anonymous: 401, ingest: 403, user: 200, auditor: 200, admin: 200 } },
   { name: 'REST tokens', path: '/api/v1/tokens', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'REST evidence pack', path: '/api/v1/reports?framework=soc2&from=2026-03-01&to=2026-04-01&format=html', status: { anonymous: 401, ingest: 403, user: 403, auditor: 200, admin: 200 } },
+  { name: 'REST alerts', path: '/api/v1/alerts?state=all', status: { anonymous: 401, ingest: 403, user: 403, auditor: 200, admin: 200 } },
   { name: 'REST jobs', path: '/api/v1/jobs', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'REST streaming destinations', path: '/api/v1/streaming-destinations', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 200 } },
   { name: 'REST streaming destination', path: '/api/v1/streaming-destinations/sd_none', status: { anonymous: 401, ingest: 403, user: 403, auditor: 403, admin: 404 } },
@@ -46,6 +47,7 @@ const PAGES: { name: string; path: string; post?: Record<string, string>; status
   { name: 'page: usage as CSV', path: '/-/duo/usage?group_by=user&format=csv', status: { anonymous: 302, user: 200, auditor: 200, admin: 200 } },
   { name: 'page: evidence packs', path: '/admin/duo_agent_platform/reports', status: { anonymous: 302, user: 403, auditor: 200, admin: 200 } },
   { name: 'page: evidence pack download', path: '/admin/duo_agent_platform/reports/download', post: { framework: 'soc2', from: '2026-03-01', to: '2026-04-01', format: 'html' }, status: { anonymous: 401, user: 403, auditor: 200, admin: 200 } },
+  { name: 'page: alerts', path: '/admin/duo_agent_platform/alerts?state=all', status: { anonymous: 302, user: 403, auditor: 200, admin: 200 } },
   { name: 'page: audit dashboard', path: '/admin/duo_agent_platform/audit', status: { anonymous: 302, user: 403, auditor: 200, admin: 200 } },
   { name: 'page: streaming destinations', path: '/admin/duo_agent_platform/streaming', status: { anonymous: 302, user: 403, auditor: 403, admin: 200 } },
   // A form POST with the page's CSRF token; the API itself no longer takes the cookie (test/security/cross-site-reads.pg.test.ts).
