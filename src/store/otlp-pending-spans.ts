@@ -1,5 +1,29 @@
+import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import type { Sql } from './database.js';
+
+/**
+ * The first key of the per-trace advisory locks ("otlp" as a 32-bit number). Two-key
+ * advisory locks are a space apart from the one-key locks of the log and the migrations.
+ */
+export const OTLP_TRACE_LOCK_CLASS = 0x6f746c70;
+
+/** A trace's lock key: the first four bytes of SHA-256 of its id, as a signed 32-bit number. */
+export function traceLockKey(traceId: string): number {
+  return createHash('sha256').update(traceId).digest().readInt32BE(0);
+}
+
+/**
+ * Takes the advisory locks of these traces inside a transaction, held until
+ * it ends: requests for the same trace in other processes on the same
+ * database wait here. Keys are taken in ascending order (two traces may share
+ * a key), so two transactions never wait on each other in a circle.
+ */
+export async function lockTraces(tx: postgres.TransactionSql<Record<string, unknown>>, traceIds: readonly string[]): Promise<void> {
+  const keys = [...new Set(traceIds.map(traceLockKey))].sort((a, b) => a - b);
+  if (keys.length === 0) return;
+  await tx`select pg_advisory_xact_lock(${OTLP_TRACE_LOCK_CLASS}::int4, k) from unnest(${keys}::int4[]) with ordinality as x(k, n) order by n`;
+}
 
 /** A span kept between requests (normalized, attributes sanitized): a child waiting for its session span, or a recorded session span. */
 export interface PendingSpan {
