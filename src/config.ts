@@ -47,7 +47,13 @@ export interface Config {
     readonly streamingToken?: string;
   };
   /** POST /v1/traces: FLOWTRAIL_OTLP_PROJECT_MAP, service names or repository URLs (or `*`) to GitLab project paths. */
-  readonly otlp: { readonly projectMap: readonly { readonly key: string; readonly project: string }[] };
+  readonly otlp: {
+    readonly projectMap: readonly { readonly key: string; readonly project: string }[];
+    /** FLOWTRAIL_OTLP_PENDING_HOURS: how long a span waits for its session span before the daily sweep drops it (and records that). */
+    readonly pendingHours: number;
+    /** FLOWTRAIL_OTLP_AGENT_IDENTITIES: per OTLP agent name (lower case), the git identities (username patterns) that commit for it. */
+    readonly agentIdentities: readonly { readonly agent: string; readonly patterns: readonly string[] }[];
+  };
   readonly gitlab: { readonly url?: string; readonly token?: string; readonly agentUsernames: readonly string[] };
   readonly retention: { readonly days: number };
   readonly sanitizer: {
@@ -135,7 +141,7 @@ export function loadConfig(env: Env = {}): Config {
     http,
     auth: authSettings(r, gitlab),
     ingest: ingestSettings(r),
-    otlp: { projectMap: otlpProjectMap(r) },
+    otlp: { projectMap: otlpProjectMap(r), pendingHours: r.int('FLOWTRAIL_OTLP_PENDING_HOURS', 24, 1, 24 * 90), agentIdentities: otlpAgentIdentities(r) },
     gitlab,
     retention: { days: r.int('FLOWTRAIL_RETENTION_DAYS', 365, 1, 36500) },
     sanitizer: {
@@ -228,6 +234,28 @@ function otlpProjectMap(r: EnvReader): Config['otlp']['projectMap'] {
       continue;
     }
     entries.push({ key, project });
+  }
+  return entries;
+}
+
+/**
+ * FLOWTRAIL_OTLP_AGENT_IDENTITIES: `agent name=pattern,pattern` entries separated by semicolons. The
+ * agent name is the OTLP session's agent (gen_ai.agent.name, else the workflow or service name), compared
+ * without regard to case; the patterns are git identities as FLOWTRAIL_AGENT_USERNAMES writes them.
+ */
+function otlpAgentIdentities(r: EnvReader): Config['otlp']['agentIdentities'] {
+  const raw = r.get('FLOWTRAIL_OTLP_AGENT_IDENTITIES');
+  if (raw === undefined) return [];
+  const entries: { agent: string; patterns: string[] }[] = [];
+  for (const entry of raw.split(';').map((s) => s.trim()).filter((s) => s !== '')) {
+    const at = entry.lastIndexOf('=');
+    const agent = entry.slice(0, at).trim();
+    const patterns = entry.slice(at + 1).split(',').map((p) => p.trim()).filter((p) => p !== '');
+    if (at <= 0 || agent === '' || patterns.length === 0 || patterns.some((p) => !/^[A-Za-z0-9_.*?-]+$/.test(p))) {
+      r.problems.push(`FLOWTRAIL_OTLP_AGENT_IDENTITIES has an invalid entry "${entry}" (write agent name=pattern,pattern; entries separated by semicolons; patterns of A-Z a-z 0-9 _ . - * ?)`);
+      continue;
+    }
+    entries.push({ agent: agent.toLowerCase(), patterns });
   }
   return entries;
 }

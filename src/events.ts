@@ -206,6 +206,14 @@ export const catalog = {
     description: 'Sessions older than their retention period (the default, or their project\'s or flow type\'s rule) were purged; proofs still verify. Sessions a legal hold kept are counted (held) with the holds\' ids.',
     schema: fields({ sessions: z.number().int(), events: z.number().int() }), ingestable: false, textFields: [],
   }),
+  otlp_spans_dropped: entry({
+    description: 'OpenTelemetry spans that waited longer than FLOWTRAIL_OTLP_PENDING_HOURS for the span of their session (an agent run whose invoke_agent span never arrived: the agent crashed, or its exporter lost the span) were dropped by the daily sweep and are not in any session: how many, of how many traces, received before which cutoff, and each one\'s trace id, span id, operation, tool and service (the first 1,000).',
+    schema: fields({
+      spans: z.number().int().nonnegative(), traces: z.number().int().nonnegative(), cutoff: timestamp, pending_hours: z.number().int().positive(),
+      dropped: z.array(z.looseObject({ trace_id: z.string(), span_id: z.string() })),
+    }),
+    ingestable: false, textFields: [],
+  }),
   personal_data_erased: entry({
     description: 'The free texts of events were erased on request (GDPR Art. 17); their commitments stay in the leaves, so every proof still verifies.',
     schema: fields({ scope: z.record(z.string(), z.unknown()), events: z.number().int(), seq_ranges: z.array(z.tuple([z.number().int(), z.number().int()])) }),

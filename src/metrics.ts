@@ -30,6 +30,7 @@ const COUNTERS: Record<string, { help: string; labels: string[] }> = {
   flowtrail_push_checks_total: { help: 'Pushes checked for the pre-receive hook, by decision and mode.', labels: ['decision', 'mode'] },
   flowtrail_stream_events_delivered_total: { help: 'Events delivered to a streaming destination by this process, by destination.', labels: ['destination'] },
   flowtrail_alert_notifications_total: { help: 'Alerts announced (sent) and failed tries (failed) by this process, by channel (webhook, gitlab_issue).', labels: ['channel', 'outcome'] },
+  flowtrail_otlp_spans_dropped_total: { help: 'OTLP spans dropped by this process\'s daily sweep after waiting longer than FLOWTRAIL_OTLP_PENDING_HOURS for their session span (each drop is recorded as otlp_spans_dropped).', labels: [] },
   flowtrail_stream_failures_total: { help: 'Failed delivery attempts to a streaming destination by this process, by destination.', labels: ['destination'] },
 };
 /** Every histogram (seconds) with its help text and labels. */

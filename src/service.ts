@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 import { reportDepsOf } from './api/index.js';
 import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { createJobHandlers, createLease, JobRunner, scheduleReports, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask } from './jobs/index.js';
+import { createJobHandlers, createLease, JobRunner, schedulePendingSpanSweep, scheduleReports, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask } from './jobs/index.js';
 import { openLog, type Integrator, type OpenLog } from './log/index.js';
 import { createGitlabClient, type GitlabClient } from './gitlab/index.js';
 import { loadKeys, type Keys } from './load-keys.js';
@@ -19,7 +19,7 @@ import { createStreamer, deriveSecretsKey, streamLag, type Streamer } from './st
 import { alertNotificationLag, createAlertNotifier, type AlertNotifier } from './notify/index.js';
 import { AppError, coerceError } from './errors.js';
 import {
-  countJobs, countPending, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, readKnownPeople, retentionFloor, serviceRoleGuarantees, type Database, type Pool,
+  countJobs, countPending, countWaitingSpans, findTokenByHash, liveTokensOfPurpose, logSize, migrate, openDatabase, pendingMigrations, readKnownPeople, retentionFloor, serviceRoleGuarantees, type Database, type Pool,
 } from './store/index.js';
 
 /** How often the sanitizer's list of known GitLab people is re-read. */
@@ -118,6 +118,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   const tasks = [
     scheduleRetention(db.sql, config.retention.days, log), scheduleSweep({ sql: db.sql, integrator, gitlab }, log),
     scheduleReports(reportDepsOf(deps), config.reports, log),
+    schedulePendingSpanSweep({ sql: db.sql, metrics, hours: config.otlp.pendingHours }, log),
   ].filter((t): t is DailyTask => t !== null);
   const scheduled = startScheduledWork({ sql: db.sql, lease, tasks, log });
   const http = options.listen === false ? undefined : await listenHttp(deps, db);
@@ -181,6 +182,7 @@ function addDatabaseGauges(metrics: Metrics, sql: Pool): void {
   metrics.gauge('flowtrail_log_size', 'Events in the Merkle log.', () => logSize(sql));
   metrics.gauge('flowtrail_intake_pending', 'Accepted events not yet sequenced into the log.', () => countPending(sql));
   metrics.gauge('flowtrail_jobs_pending', 'Jobs waiting to run or to be retried.', async () => (await countJobs(sql)).pending);
+  metrics.gauge('flowtrail_otlp_spans_waiting', 'OTLP spans waiting for the span of their session (dropped by the daily sweep after FLOWTRAIL_OTLP_PENDING_HOURS).', () => countWaitingSpans(sql));
   metrics.gauge('flowtrail_jobs_dead', 'Jobs that used all their attempts (dead letters).', async () => (await countJobs(sql)).dead);
 }
 

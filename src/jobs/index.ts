@@ -8,6 +8,8 @@ export { sweepSessions } from './sweep-sessions.js';
 export { cleanUpJobs, DONE_JOB_RETENTION_DAYS } from './clean-up-jobs.js';
 export { scheduleRetention } from './schedule-retention.js';
 export { scheduleSweep } from './schedule-sweep.js';
+export { sweepPendingSpans, type PendingSpanSweep } from './sweep-pending-spans.js';
+export { schedulePendingSpanSweep } from './schedule-pending-span-sweep.js';
 export { createLease, processHolder, type Lease, type LeaseOptions } from './lease.js';
 export { runDailyTask, dailySlot, type DailyTask } from './run-daily-task.js';
 export { startScheduledWork, SCHEDULER_LEASE, type ScheduledWork, type ScheduledWorkOptions } from './start-scheduled-work.js';

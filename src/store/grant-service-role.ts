@@ -27,7 +27,8 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   scheduled_runs: ['select', 'insert', 'update'],
   write_backs: ['select', 'insert', 'update'],
   merge_request_claims: ['select', 'insert', 'update', 'delete'],
-  otlp_pending_spans: ['select', 'insert', 'delete'],
+  // update(role): a re-sent waiting span that turns out to be a session span becomes one (insert ... on conflict do update).
+  otlp_pending_spans: ['select', 'insert', 'delete', 'update(role)'],
   streaming_destinations: ['select', 'insert', 'update', 'delete'],
   // Changed only through the owner's functions, which audit each change.
   alert_actions: ['select', 'insert'],

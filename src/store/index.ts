@@ -33,7 +33,10 @@ export { listRetentionRules, RETENTION_RULE_SCOPES, setRetentionRule, type Reten
 export { flagViolations } from './lifecycle-flags.js';
 export { grantServiceRole, SERVICE_PRIVILEGES, serviceRoleGuarantees, type RoleGuarantees } from './grant-service-role.js';
 export { usageByGroup, usagePerDay, refreshResourceCounts, USAGE_GROUPS, type UsageGroup, type UsageFigures, type UsageRow, type UsageQuery } from './usage.js';
-export { savePendingSpans, readPendingSpans, deletePendingSpans, lockTraces, traceLockKey, OTLP_TRACE_LOCK_CLASS, type PendingSpan } from './otlp-pending-spans.js';
+export {
+  savePendingSpans, readPendingSpans, deletePendingSpans, deleteStalePendingSpans, countWaitingSpans, lockTraces, traceLockKey, OTLP_TRACE_LOCK_CLASS,
+  type PendingSpan, type DroppedSpan,
+} from './otlp-pending-spans.js';
 export {
   eventCountsIn, startedSessionFigures, commitFigures, eventDataOf, checkpointsSignedIn, checkpointCovering, startedSessionIds, sampleEvents,
   type PackWindow, type StartedSessionFigures,

@@ -58,3 +58,36 @@ export async function deletePendingSpans(sql: Sql, spans: readonly { traceId: st
     delete from otlp_pending_spans p using unnest(${spans.map((s) => s.traceId)}::text[], ${spans.map((s) => s.spanId)}::text[]) as x(trace_id, span_id)
     where p.trace_id = x.trace_id and p.span_id = x.span_id and p.role = 'waiting'`;
 }
+
+/** A waiting span the sweep dropped: where it came from and what it was (attributes as kept, sanitized). */
+export interface DroppedSpan {
+  traceId: string;
+  spanId: string;
+  operation: string | null;
+  tool: string | null;
+  serviceName: string | null;
+  receivedAt: Date;
+}
+
+/**
+ * Deletes what was kept before `cutoff`: waiting spans whose session span
+ * never came (answered, so that the drop can be recorded) and recorded
+ * session spans (a child arriving after this waits, and is dropped in turn).
+ */
+export async function deleteStalePendingSpans(sql: Sql, cutoff: Date): Promise<{ dropped: DroppedSpan[]; sessionsForgotten: number }> {
+  const rows = await sql<(DroppedSpan & { role: string })[]>`
+    delete from otlp_pending_spans where received_at < ${cutoff}
+    returning role, trace_id, span_id, received_at,
+      span->'attributes'->>'gen_ai.operation.name' as operation,
+      span->'attributes'->>'gen_ai.tool.name' as tool,
+      span->'resource'->>'service.name' as service_name`;
+  const dropped = rows.filter((r) => r.role === 'waiting').map(({ role: _role, ...d }) => d);
+  dropped.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.traceId.localeCompare(b.traceId) || a.spanId.localeCompare(b.spanId));
+  return { dropped, sessionsForgotten: rows.length - dropped.length };
+}
+
+/** How many spans wait for their session span now (a gauge). */
+export async function countWaitingSpans(sql: Sql): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from otlp_pending_spans where role = 'waiting'`;
+  return row!.n;
+}

@@ -14,6 +14,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { generateSigningKey } from '../../src/integrity/index.js';
 import { startService, type Service } from '../../src/service.js';
 import { connect, SERVICE_PRIVILEGES, serviceRoleGuarantees, type Pool } from '../../src/store/index.js';
+import { sweepPendingSpans } from '../../src/jobs/index.js';
+import { agentRun, newTraceId, otlpJson } from '../support/otlp-json.js';
 import { withDatabase } from '../support/pg-global-setup.js';
 import { at, flowEvent, startedEvent } from '../support/flow-events.js';
 import { target } from '../support/pg.js';
@@ -100,6 +102,15 @@ describe.runIf(target === 'postgres')('the service\'s database role, with the ow
       flowEvent('duo_flow_completed', 'roles-1', at(2)),
     ];
     expect((await post('/api/v1/flow-events', JSON.stringify(events), { authorization: `Bearer ${ingest}`, 'content-type': 'application/json' })).status).toBe(202);
+    // OTLP: children before their session span (kept, then joined), a re-sent batch, and the sweep of what is kept.
+    const trace = newTraceId();
+    const run = agentRun(Date.now() - 60_000, undefined, 'conv-roles');
+    const resource = { 'service.name': 'release-bot', 'enduser.id': 'mkowalski', 'vcs.repository.url.full': 'https://gitlab.example.com/acme-platform/ledger.git' };
+    for (const spans of [[run.chat, run.tool], [run.root], [run.root, run.guard]]) {
+      const res = await post('/v1/traces', JSON.stringify(otlpJson(trace, resource, spans)), { authorization: `Bearer ${ingest}`, 'content-type': 'application/json' });
+      expect(await res.json()).toEqual({});
+    }
+    expect(await sweepPendingSpans(service.deps.sql, 1, new Date(Date.now() + 2 * 3_600_000))).toMatchObject({ dropped: 0, sessionsForgotten: 1 });
     const { 'webhook-id': _i, 'webhook-timestamp': _t, 'webhook-signature': _s, ...push } = hookHeaders.push!;
     expect((await post('/webhooks/gitlab', pushBody, push)).status).toBe(200);
     // The service's own worker takes the delivery's job; wait until it ran.
@@ -131,6 +142,7 @@ describe.runIf(target === 'postgres')('the service\'s database role, with the ow
     expect(retention.sessions).toBe(0);
     await service.integrator.integrate();
     const types = (await service.deps.sql<{ type: string }[]>`select type from audit_events order by seq`).map((r) => r.type);
+    expect(types.filter((x) => x === 'duo_flow_decision_logged').length).toBeGreaterThanOrEqual(4);
     expect(types).toEqual(expect.arrayContaining(['duo_flow_started', 'api_token_created', 'api_token_revoked', 'user_signed_in', 'personal_data_erased', 'retention_purged', 'integrity_checkpoint']));
     const v = await verifyDatabase(service.deps.sql, service.deps.verifiers, 'flowtrail/roles');
     expect(v.problems).toEqual([]);
