@@ -114,7 +114,7 @@ export async function startService(config: Config, log: Logger, options: { liste
   integrator.start({ timerCheckpoints: lease.held });
   jobRunner.start();
   streamer.start();
-  notifier?.start();
+  await notifier?.start();
   const tasks = [
     scheduleRetention(db.sql, config.retention.days, log), scheduleSweep({ sql: db.sql, integrator, gitlab }, log),
     scheduleReports(reportDepsOf(deps), config.reports, log),

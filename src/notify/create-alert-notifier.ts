@@ -33,7 +33,12 @@ export interface AlertNotifierOptions {
 export interface AlertNotifier {
   /** The channels configured (for the metrics). */
   readonly channels: readonly NotifyChannel[];
-  start(): void;
+  /**
+   * Opens each channel's cursor (a channel seen for the first time starts at
+   * the end of the log, so from this moment on every alert is announced),
+   * then starts the loops.
+   */
+  start(): Promise<void>;
   /** New events are in the log: idle channels look at once. */
   kick(): void;
   stop(): Promise<void>;
@@ -153,9 +158,11 @@ export function createAlertNotifier(o: AlertNotifierOptions): AlertNotifier {
 
   return {
     channels,
-    start() {
+    async start() {
       if (running) return;
       running = true;
+      const end = (await logSize(o.sql)) - 1;
+      for (const channel of channels) await openNotifier(o.sql, channel, end);
       for (const channel of channels) loops.push(startLoop(channel, delivers[channel]!));
     },
     kick() {

@@ -60,13 +60,13 @@ describe('alert notifications as GitLab issues (GitLab played by msw)', () => {
     await Promise.all(notifiers.splice(0).map((n) => n.stop()));
   });
 
-  function notifier(): AlertNotifier {
+  async function notifier(): Promise<AlertNotifier> {
     const n = createAlertNotifier({
       sql: t.deps.sql, publicUrl: PUBLIC_URL, origin: t.deps.origin,
       issues: { gitlab: createGitlabClient({ url: GITLAB, token: TOKEN }), project: PROJECT, labels: ['flowtrail-alert', 'security'] },
       pollMs: 20, maxBackoffMs: 100, leaseRenewMs: 200, leaseTtlSeconds: 2,
     });
-    n.start();
+    await n.start();
     notifiers.push(n);
     return n;
   }
@@ -85,7 +85,7 @@ describe('alert notifications as GitLab issues (GitLab played by msw)', () => {
   it('opens one readable issue per alert, links it back to flowtrail, and shows its iid on the alert', async () => {
     const gitlab = fakeIssues();
     msw.use(...gitlab.handlers);
-    notifier();
+    await notifier();
     await started();
     await t.ingest([startedEvent('is-1', at(0), { project: { id: 4821, path: 'acme-platform/payments-api' } })]);
     const seq = await recordAlert('is-1', { reference: 'Flowtrail-Session: 99 @all /close #1', reason: 'no such session | `code` ```' });
@@ -111,7 +111,7 @@ describe('alert notifications as GitLab issues (GitLab played by msw)', () => {
   it('opens no second issue when GitLab made the first but its answer was lost: the retry finds it by its marker', async () => {
     const gitlab = fakeIssues({ loseAnswers: 1 });
     msw.use(...gitlab.handlers);
-    notifier();
+    await notifier();
     await started();
     const seq = await recordAlert(null, { reference: 'x', reason: 'lost answer' });
     await waitFor(async () => (await recorded(seq))?.gitlabIssueIid != null, 'the issue recorded on the alert');
@@ -132,7 +132,7 @@ describe('alert notifications as GitLab issues (GitLab played by msw)', () => {
     // Someone else's issue whose marker only starts the same (alert 10 * seq), and the one the dead try opened.
     gitlab.issues.push({ iid: 7, title: 'other', description: `<!-- ${marker}0 -->`, labels: '', web_url: `${GITLAB}/${PROJECT}/-/issues/7` });
     gitlab.issues.push({ iid: 8, title: 'ours', description: `text\n\n<!-- ${marker} -->`, labels: '', web_url: `${GITLAB}/${PROJECT}/-/issues/8` });
-    notifier();
+    await notifier();
     await waitFor(async () => (await recorded(seq))?.gitlabIssueIid != null, 'the issue recorded on the alert');
     expect(await recorded(seq)).toMatchObject({ gitlabIssueIid: 8, gitlabIssueUrl: `${GITLAB}/${PROJECT}/-/issues/8` });
     expect(gitlab.calls.filter((c) => c.startsWith('POST'))).toEqual([]);
@@ -147,7 +147,7 @@ describe('alert notifications as GitLab issues (GitLab played by msw)', () => {
       () => HttpResponse.error(),
     ];
     msw.use(http.post(api('/projects/:id/issues'), () => (refusals < answers.length ? answers[refusals++]!() : undefined)), ...gitlab.handlers);
-    notifier();
+    await notifier();
     await started();
     const first = await recordAlert(null, { reference: 'a', reason: 'first' });
     const second = await recordAlert(null, { reference: 'b', reason: 'second' });

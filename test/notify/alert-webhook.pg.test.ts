@@ -57,13 +57,13 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
     await receiver.close();
   });
 
-  function notifier(): AlertNotifier {
+  async function notifier(): Promise<AlertNotifier> {
     const n = createAlertNotifier({
       sql: t.deps.sql, publicUrl: PUBLIC_URL, origin: t.deps.origin, webhook: { url: `${receiver.url}/services/T0/B0/chat-secret-path`, secret: SECRET, timeoutMs: 5000 },
       pollMs: 20, maxBackoffMs: 150, leaseRenewMs: 200, leaseTtlSeconds: 2,
       onOutcome: (channel, outcome) => outcomes.push(`${channel}:${outcome}`),
     });
-    n.start();
+    await n.start();
     notifiers.push(n);
     return n;
   }
@@ -85,7 +85,7 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
   const posted = (d: WebhookDelivery) => JSON.parse(d.body) as Posted;
 
   it('posts each new alert once, in log order, signed (checked independently), as a chat message with the alert as data', async () => {
-    notifier();
+    await notifier();
     await started();
     await t.ingest([startedEvent('nt-1', at(0)), flowEvent('duo_flow_resumed', 'nt-1', at(1))]);
     await t.deps.integrator.integrate();
@@ -120,7 +120,7 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
   });
 
   it('escapes what a person chose (project, name, reason) so it can add no link, mention or broadcast in Slack, Mattermost or Teams', async () => {
-    notifier();
+    await notifier();
     await started();
     await t.ingest([startedEvent('nt-evil', at(0), { user: { id: 5, username: '<!here>' }, project: { id: 9, path: 'acme/<http://evil.test|payments>' } })]);
     const seq = await recordAlert('nt-evil', { reason: HOSTILE_REASON });
@@ -151,7 +151,7 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
 
   it('starts at the end of the log: alerts recorded before the webhook was configured are not posted', async () => {
     const before = await recordAlert(null, { reason: 'before the webhook was configured' });
-    notifier();
+    await notifier();
     await started();
     const after = await recordAlert(null, { reason: 'after' });
     await waitFor(() => receiver.received.length >= 1, 'the new alert at the receiver');
@@ -162,7 +162,7 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
   });
 
   it('tries again with backoff while the receiver is down or failing, then delivers in order; a restart sends nothing twice', async () => {
-    notifier();
+    await notifier();
     await started();
     await receiver.stop();
     const first = await recordAlert(null, { reason: 'while the receiver is down' });
@@ -183,7 +183,7 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
     expect(receiver.stats.failNext).toBe(0);
     // A restart (a new notifier on the same database) resumes after the cursor.
     await Promise.all(notifiers.splice(0).map((n) => n.stop()));
-    notifier();
+    await notifier();
     const third = await recordAlert(null, { reason: 'after the restart' });
     await waitFor(() => receiver.received.length >= 3, 'the third alert');
     await new Promise((r) => setTimeout(r, 300));
@@ -193,8 +193,8 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
   });
 
   it('two processes on one database: one sends, each alert arrives once', async () => {
-    notifier();
-    notifier();
+    await notifier();
+    await notifier();
     await started();
     const seqs: number[] = [];
     for (let i = 0; i < 6; i++) seqs.push(await recordAlert(null, { reason: `alert ${i}` }));
@@ -211,7 +211,7 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
       sql: t.deps.sql, publicUrl: PUBLIC_URL, origin: t.deps.origin, webhook: { url: `${receiver.url}/hook`, secret: SECRET, timeoutMs: 5000 },
       issues: { gitlab: createGitlabClient({ url: GITLAB, token: GITLAB_TOKEN }), project: 'security/alerts', labels: ['flowtrail-alert'] }, pollMs: 20,
     });
-    n.start();
+    await n.start();
     notifiers.push(n);
     await started();
     await t.ingest([startedEvent('nt-sec', at(0))]);

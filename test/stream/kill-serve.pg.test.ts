@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { http, passthrough } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../src/integrity/index.js';
@@ -11,46 +10,18 @@ import { at, startedEvent } from '../support/flow-events.js';
 import { server as msw } from '../support/msw.js';
 import { createTestDatabase, target } from '../support/pg.js';
 import { expectInOrderWithoutGap, startHecReceiver, startSyslogReceiver, waitFor } from '../support/receivers.js';
+import { FLOWTRAIL_BIN, startServe, type Serve } from '../support/serve-process.js';
 
 // A real `flowtrail serve` (the built CLI) streaming to a HEC collector with
 // acknowledgement and to a syslog listener, killed with SIGKILL mid-stream and
 // started again, with the collector down for a while in between.
-const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
 const ADMIN = `ftk_${'k'.repeat(40)}`;
 const HEC_TOKEN = 'kill-test-hec-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-async function startServe(env: Record<string, string>): Promise<Serve> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        output.push(line);
-        const m = /"url":"(http:\/\/[^"]+)".*flowtrail is listening/.exec(line);
-        if (m !== null) resolve(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-    void exited.then((code) => reject(new Error(`serve exited with ${code} before listening: ${output.join('\n')}`)));
-  });
-  return { child, url, exited };
-}
-
 function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [FLOWTRAIL_BIN, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
