@@ -56,7 +56,7 @@ export function rankSessions(rootHash: Buffer, sessionIds: readonly string[]): {
 export async function buildPack(sql: Sql, o: PackInput): Promise<EvidencePack> {
   const cp = o.checkpoint;
   const w = { from: o.from, to: o.to, treeSize: cp.treeSize };
-  const [figures, ids] = await Promise.all([collectFigures(sql, w, o.retentionDays), startedSessionIds(sql, w)]);
+  const [figures, ids] = await Promise.all([collectFigures(sql, w, o.retentionDays, new Date(Math.min(o.to.getTime(), cp.createdAt.getTime()))), startedSessionIds(sql, w)]);
   const chosen = rankSessions(cp.rootHash, ids).slice(0, SAMPLE_SESSIONS);
   const rows = await Promise.all(chosen.map((s) => sampleEvents(sql, s.sessionId, cp.treeSize, SAMPLE_EVENTS)));
   const seqs = rows.flat().map((r) => r.seq);

@@ -1,8 +1,11 @@
+import type { AlertFigures } from './summarize-alerts.js';
+import type { HoldFigures } from './summarize-holds.js';
+
 /**
  * What flowtrail recorded in a period, below one signed checkpoint: the
- * figures every control of every framework reads. A later capability (alert
- * handling, legal holds) adds its own section here and in collectFigures,
- * and the controls that need it read it (frameworks.ts).
+ * figures every control of every framework reads. A capability adds its own
+ * section here and in collectFigures, and the controls that need it read it
+ * (frameworks.ts).
  */
 export interface ReportFigures {
   events: { total: number; byType: Record<string, number>; bySource: Record<string, number>; eventTypesSeen: number; eventTypesInCatalog: number };
@@ -18,16 +21,12 @@ export interface ReportFigures {
   authorization: { unverifiedEvents: number };
   commits: { traced: number; untraced: number; unknownReferences: number; pushesChecked: number; pushesRejected: number };
   lifecycleViolations: number;
-  alerts: {
-    total: number;
-    /** Alerts nobody has acknowledged or resolved. Until alerts have a life of their own (issue 16 item 2), every alert is open. */
-    open: number;
-    /** How alert handling is known: `not_tracked` while alerts have no acknowledgement. */
-    handling: 'not_tracked' | 'tracked';
-    byType: { type: string; count: number; open: number }[];
-  };
-  retention: { configuredDays: number; runs: number; sessionsPurged: number; eventsPurged: number };
-  erasures: { runs: number; events: number };
+  /** The alerts raised in the period and what the log records done about them by its end (summarizeAlerts). */
+  alerts: AlertFigures;
+  /** Legal holds from the log (summarizeHolds). */
+  holds: HoldFigures;
+  retention: { configuredDays: number; runs: number; sessionsPurged: number; eventsPurged: number; sessionsHeld: number };
+  erasures: { runs: number; events: number; eventsHeld: number };
   exports: { total: number; byFormat: Record<string, number>; evidencePacks: number };
   integrity: {
     checkpointsSigned: number;

@@ -1,4 +1,5 @@
 import { share, type ReportFigures } from './figures.js';
+import { waited } from './summarize-alerts.js';
 
 export type FindingStatus = 'satisfied' | 'not-satisfied';
 export interface Finding {
@@ -25,13 +26,31 @@ export const authorizationRule: Rule = (f) => {
   return ok(`every session started in the period has authorization evidence: verified with GitLab ${share(s.withVerifiedAuthorization, s.started)}, reported by the agent platform ${share(s.withReportedAuthorization, s.started)}`);
 };
 
-/** No alert of the period is left open. */
+/** The holds in force at the end, in one clause: "2 legal holds in force at the end of the period (project 1, session 1) keep ...". */
+export function holdsClause(f: ReportFigures): string {
+  const h = f.holds;
+  if (h.inForce === 0) return 'no legal hold was in force at the end of the period';
+  return `${h.inForce} legal hold(s) in force at the end of the period (${scopeList(h.inForceByScope)}) keep what they cover from retention and erasure`;
+}
+
+/** "project 1, session 2": counts per hold scope, in a fixed order. */
+export function scopeList(counts: Record<string, number>): string {
+  return Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([scope, n]) => `${scope} ${n}`).join(', ');
+}
+
+/**
+ * No alert raised in the period is left unacknowledged longer than the
+ * deadline (ACK_DEADLINE_HOURS): at the end of the period, every alert is
+ * acknowledged, resolved, or younger than the deadline.
+ */
 export const alertsHandledRule: Rule = (f) => {
-  if (f.alerts.open > 0) {
-    const how = f.alerts.handling === 'not_tracked' ? ' (alerts have no acknowledgement yet, so every alert counts as open)' : '';
-    return fail(`${f.alerts.open} of ${f.alerts.total} alerts of the period are open${how}: ${f.alerts.byType.filter((a) => a.open > 0).map((a) => `${a.type} ${a.open}`).join(', ')}`);
+  const a = f.alerts;
+  const h = a.ackDeadlineHours;
+  if (a.overdue > 0) {
+    return fail(`${a.overdue} of ${a.raised} alerts raised in the period were still open, neither acknowledged nor resolved, more than ${h} hours after they were raised (states at ${a.asOf}): ${a.byType.filter((t) => t.overdue > 0).map((t) => `${t.type} ${t.overdue}`).join(', ')}`);
   }
-  return ok(f.alerts.total === 0 ? 'no alert was raised in the period' : `all ${f.alerts.total} alerts of the period were handled`);
+  if (a.raised === 0) return ok('no alert was raised in the period');
+  return ok(`no alert raised in the period was left unacknowledged for more than ${h} hours: of ${a.raised}, ${a.acknowledged} acknowledged and ${a.resolved} resolved by ${a.asOf}, ${a.open} open and younger than ${h} hours; median time to acknowledge ${waited(a.medianToAcknowledgeMs)}`);
 };
 
 /** Every agent commit of the period is traced to a session, and no trailer named an unknown session. */
@@ -87,8 +106,15 @@ export const loggingRule: Rule = (f) => {
 export const MIN_RETENTION_DAYS = 365;
 export const retentionRule: Rule = (f) => {
   const days = f.retention.configuredDays;
-  if (days < MIN_RETENTION_DAYS) return fail(`records are kept ${days} days, less than ${MIN_RETENTION_DAYS}`);
-  return ok(`records are kept ${days} days; ${f.retention.runs} retention run(s) in the period purged ${f.retention.sessionsPurged} sessions past that age`);
+  if (days < MIN_RETENTION_DAYS) return fail(`records are kept ${days} days, less than ${MIN_RETENTION_DAYS}; ${holdsClause(f)}`);
+  const held = f.retention.sessionsHeld > 0 ? ` and left ${f.retention.sessionsHeld} because a legal hold covered them` : '';
+  return ok(`records are kept ${days} days; ${f.retention.runs} retention run(s) in the period purged ${f.retention.sessionsPurged} sessions past that age${held}; ${holdsClause(f)}`);
+};
+
+/** Logging (the logging rule), and the logs kept: the holds in force are named in the reason. */
+export const loggingKeptRule: Rule = (f) => {
+  const r = loggingRule(f);
+  return { ...r, reason: `${r.reason}; ${holdsClause(f)}` };
 };
 
 /** Record-keeping of an AI system over its lifetime: complete, attributable and sealed records. */

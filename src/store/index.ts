@@ -39,7 +39,7 @@ export {
 } from './otlp-pending-spans.js';
 export {
   eventCountsIn, startedSessionFigures, commitFigures, eventDataOf, checkpointsSignedIn, checkpointCovering, startedSessionIds, sampleEvents,
-  type PackWindow, type StartedSessionFigures,
+  alertStepsIn, holdEventsUpTo, type PackWindow, type StartedSessionFigures, type AlertStep, type HoldEvent,
 } from './report-figures.js';
 export {
   insertDestination, listDestinations, getDestination, updateDestination, deleteDestination, advanceCursor, recordFailure, readStreamBatch, oldestWaiting,

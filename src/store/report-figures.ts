@@ -126,3 +126,51 @@ export async function sampleEvents(sql: Sql, sessionId: string, treeSize: number
   return sql<{ seq: number; type: string; occurredAt: Date; leafHash: Buffer; leaf: string | null }[]>`
     select seq, type, occurred_at, leaf_hash, leaf from audit_events where session_id = ${sessionId} and seq < ${treeSize} order by seq limit ${limit}`;
 }
+
+export interface AlertStep {
+  seq: number;
+  type: string;
+  occurredAt: Date;
+  /** The first alert_acknowledged / alert_resolved naming it, below the checkpoint and before `asOf`. */
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+}
+
+/**
+ * The alerts raised in the window (events of the alert types) and when the
+ * log records them acknowledged and resolved, counting only the steps below
+ * the checkpoint that occurred before `asOf` (the end of the period, or the
+ * checkpoint's time when the period has not ended).
+ */
+export async function alertStepsIn(sql: Sql, w: PackWindow, types: readonly string[], asOf: Date): Promise<AlertStep[]> {
+  return sql<AlertStep[]>`
+    with steps as (
+      select type, (leaf::jsonb -> 'data' ->> 'alert_seq')::bigint as alert_seq, min(occurred_at) as at from audit_events
+      where type in ('alert_acknowledged', 'alert_resolved') and seq < ${w.treeSize} and occurred_at < ${asOf}
+      group by 1, 2
+    )
+    select e.seq::int as seq, e.type, e.occurred_at, ack.at as acknowledged_at, res.at as resolved_at
+    from audit_events e
+    left join steps ack on ack.alert_seq = e.seq and ack.type = 'alert_acknowledged'
+    left join steps res on res.alert_seq = e.seq and res.type = 'alert_resolved'
+    where e.type = any(${types as string[]}::text[]) and ${within(sql, w)}
+    order by e.seq`;
+}
+
+export interface HoldEvent {
+  type: 'legal_hold_placed' | 'legal_hold_released';
+  occurredAt: Date;
+  holdId: number;
+  scope: string;
+  value: string;
+}
+
+/** Every legal_hold_placed and legal_hold_released below the checkpoint that occurred before `asOf`, in log order. */
+export async function holdEventsUpTo(sql: Sql, w: PackWindow, asOf: Date): Promise<HoldEvent[]> {
+  return sql<HoldEvent[]>`
+    select type, occurred_at, (leaf::jsonb -> 'data' ->> 'hold_id')::int as hold_id,
+      leaf::jsonb -> 'data' ->> 'scope' as scope, leaf::jsonb -> 'data' ->> 'value' as value
+    from audit_events
+    where type in ('legal_hold_placed', 'legal_hold_released') and seq < ${w.treeSize} and occurred_at < ${asOf} and leaf is not null
+    order by seq`;
+}
