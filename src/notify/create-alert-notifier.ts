@@ -5,7 +5,7 @@ import { ALERT_TYPES } from '../events.js';
 import type { GitlabClient } from '../gitlab/index.js';
 import { createLease } from '../jobs/index.js';
 import {
-  advanceNotifier, countAttempt, logSize, nextAlert, openNotifier, recordNotified, recordNotifyFailure, type NotificationRow, type NotifyChannel, type Pool,
+  advanceNotifier, countAttempt, logSize, nextAlert, openNotifier, readNotifier, recordNotified, recordNotifyFailure, type NotificationRow, type NotifyChannel, type Pool,
 } from '../store/index.js';
 import { alertMessage } from './alert-message.js';
 import { hasMarker, issueDescription, issueMarker, issueTitle } from './alert-issue.js';
@@ -94,7 +94,7 @@ export function createAlertNotifier(o: AlertNotifierOptions): AlertNotifier {
   /** One step of a channel: the next alert after its cursor, sent and recorded; 'idle' when none waits. */
   async function step(channel: NotifyChannel, deliver: Deliver): Promise<'sent' | 'idle'> {
     const head = await logSize(o.sql);
-    const notifier = await openNotifier(o.sql, channel, head - 1);
+    const notifier = (await readNotifier(o.sql, channel)) ?? (await openNotifier(o.sql, channel, head - 1));
     const row = await nextAlert(o.sql, ALERT_TYPES, notifier.cursorSeq, head);
     if (row === null) {
       if (head - 1 > notifier.cursorSeq) await advanceNotifier(o.sql, channel, notifier.cursorSeq, head - 1, 0);

@@ -33,8 +33,13 @@ export interface NotificationRow {
  */
 export async function openNotifier(sql: Sql, channel: NotifyChannel, startSeq: number): Promise<NotifierRow> {
   await sql`insert into alert_notifiers (channel, cursor_seq) values (${channel}, ${startSeq}) on conflict (channel) do nothing`;
+  return (await readNotifier(sql, channel))!;
+}
+
+/** A channel's cursor and figures; null before the channel was first opened. */
+export async function readNotifier(sql: Sql, channel: NotifyChannel): Promise<NotifierRow | null> {
   const [row] = await sql<NotifierRow[]>`select * from alert_notifiers where channel = ${channel}`;
-  return row!;
+  return row ?? null;
 }
 
 export async function listNotifiers(sql: Sql): Promise<NotifierRow[]> {

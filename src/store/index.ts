@@ -49,6 +49,6 @@ export { readKnownPeople } from './known-people.js';
 export { storePack, hasStoredPack, listStoredPacks, getStoredPack, type StoredPackInput, type StoredPackRow } from './evidence-packs.js';
 export { ALERT_STATES, countAlertStates, listAlerts, recordAlertAction, type AlertAction, type AlertRow, type AlertState } from './alerts.js';
 export {
-  NOTIFY_CHANNELS, openNotifier, listNotifiers, nextAlert, advanceNotifier, countAttempt, recordNotified, recordNotifyFailure, alertsWaiting,
+  NOTIFY_CHANNELS, openNotifier, readNotifier, listNotifiers, nextAlert, advanceNotifier, countAttempt, recordNotified, recordNotifyFailure, alertsWaiting,
   type NotifyChannel, type NotifierRow, type WaitingAlert, type NotificationRow,
 } from './alert-notifications.js';

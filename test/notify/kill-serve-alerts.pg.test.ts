@@ -75,8 +75,10 @@ describe('alert notifications across kill -9 of serve and a webhook outage', () 
       await serve.exited;
       serve = await startServe(env);
       capture(serve);
+      const restartedAt = logs.length;
       await postAlerts(serve, 3);
-      await sleep(1500);
+      // The new process takes the channel over once the dead one's lease runs out, and fails while the webhook is down.
+      await waitFor(() => logs.slice(restartedAt).join('').includes('could not announce an alert'), 'a failed try after the restart', 90_000);
       await receiver.start();
       await postAlerts(serve, 3);
 
@@ -91,6 +93,12 @@ describe('alert notifications across kill -9 of serve and a webhook outage', () 
       for (const d of receiver.received) {
         expect(verifyWebhookSignature(SECRET, { id: d.headers['webhook-id'] as string, timestamp: d.headers['webhook-timestamp'] as string, signature: d.headers['webhook-signature'] as string, body: d.body })).toBe(true);
       }
+      // /metrics tells the lag (none left), what this process sent and its failed tries.
+      const metrics = await (await api(serve, '/metrics')).text();
+      expect(metrics).toMatch(/^flowtrail_alert_notify_lag_alerts\{channel="webhook"\} 0$/m);
+      expect(metrics).toMatch(/^flowtrail_alert_notify_failing\{channel="webhook"\} 0$/m);
+      expect(metrics).toMatch(/^flowtrail_alert_notifications_total\{channel="webhook",outcome="sent"\} [1-9]/m);
+      expect(metrics).toMatch(/^flowtrail_alert_notifications_total\{channel="webhook",outcome="failed"\} [1-9]/m);
       // The outage was seen, logged with the receiver's origin only.
       const all = logs.join('');
       expect(all).toContain('could not announce an alert; will try it again');
