@@ -63,6 +63,8 @@ export interface Config {
   };
   readonly integrity: {
     readonly signingKey?: string;
+    /** FLOWTRAIL_PREVIOUS_SIGNING_KEY: the key being retired, so that it signs a handover checkpoint over the rotation. */
+    readonly previousSigningKey?: string;
     /** The origin a new log takes (an existing log keeps the one it was created with). */
     readonly origin: string;
     /** Whether FLOWTRAIL_LOG_ORIGIN set it: then it must match the log's. */
@@ -262,12 +264,16 @@ function otlpAgentIdentities(r: EnvReader): Config['otlp']['agentIdentities'] {
 
 /** The log's signing key, origin (by default from the public URL's host), checkpoint policy and sinks. */
 function integritySettings(r: EnvReader, publicUrl: string): Config['integrity'] {
-  const signingKey = r.get('FLOWTRAIL_SIGNING_KEY')?.replace(/\\n/g, '\n');
-  if (signingKey !== undefined && !signingKey.includes('-----BEGIN PRIVATE KEY-----')) {
-    r.problems.push('FLOWTRAIL_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM');
-  }
+  const pem = (name: string) => {
+    const value = r.get(name)?.replace(/\\n/g, '\n');
+    if (value !== undefined && !value.includes('-----BEGIN PRIVATE KEY-----')) r.problems.push(`${name} must be an Ed25519 private key in PKCS#8 PEM`);
+    return value;
+  };
+  const signingKey = pem('FLOWTRAIL_SIGNING_KEY');
+  const previousSigningKey = pem('FLOWTRAIL_PREVIOUS_SIGNING_KEY');
   return {
     signingKey,
+    previousSigningKey,
     origin: r.get('FLOWTRAIL_LOG_ORIGIN') ?? `flowtrail/${new URL(publicUrl).hostname}`,
     originExplicit: r.get('FLOWTRAIL_LOG_ORIGIN') !== undefined,
     checkpointIntervalSeconds: r.int('FLOWTRAIL_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86400),

@@ -202,6 +202,22 @@ export const catalog = {
     description: 'A signed checkpoint (tree size and root) of the log was published.',
     schema: fields({ tree_size: z.number().int(), root_hash: z.string() }), ingestable: false, textFields: [],
   }),
+  signing_key_rotated: entry({
+    description: 'A new key took over signing the checkpoints: the new and the retired key (key ids as the signature lines name them, and their verifier keys), whether the retired key signed a handover checkpoint over this event (it then vouches for the new key), and which process on which host recorded it. The retired key signs no checkpoint after this one; the new key signs only checkpoints that cover it.',
+    schema: fields({
+      key_id: z.string(), verifier_key: z.string(), previous_key_id: z.string(), previous_verifier_key: z.string(),
+      handover: z.boolean(), host: z.string(), pid: z.number().int(),
+    }),
+    ingestable: false, textFields: [],
+  }),
+  configuration_changed: entry({
+    description: 'A process started with another effective configuration than the last one recorded: each setting that changed, from what to what (secrets only as set or unset with a keyed fingerprint, never their value), the fingerprint of the whole, and which process on which host.',
+    schema: fields({
+      fingerprint: z.string(), previous_fingerprint: z.string().nullable(),
+      changes: z.array(z.looseObject({ setting: z.string(), from: z.unknown(), to: z.unknown() })), host: z.string(), pid: z.number().int(),
+    }),
+    ingestable: false, textFields: [],
+  }),
   retention_purged: entry({
     description: 'Sessions older than their retention period (the default, or their project\'s or flow type\'s rule) were purged; proofs still verify. Sessions a legal hold kept are counted (held) with the holds\' ids.',
     schema: fields({ sessions: z.number().int(), events: z.number().int() }), ingestable: false, textFields: [],

@@ -8,7 +8,18 @@ export interface Keys {
   sanitizerKey: Buffer;
   /** Ed25519 private key (PKCS#8 PEM) for checkpoints; the signer is named after the log's origin. */
   signingKeyPem: string;
+  /**
+   * The key being retired, when the operator still has it (FLOWTRAIL_PREVIOUS_SIGNING_KEY, or the
+   * signing-key.previous.pem `flowtrail keys rotate` leaves): it signs a handover checkpoint over
+   * the rotation event, and is forgotten after that.
+   */
+  previousSigningKeyPem?: string;
+  /** The file the previous key came from, removed once the rotation is recorded. */
+  previousSigningKeyFile?: string;
 }
+
+/** Where `flowtrail keys rotate` moves the retiring key until the next start records the rotation. */
+export const PREVIOUS_KEY_FILE = 'signing-key.previous.pem';
 
 /**
  * The HMAC key of the sanitizer and the Ed25519 checkpoint key: from the
@@ -22,7 +33,13 @@ export async function loadKeys(config: Config): Promise<Keys> {
       ? Buffer.from(config.sanitizer.key, 'utf8')
       : Buffer.from(await readOrCreate(join(dir, 'sanitizer.key'), () => randomBytes(32).toString('hex')), 'hex');
   const signingKeyPem = config.integrity.signingKey ?? (await readOrCreate(join(dir, 'signing-key.pem'), () => generateSigningKey('flowtrail').privateKeyPem));
-  return { sanitizerKey, signingKeyPem };
+  const previousFile = join(dir, PREVIOUS_KEY_FILE);
+  const fromFile = config.integrity.previousSigningKey === undefined ? await readFile(previousFile, 'utf8').then((p) => p.trim(), () => undefined) : undefined;
+  return {
+    sanitizerKey, signingKeyPem,
+    ...(config.integrity.previousSigningKey !== undefined ? { previousSigningKeyPem: config.integrity.previousSigningKey } : {}),
+    ...(fromFile !== undefined ? { previousSigningKeyPem: fromFile, previousSigningKeyFile: previousFile } : {}),
+  };
 }
 
 export function createSigner(keys: Keys, origin: string): NoteSigner {

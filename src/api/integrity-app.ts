@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { checkWitnessCopy, verifyDatabase } from '../audit/index.js';
-import { countPending, latestCheckpoint, listCheckpoints, logSize } from '../store/index.js';
+import { countPending, latestCheckpoint, listCheckpoints, listSigningKeys, logSize } from '../store/index.js';
 import { requirePermission, witnessCheckSchema } from '../http/index.js';
 import { parseVerifierKey } from '../integrity/index.js';
 import { AppError } from '../errors.js';
@@ -10,10 +10,15 @@ import { AppError } from '../errors.js';
 export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', requirePermission(deps, 'read'), async (c) => {
-    const [size, latest, pending] = await Promise.all([logSize(deps.sql), latestCheckpoint(deps.sql), countPending(deps.sql)]);
+    const [size, latest, pending, keys] = await Promise.all([logSize(deps.sql), latestCheckpoint(deps.sql), countPending(deps.sql), listSigningKeys(deps.sql)]);
     return c.json({
       origin: deps.origin,
       verifier_keys: deps.verifiers.map((v) => v.verifierKey),
+      // Every key that has signed this log, in order (flowtrail keys list; verification reads the same history from the log itself).
+      signing_keys: keys.map((k) => ({
+        key_id: k.keyId, verifier_key: k.verifierKey, public_key: k.publicKey.toString('base64'), first_tree_size: k.firstTreeSize,
+        rotation_seq: k.rotationSeq, handover: k.handover, recorded_at: k.recordedAt.toISOString(), retired_at: k.retiredAt?.toISOString() ?? null,
+      })),
       tree_size: size,
       pending_intake: pending,
       latest_checkpoint:

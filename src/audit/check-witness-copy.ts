@@ -1,8 +1,9 @@
 import {
-  appendLeaf, buildLevels, CheckpointError, consistencyFromLevels, frontierRoot, openCheckpoint, verifyConsistency,
+  appendLeaf, buildLevels, CheckpointError, consistencyFromLevels, frontierRoot, keyProblem, openCheckpoint, signerOf, verifyConsistency,
   type Frontier, type NoteVerifier, type OpenedCheckpoint,
 } from '../integrity/index.js';
 import { latestCheckpoint, leafBatches, type Sql } from '../store/index.js';
+import { readLogKeyHistory } from './log-key-history.js';
 
 export interface WitnessCopy {
   /** Where the copy came from (its file name), for the report. */
@@ -32,10 +33,16 @@ export async function checkWitnessCopy(sql: Sql, verifiers: readonly NoteVerifie
   const problems: string[] = [];
   const opened: { file: string; cp: OpenedCheckpoint }[] = [];
   const checkpoints: WitnessCopyCheck['checkpoints'] = [];
+  // Each copy is judged against the key history: signed by a trusted key, within the tree sizes that key may sign.
+  const { history, candidates } = await readLogKeyHistory(sql, verifiers);
   for (const { file, note } of copies) {
     try {
-      const cp = openCheckpoint(note, verifiers);
-      if (cp.origin !== origin) {
+      const cp = openCheckpoint(note, candidates);
+      const problem = keyProblem(history, signerOf(note, candidates)!, cp.size);
+      if (problem !== undefined) {
+        checkpoints.push({ file, treeSize: cp.size, status: `INVALID: ${problem}` });
+        problems.push(`${file}: not a checkpoint signed by a trusted key in its period (${problem})`);
+      } else if (cp.origin !== origin) {
         checkpoints.push({ file, treeSize: cp.size, status: `INVALID: a checkpoint of another log (origin ${JSON.stringify(cp.origin)})` });
         problems.push(`${file}: a checkpoint of another log (origin ${JSON.stringify(cp.origin)}, this log is ${JSON.stringify(origin)})`);
       } else {

@@ -11,3 +11,4 @@ export { buildBundle, formatBundle, type BundleFile, type BundleOptions } from '
 export { usageReport, usageJson, usageCsv, USAGE_COLUMNS, type UsageReport } from './usage-report.js';
 export { checkWitnessCopy, type WitnessCopy, type WitnessCopyCheck } from './check-witness-copy.js';
 export { holdView, type HoldView } from './hold-view.js';
+export { readLogKeyHistory, type LogKeyHistory } from './log-key-history.js';

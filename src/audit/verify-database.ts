@@ -1,12 +1,14 @@
-import { verifyLog, type CheckpointStatus, type NoteVerifier } from '../integrity/index.js';
-import { listCheckpoints, logSize, recordedRanges, verifyLineBatches, verifyRowsOf, type Sql, type VerifyRow } from '../store/index.js';
+import { verifyLog, type CheckpointStatus, type KeyUse, type NoteVerifier } from '../integrity/index.js';
+import { listCheckpoints, listSigningKeys, logSize, recordedRanges, verifyLineBatches, verifyRowsOf, type Sql, type VerifyRow } from '../store/index.js';
 import { checkStoredRow, inRanges } from './check-stored-row.js';
 import { checkVerifyLine, type LineCheck } from './check-verify-line.js';
 
 export interface DatabaseVerification {
   ok: boolean;
-  /** The verifier keys the checkpoints were checked against. */
+  /** The verifier keys the reader trusts (--key, or the installation's own). */
   keys: string[];
+  /** The log's key history as the log records it: each key, why it is trusted, and the checkpoints it signed. */
+  signingKeys: KeyUse[];
   events: number;
   purged: number;
   texts: number;
@@ -31,8 +33,8 @@ export async function verifyDatabase(
   sql: Sql, verifiers: NoteVerifier[], origin: string,
   options: { deep?: boolean; onProgress?: (verified: number, total: number) => void } = {},
 ): Promise<DatabaseVerification> {
-  const [purgedAllowed, erased, checkpointRows, expected] = await Promise.all([
-    recordedRanges(sql, 'retention_purged'), recordedRanges(sql, 'personal_data_erased'), listCheckpoints(sql), logSize(sql),
+  const [purgedAllowed, erased, checkpointRows, expected, recordedKeys] = await Promise.all([
+    recordedRanges(sql, 'retention_purged'), recordedRanges(sql, 'personal_data_erased'), listCheckpoints(sql), logSize(sql), listSigningKeys(sql),
   ]);
   let seen = 0;
   const problems: string[] = [];
@@ -79,7 +81,18 @@ export async function verifyDatabase(
       yield records;
     }
   }
-  const result = await verifyLog({ leaves: leaves(), checkpoints: checkpointRows.map((c) => ({ treeSize: c.treeSize, note: c.note })), verifiers, origin, leafCheck: options.deep === true ? 'canonical' : 'seq' });
+  const result = await verifyLog({
+    leaves: leaves(), checkpoints: checkpointRows.map((c) => ({ treeSize: c.treeSize, note: c.note })), verifiers, origin,
+    knownKeys: recordedKeys.map((k) => k.verifierKey), leafCheck: options.deep === true ? 'canonical' : 'seq',
+  });
+  // The table of keys must say what the rotation events in the log say: a row added by hand names a key no rotation introduced.
+  const first = result.rotations[0]?.previousVerifierKey ?? recordedKeys[0]?.verifierKey;
+  for (const k of recordedKeys) {
+    const rotation = result.rotations.find((r) => r.verifierKey === k.verifierKey);
+    if (rotation === undefined && k.verifierKey !== first) problem(`signing_keys lists key ${k.keyId}, which no signing_key_rotated event in the log introduces`);
+    else if (rotation !== undefined && (rotation.seq !== k.rotationSeq || rotation.seq + 1 !== k.firstTreeSize)) problem(`signing_keys says key ${k.keyId} took over at tree size ${k.firstTreeSize}, its rotation event is at seq ${rotation.seq}`);
+  }
+  for (const r of result.rotations) if (!recordedKeys.some((k) => k.verifierKey === r.verifierKey)) problem(`the rotation at seq ${r.seq} introduces a key signing_keys does not list`);
 
   const size = await logSize(sql);
   if (size !== result.events) problem(`log_state says ${size} events, the table holds ${result.events}`);
@@ -87,6 +100,6 @@ export async function verifyDatabase(
   if (strayPurged > 0) problem(`${strayPurged} leaves are empty without a retention purge that covers them (first at seq ${firstStray})`);
   if (omitted > 0) problems.push(`... and ${omitted} more problems`);
   const all = [...result.problems, ...problems];
-  return { ok: all.length === 0, keys: verifiers.map((v) => v.verifierKey), events: result.events, purged, texts, fullChecks, checkpoints: result.checkpoints, problems: all };
+  return { ok: all.length === 0, keys: verifiers.map((v) => v.verifierKey), signingKeys: result.keys, events: result.events, purged, texts, fullChecks, checkpoints: result.checkpoints, problems: all };
 }
 

@@ -7,6 +7,7 @@ import { exportCommand } from './export-command.js';
 import { holdsCommand } from './holds-command.js';
 import { hooksCommand } from './hooks-command.js';
 import { jobsCommand } from './jobs-command.js';
+import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { reportCommand } from './report-command.js';
 import { retentionCommand } from './retention-command.js';
@@ -33,6 +34,7 @@ Commands:
   erase --session-id|--user erase the free texts of a session or a person's sessions (GDPR)
   holds place|list|release  legal holds: keep a session, a person's or a project's sessions from retention and erasure
   jobs list|retry           the worker's queue: list dead letters and their reasons, retry them (--id N | --all-dead)
+  keys list|rotate          the checkpoint signing keys: list every key that signed the log, rotate the key
   streaming add|list|remove SIEM streaming destinations (HTTP, Splunk HEC, syslog over TCP or TLS)
   alerts test-webhook       post a sample alert to FLOWTRAIL_ALERT_WEBHOOK_URL, signed, and say what it answered
   hook pre-receive          the server-side hook: refuse agent commits without a valid session trailer
@@ -55,6 +57,7 @@ const commands: Record<string, Command> = {
   erase: eraseCommand,
   holds: holdsCommand,
   jobs: jobsCommand,
+  keys: keysCommand,
   streaming: streamingCommand,
   alerts: alertsCommand,
   hook: (argv) => runHook(argv),

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { checkWitnessCopy, verifyDatabase, type DatabaseVerification, type WitnessCopyCheck } from '../audit/index.js';
 import { readWitnessCopies } from './read-witness-copies.js';
 import { count, createProgress } from './progress.js';
-import { bundleShapeProblem, checkBundleFile, createNoteSigner, parseVerifierKey, type NoteVerifier } from '../integrity/index.js';
+import { bundleShapeProblem, checkBundleFile, createNoteSigner, describeKeyUse, parseVerifierKey, type NoteVerifier } from '../integrity/index.js';
 import { existingSigningKey } from '../load-keys.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './cli-error.js';
@@ -25,8 +25,13 @@ witness, cloned for the check): each must be signed by a trusted key and
 consistent with the log (the same root at its size, and a consistency proof to
 the latest checkpoint); a fork or rollback is reported with the tree sizes
 where log and witness diverge.
---key names the verifier key(s) to trust (as GET /api/v1/integrity shows them;
-repeat for rotated keys); without it, this installation's own signing key is used.
+--key names the verifier key(s) to trust (as GET /api/v1/integrity shows them);
+without it, this installation's own signing key is trusted. Keys of a rotated
+log are trusted through its key history (signing_key_rotated events): a key
+whose predecessor signed a handover checkpoint over its rotation, or the key a
+trusted successor names as the one it retired. Each checkpoint must be signed
+by a trusted key within that key's period; the lines "key ..." say which key
+signed which tree sizes.
 On a terminal, one line on stderr shows the progress (verified N of M events); piped or redirected, nothing.
 Exit status: 0 all valid, 1 anything invalid, 2 usage or configuration error.`;
 
@@ -77,6 +82,7 @@ export async function verifyCommand(argv: string[], config: Config, out: (s: str
     progress.end();
   }
   for (const k of result.keys) out(`verifier key: ${k}`);
+  for (const k of result.signingKeys) out(describeKeyUse(k));
   for (const c of result.checkpoints) out(`checkpoint ${c.treeSize}: ${c.status}`);
   for (const p of result.problems) out(`INVALID: ${p}`);
   out(`${result.events} events (${result.purged} purged by retention), ${result.texts} texts, ${result.checkpoints.length} checkpoints: ${result.ok ? 'valid' : 'INVALID'}`);

@@ -38,6 +38,7 @@ export {
   verifyLog,
   type CheckpointRecord,
   type CheckpointStatus,
+  type KeyUse,
   type LeafRecord,
   type LogVerification,
   type VerifyLogInput,
@@ -56,3 +57,6 @@ export { LEAF_VERSION, buildLeaf, encodeLeaf, type Leaf } from './leaf.js';
 export { bundleShapeProblem, checkBundleFile, type BundleFileCheck } from './check-bundle-file.js';
 export { bundleVerifierPath } from './bundle-verifier-path.js';
 export { signWebhook, webhookSignature, WEBHOOK_KEY_PATTERN } from './webhook-signature.js';
+export {
+  candidateVerifiers, describeKeyUse, keyIdOf, signerOf, keyProblem, resolveKeyHistory, rotationOfLeaf, type KeyHistory, type KeyPeriod, type KeyRotation, type KeyTrust, type SignedCheckpoint,
+} from './key-history.js';

@@ -3,8 +3,9 @@
 // Consecutive checkpoints are consistent because one leaf stream reproduces all their roots.
 import { canonicalJson } from './canonical-json.js';
 import { CheckpointError } from './checkpoint-error.js';
-import { openCheckpoint } from './checkpoint.js';
+import { parseCheckpoint } from './checkpoint.js';
 import { createDigestFrontier } from './digest-frontier.js';
+import { candidateVerifiers, keyIdOf, keyProblem, resolveKeyHistory, rotationOfLeaf, signerOf, type KeyPeriod, type KeyRotation, type SignedCheckpoint } from './key-history.js';
 import { readTopLevelSeq } from './read-top-level-seq.js';
 import type { NoteVerifier } from './signed-note.js';
 
@@ -28,6 +29,14 @@ export interface CheckpointStatus {
   treeSize: number;
   /** 'valid' or 'INVALID: <reason>'. */
   status: string;
+  /** The key whose signature verified (`<name>+<hex8>`), when one did. */
+  keyId?: string;
+}
+
+/** A key of the log's history (or a pinned one) and the checkpoints it signed. */
+export interface KeyUse extends KeyPeriod {
+  /** How many checkpoints it signed, and their smallest and largest tree size (null when none). */
+  signed: { count: number; from: number | null; to: number | null };
 }
 
 export interface LogVerification {
@@ -35,6 +44,10 @@ export interface LogVerification {
   events: number;
   /** One per input checkpoint, in input order. */
   checkpoints: CheckpointStatus[];
+  /** Every key of the history read from the log, and every pinned key, with the range it signed. */
+  keys: KeyUse[];
+  /** The signing_key_rotated events found in the log. */
+  rotations: KeyRotation[];
   problems: string[];
 }
 
@@ -42,7 +55,13 @@ export interface VerifyLogInput {
   /** Batches of leaves in seq order. */
   leaves: AsyncIterable<LeafRecord[]>;
   checkpoints: CheckpointRecord[];
+  /** The keys the reader trusts (--key, or the installation's own key). */
   verifiers: NoteVerifier[];
+  /**
+   * Other keys the installation says it signed with (its signing_keys table). They verify a
+   * checkpoint only where the key history in the log itself vouches for them.
+   */
+  knownKeys?: readonly string[];
   origin: string;
   /**
    * 'seq' (default): the leaf's top-level "seq" must equal its stored seq, read by a structural
@@ -86,6 +105,7 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
   };
 
   const canonical = input.leafCheck === 'canonical';
+  const rotations: KeyRotation[] = [];
   let previousSeq = -1;
   settle();
   for await (const batch of input.leaves) {
@@ -103,6 +123,8 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
         tree.appendHash(stored);
       } else {
         if (tree.append(leaf) !== stored) fault(position, `leaf hash mismatch at seq ${seq}`);
+        const rotation = rotationOfLeaf(leaf);
+        if (rotation !== undefined) rotations.push(rotation);
         const problem = canonical ? canonicalProblem(leaf, seq) : seqProblem(leaf, seq);
         if (problem !== undefined) fault(position, problem);
       }
@@ -115,20 +137,25 @@ export async function verifyLog(input: VerifyLogInput): Promise<LogVerification>
     if (status !== undefined) status.status = `INVALID: log truncated: has ${tree.size} events`;
   }
   const problems = omitted > 0 ? [...leafProblems, `... and ${omitted} more leaf problems`] : leafProblems;
+  const keys = judgeSignatures(input, statuses, rotations, problems);
   for (const { treeSize, status } of statuses) {
     if (status !== 'valid') problems.push(`checkpoint ${treeSize}: ${status}`);
   }
-  return { ok: problems.length === 0, events: tree.size, checkpoints: statuses, problems };
+  return { ok: problems.length === 0, events: tree.size, checkpoints: statuses, keys, rotations, problems };
 }
 
-/** Opens every checkpoint note; returns those still to be compared with a root, by tree size. */
+/**
+ * Reads every checkpoint's text without its signature; returns those to compare with a root, by
+ * tree size. Signatures are judged after the leaves were read (judgeSignatures), because which
+ * key may sign which tree size is written in the log itself.
+ */
 function openCheckpoints(input: VerifyLogInput, statuses: CheckpointStatus[]): PendingCheckpoint[] {
   const pending: PendingCheckpoint[] = [];
   input.checkpoints.forEach((record, index) => {
     const status = statuses[index];
     if (status === undefined) return;
     try {
-      const cp = openCheckpoint(record.note, input.verifiers);
+      const cp = parseCheckpoint(record.note.slice(0, record.note.lastIndexOf('\n\n') + 1));
       if (cp.origin !== input.origin) status.status = `INVALID: origin mismatch: ${JSON.stringify(cp.origin)}`;
       else if (cp.size !== record.treeSize) status.status = `INVALID: size mismatch: note says ${cp.size}`;
       else pending.push({ index, treeSize: cp.size, root: cp.rootHash.toString('latin1') });
@@ -138,6 +165,48 @@ function openCheckpoints(input: VerifyLogInput, statuses: CheckpointStatus[]): P
     }
   });
   return pending.sort((a, b) => a.treeSize - b.treeSize);
+}
+
+/**
+ * Opens each checkpoint with every key the reader pins, the installation names or the log's
+ * rotations introduce, then requires the key that signed it to be trusted and the tree size to be
+ * in that key's period. A signature or key problem replaces the checkpoint's root status.
+ */
+function judgeSignatures(input: VerifyLogInput, statuses: CheckpointStatus[], rotations: KeyRotation[], problems: string[]): KeyUse[] {
+  const pinned = input.verifiers.map((v) => v.verifierKey);
+  const named = [...(input.knownKeys ?? []), ...rotations.flatMap((r) => [r.previousVerifierKey, r.verifierKey])];
+  const verifiers = candidateVerifiers(input.verifiers, named);
+  if (verifiers.length < new Set([...pinned, ...named]).size) problems.push('a key the installation or a rotation names is not a verifier key');
+  const signedBy: (string | undefined)[] = input.checkpoints.map((record, index) => {
+    try {
+      return signerOf(record.note, verifiers, true);
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      const status = statuses[index];
+      if (status !== undefined) status.status = `INVALID: ${error.reason}`;
+      return undefined;
+    }
+  });
+  const signed: SignedCheckpoint[] = signedBy.flatMap((k, i) => (k === undefined ? [] : [{ treeSize: input.checkpoints[i]!.treeSize, verifierKey: k }]));
+  const history = resolveKeyHistory(pinned, rotations, signed);
+  problems.push(...history.problems);
+  signedBy.forEach((k, i) => {
+    const status = statuses[i];
+    if (k === undefined || status === undefined) return;
+    const problem = keyProblem(history, k, input.checkpoints[i]!.treeSize);
+    status.keyId = keyIdOf(k);
+    if (problem !== undefined) status.status = `INVALID: ${problem}`;
+  });
+  return history.periods.map((p) => {
+    const range = { count: 0, from: null as number | null, to: null as number | null };
+    for (const c of signed) {
+      if (c.verifierKey !== p.verifierKey) continue;
+      range.count++;
+      range.from = Math.min(range.from ?? c.treeSize, c.treeSize);
+      range.to = Math.max(range.to ?? c.treeSize, c.treeSize);
+    }
+    return { ...p, signed: range };
+  });
 }
 
 function seqProblem(leaf: string, seq: number): string | undefined {

@@ -1,6 +1,6 @@
 import type { NewEvent } from '../events.js';
 import { frontierRoot, signCheckpoint, type NoteSigner } from '../integrity/index.js';
-import { addSessionActivity, enqueueJob, existingEventIds, insertAuditRows, insertCheckpoint, lockLog, readLogState, sessionTotals, writeLogState, type AuditRow, type Sql } from '../store/index.js';
+import { addSessionActivity, currentVerifierKey, enqueueJob, existingEventIds, insertAuditRows, insertCheckpoint, lockLog, readLogState, sessionTotals, writeLogState, type AuditRow, type Sql } from '../store/index.js';
 import { commitTexts, createLogWriter, type LogWriter } from './log-writer.js';
 import { addToBatch, planProjection, projectSession, type SessionBatch } from './project-session.js';
 import { systemEvent } from './system-event.js';
@@ -34,6 +34,8 @@ export interface AppendResult {
   duplicates: number;
   /** Checkpoints signed in this transaction: [note, tree size]. */
   notes: [string, number][];
+  /** Set when a checkpoint was due but this process's key has been retired (another process rotated it): not signed. */
+  retiredKey?: string;
 }
 
 /**
@@ -93,7 +95,11 @@ export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy:
   // A GitLab session that ends gets its activity copied before GitLab purges it (after 30 days).
   const ended = [...new Set(events.filter((e, i) => appendedFlags[i] && TERMINAL.has(e.type) && e.source.startsWith('gitlab_') && e.sessionId !== null).map((e) => e.sessionId!))];
   for (const sessionId of ended) await enqueueJob(tx, ARCHIVE_SESSION_JOB, { session_id: sessionId });
-  const checkpoint = checkpointIfDue(w, state.checkpointSize, policy, force);
+  // A key another process has since retired signs nothing more (a replica still running with it during a rolling restart).
+  const due = isCheckpointDue(w, state.checkpointSize, policy, force);
+  const current = due ? await currentVerifierKey(tx) : null;
+  const retired = current !== null && current !== policy.signer.verifierKey;
+  const checkpoint = due && !retired ? signDueCheckpoint(w, policy) : null;
   await Promise.all([
     ...inserts,
     insertAuditRows(tx, w.take()),
@@ -102,7 +108,7 @@ export async function appendEvents(tx: Sql, events: readonly NewEvent[], policy:
     writeLogState(tx, { size: w.size, frontier: w.frontier, checkpointSize: checkpoint?.row.treeSize ?? state.checkpointSize }),
   ]);
   const notes: [string, number][] = checkpoint === null ? [] : [[checkpoint.row.note, checkpoint.row.treeSize]];
-  return { accepted, appendedFlags, appended: w.size - state.size, duplicates, notes };
+  return { accepted, appendedFlags, appended: w.size - state.size, duplicates, notes, ...(retired ? { retiredKey: policy.signer.verifierKey } : {}) };
 }
 
 /** Starts an INSERT of these rows; a failure is seen where the promise is awaited, and is never an unhandled rejection before that. */
@@ -112,11 +118,15 @@ function sendRows(tx: Sql, rows: AuditRow[]): Promise<void> {
   return sent;
 }
 
-/** Signs a checkpoint over the log as it now stands, and appends the event that records it, when one is due. */
-function checkpointIfDue(w: LogWriter, lastSize: number | null, policy: CheckpointPolicy, force: boolean) {
+/** Whether a checkpoint is due over the log as it now stands. */
+function isCheckpointDue(w: LogWriter, lastSize: number | null, policy: CheckpointPolicy, force: boolean): boolean {
   // The checkpoint event itself is one leaf past its checkpoint: it alone never calls for another.
   const since = w.size - (lastSize ?? 0) - (lastSize === null ? 0 : 1);
-  if (w.size === 0 || since <= 0 || (!force && since < policy.every)) return null;
+  return !(w.size === 0 || since <= 0 || (!force && since < policy.every));
+}
+
+/** Signs a checkpoint over the log as it now stands, and appends the event that records it. */
+function signDueCheckpoint(w: LogWriter, policy: CheckpointPolicy) {
   const size = w.size;
   const frontier = [...w.frontier];
   const root = frontierRoot(frontier);

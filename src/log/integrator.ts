@@ -89,6 +89,7 @@ export function createIntegrator(o: IntegratorOptions): Integrator {
 
   async function publish(r: AppendResult): Promise<AppendResult> {
     if (r.appended > 0) o.onAppended?.(r.appended);
+    if (r.retiredKey !== undefined) o.log?.warn({ verifierKey: r.retiredKey }, 'a checkpoint was due, but another process has rotated the signing key: this process signs no more checkpoints; restart it with the new key');
     for (const [note, size] of r.notes) {
       await o.onCheckpoint?.(note, size).catch((err: unknown) => o.log?.error({ err, treeSize: size }, 'checkpoint sink failed'));
     }

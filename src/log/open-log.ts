@@ -4,7 +4,10 @@ import type { NoteSigner } from '../integrity/index.js';
 import { createWitness } from './checkpoint-witness.js';
 import { createIntegrator, type Integrator } from './integrator.js';
 import { createWitnessPublisher, type WitnessPublisher, type WitnessPublisherOptions } from './witness-publisher.js';
+import { unlink } from 'node:fs/promises';
+import { createNoteSigner } from '../integrity/index.js';
 import { createSigner, type Keys } from '../load-keys.js';
+import { recordSigningKey, type SigningKeyRecord } from './record-signing-key.js';
 import { latestCheckpoint, resolveLogOrigin, type Pool } from '../store/index.js';
 
 export interface OpenLog {
@@ -13,6 +16,8 @@ export interface OpenLog {
   integrator: Integrator;
   /** The checkpoint witnesses (FLOWTRAIL_CHECKPOINT_WITNESSES and the two older variables). */
   witnesses: WitnessPublisher;
+  /** Whether this start recorded the log's first key, a rotation, or found its key in use. */
+  signingKey: SigningKeyRecord['outcome'];
 }
 
 export interface OpenLogHooks {
@@ -48,9 +53,19 @@ export async function openLog(config: Config, sql: Pool, keys: Keys, hooks: Open
     onCheckpoint: async (note, size) => witnesses.publish(note, size),
     onAppended: hooks.onAppended,
   });
-  if (config.integrity.witnesses.length > 0) {
+  const previous = keys.previousSigningKeyPem === undefined ? undefined : createNoteSigner(keys.previousSigningKeyPem, origin);
+  const recorded = await recordSigningKey(sql, signer, origin, previous);
+  if (recorded.outcome === 'rotated') {
+    hooks.log?.warn({ verifierKey: signer.verifierKey, handover: recorded.notes.length > 0 }, recorded.notes.length > 0
+      ? 'the signing key was rotated: the retired key signed a handover checkpoint over the rotation, and signs nothing more'
+      : 'the signing key was rotated without the retired key at hand (no handover checkpoint): a reader who pinned the old key must be given the new one (docs/security.md#rotating-the-signing-key)');
+  }
+  // The retired private key has done its last signature: the file `flowtrail keys rotate` left goes.
+  if (keys.previousSigningKeyFile !== undefined && previous?.verifierKey !== signer.verifierKey) await unlink(keys.previousSigningKeyFile).catch(() => undefined);
+  for (const [note, size] of recorded.notes) witnesses.publish(note, size);
+  if (config.integrity.witnesses.length > 0 && recorded.notes.length === 0) {
     const latest = await latestCheckpoint(sql);
     if (latest !== null) witnesses.publish(latest.note, latest.treeSize);
   }
-  return { origin, signer, integrator, witnesses };
+  return { origin, signer, integrator, witnesses, signingKey: recorded.outcome };
 }

@@ -119,7 +119,7 @@ export const OPERATIONS: readonly Operation[] = [
     pathParams: { id: 'The pack id (from the list).' },
     responses: { 200: ok('The pack as it was produced.', ['text/html', 'application/pdf', 'application/json']), 400: err('The id is not a positive integer.'), ...auth, 404: err('No such pack.') },
   },
-  { method: 'get', path: '/api/v1/integrity', tag: 'Integrity', summary: 'State of the log: size, latest checkpoint, verifier keys', guard: { permission: 'read' }, responses: { 200: ok('{origin, verifier_keys, tree_size, pending_intake, latest_checkpoint, events_since_checkpoint}'), ...auth } },
+  { method: 'get', path: '/api/v1/integrity', tag: 'Integrity', summary: 'State of the log: size, latest checkpoint, verifier keys', guard: { permission: 'read' }, responses: { 200: ok('{origin, verifier_keys, signing_keys, tree_size, pending_intake, latest_checkpoint, events_since_checkpoint}'), ...auth } },
   { method: 'get', path: '/api/v1/integrity/checkpoints', tag: 'Integrity', summary: 'Every signed checkpoint', guard: { permission: 'read' }, responses: { 200: ok('{checkpoints: [{tree_size, root_hash, created_at, note}]}'), ...auth } },
   { method: 'post', path: '/api/v1/integrity/checkpoint', tag: 'Integrity', summary: 'Sign a checkpoint now', guard: { permission: 'export' }, responses: { 200: ok('{tree_size}'), ...auth } },
   {

@@ -37,6 +37,8 @@ export const SERVICE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   evidence_packs: ['select', 'insert'],
   alert_notifiers: ['select', 'insert', 'update'],
   alert_notifications: ['select', 'insert', 'update'],
+  // Append-only: a key is recorded once, with the rotation event that introduces it.
+  signing_keys: ['select', 'insert'],
 };
 
 /** The owner's functions the service may call (retention, erasure, legal holds, retention rules). */

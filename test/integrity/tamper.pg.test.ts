@@ -33,7 +33,7 @@ describe('flowtrail verify against tampering', () => {
     const post = (body?: unknown) => t.app.request('/api/v1/integrity/verify', { method: 'POST', headers: { authorization: `Bearer ${auditor}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     expect(await (await post()).json()).toMatchObject({ ok: true, checkpoints: [{ status: 'valid' }, { status: 'valid' }] });
     const other = createNoteSigner(generateSigningKey('flowtrail/test').privateKeyPem, 'flowtrail/test').verifierKey;
-    expect(await (await post({ keys: [other] })).json()).toMatchObject({ ok: false, checkpoints: [{ status: 'INVALID: unknown key' }, { status: 'INVALID: unknown key' }] });
+    expect(await (await post({ keys: [other] })).json()).toMatchObject({ ok: false, checkpoints: [{ status: expect.stringMatching(/^INVALID: unknown key/) }, { status: expect.stringMatching(/^INVALID: unknown key/) }] });
     expect((await post({ keys: ['nonsense'] })).status).toBe(400);
     const user = await t.token('user', 'dwhitfield');
     expect((await t.app.request('/api/v1/integrity/verify', { method: 'POST', headers: { authorization: `Bearer ${user}` } })).status).toBe(403);
