@@ -8,7 +8,8 @@ import { reportDepsOf } from './api/index.js';
 import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
 import { createJobHandlers, createLease, JobRunner, schedulePendingSpanSweep, scheduleReports, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask } from './jobs/index.js';
-import { openLog, type Integrator, type OpenLog } from './log/index.js';
+import { openLog, recordConfiguration, type Integrator, type OpenLog } from './log/index.js';
+import { effectiveConfiguration } from './effective-configuration.js';
 import { createGitlabClient, type GitlabClient } from './gitlab/index.js';
 import { loadKeys, type Keys } from './load-keys.js';
 import { parseVerifierKey } from './integrity/index.js';
@@ -66,6 +67,9 @@ export async function startService(config: Config, log: Logger, options: { liste
     streamer?.kick();
     notifier?.kick();
   });
+  // The configuration this process runs with, audited when it differs from the last one recorded (configuration_changed).
+  const changed = await recordConfiguration(db.sql, effectiveConfiguration(config, keys.sanitizerKey), signer, origin);
+  if (changed > 0) log.info({ settings: changed }, 'the effective configuration differs from the one last recorded: configuration_changed is in the log');
   const refreshKnownPeople = async (): Promise<void> => {
     try {
       const next = await readKnownPeople(db.sql);

@@ -4,6 +4,7 @@ import { signCheckpoint } from './checkpoint.js';
 import { appendLeaf, emptyRoot, frontierRoot, leafHash, type Frontier } from './merkle.js';
 import { createNoteSigner, generateSigningKey, parseVerifierKey, type NoteSigner } from './signed-note.js';
 import { verifyLog, type CheckpointRecord, type LeafRecord } from './verify-log.js';
+import { keyIdOf } from './key-history.js';
 
 const origin = 'flowtrail.example/audit';
 const key = generateSigningKey(origin);
@@ -59,7 +60,9 @@ describe('verifyLog', () => {
       expect(result).toEqual({
         ok: true,
         events: 45,
-        checkpoints: sizes.map((treeSize) => ({ treeSize, status: 'valid' })),
+        checkpoints: sizes.map((treeSize) => ({ treeSize, status: 'valid', keyId: keyIdOf(signer.verifierKey) })),
+        keys: [expect.objectContaining({ verifierKey: signer.verifierKey, trust: 'pinned', signed: { count: sizes.length, from: Math.min(...sizes), to: Math.max(...sizes) } })],
+        rotations: [],
         problems: [],
       });
     }
@@ -135,7 +138,7 @@ describe('verifyLog', () => {
       { treeSize: 30, note: tampered },
       { treeSize: 40, note: resigned },
     ]);
-    expect(result.checkpoints).toEqual([
+    expect(result.checkpoints.map(({ treeSize, status }) => ({ treeSize, status }))).toEqual([
       { treeSize: 10, status: 'valid' },
       { treeSize: 20, status: 'INVALID: unknown key' },
       { treeSize: 30, status: 'INVALID: bad signature' },

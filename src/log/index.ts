@@ -6,3 +6,5 @@ export { systemEvent } from './system-event.js';
 export { openLog, type OpenLog, type OpenLogHooks } from './open-log.js';
 export { createWitness, checkpointFileName, type Witness, type WitnessedCheckpoint } from './checkpoint-witness.js';
 export { createWitnessPublisher, type WitnessPublisher } from './witness-publisher.js';
+export { recordConfiguration } from './record-configuration.js';
+export { recordSigningKey, type SigningKeyRecord } from './record-signing-key.js';

@@ -52,5 +52,4 @@ export {
   NOTIFY_CHANNELS, openNotifier, readNotifier, listNotifiers, nextAlert, advanceNotifier, countAttempt, recordNotified, recordNotifyFailure, alertsWaiting,
   type NotifyChannel, type NotifierRow, type WaitingAlert, type NotificationRow,
 } from './alert-notifications.js';
-export { ALERT_STATES, listAlerts, recordAlertAction, type AlertRow, type AlertState } from './alerts.js';
 export { listSigningKeys, currentVerifierKey, insertSigningKey, latestEventOfType, leavesOfType, type SigningKeyRow } from './signing-keys.js';
