@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,8 +71,9 @@ describe('flowtrail keys rotate and configuration changes, with real processes',
     expect(fromOld.code, fromOld.out).toBe(0);
     expect(fromOld.out).toMatch(/trusted: its predecessor signed the handover checkpoint over its rotation/);
 
-    const exported = await run(changed, 'export', '--type', 'configuration_changed');
-    const records = exported.out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { data: { changes: { setting: string; from: unknown; to: unknown }[] } });
+    const exportFile = join(env.FLOWTRAIL_DATA_DIR, 'configuration.ndjson');
+    expect((await run(changed, 'export', '--type', 'configuration_changed', '--out', exportFile)).code).toBe(0);
+    const records = readFileSync(exportFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { data: { changes: { setting: string; from: unknown; to: unknown }[] } });
     // Four starts, two configurations (the data directory's, then with the retention changed): two records.
     expect(records).toHaveLength(2);
     expect(records[1]!.data.changes).toEqual([{ setting: 'FLOWTRAIL_RETENTION_DAYS', from: 365, to: 400 }]);
