@@ -1,6 +1,7 @@
 import { randomUUID, webcrypto } from 'node:crypto';
 import { http, HttpResponse, passthrough } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ALERT_TYPES } from '../../src/events.js';
 import { createGitlabClient } from '../../src/gitlab/index.js';
 import { createAlertNotifier, type AlertNotifier } from '../../src/notify/index.js';
 import { recordEvents } from '../../src/store/index.js';
@@ -146,6 +147,21 @@ describe('alert notifications to a chat webhook (a real HTTP receiver)', () => {
     for (const text of cardTexts) {
       expect(text).not.toMatch(/@(here|all|channel)/);
       expect(text).not.toMatch(/\]\s*\(/);
+    }
+  });
+
+  it('posts an alert of every alert type in the catalog, whatever its data (a type added later needs no change here)', async () => {
+    await notifier();
+    await started();
+    const seqs: number[] = [];
+    for (const type of ALERT_TYPES) seqs.push(await recordAlert(null, { kind: `${type}-kind`, reason: `a ${type}` }, type));
+    await waitFor(() => receiver.received.length >= ALERT_TYPES.length, 'one message per alert type');
+    const got = receiver.received.map((d) => posted(d));
+    expect(got.map((p) => p.alert.id)).toEqual(seqs);
+    expect(got.map((p) => p.alert.type)).toEqual([...ALERT_TYPES]);
+    for (const [i, p] of got.entries()) {
+      expect(p.alert.kind).toBe(`${ALERT_TYPES[i]}-kind`);
+      expect(p.text).toContain(`(${ALERT_TYPES[i]}-kind)`);
     }
   });
 
