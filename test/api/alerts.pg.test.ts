@@ -72,4 +72,15 @@ describe('alerts: GET /api/v1/alerts, POST /api/v1/alerts/:id/acknowledge and /r
     await expect(t.deps.sql`update alert_actions set reason = 'rewritten'`).rejects.toThrow(/not allowed/);
     await expect(t.deps.sql`delete from alert_actions`).rejects.toThrow(/not allowed/);
   });
+
+  it('lets one of several people acting at once acknowledge an alert, and tells the others it is already acknowledged', async () => {
+    await seed();
+    const tokens = await Promise.all([t.token('auditor'), t.token('auditor'), t.token('admin'), t.token('admin'), t.token('auditor')]);
+    const id = (await list(tokens[0]!, '?type=duo_flow_lifecycle_violation')).alerts[0]!.id;
+    const answers = await Promise.all(tokens.map((tok, i) => post(`/api/v1/alerts/${id}/acknowledge`, tok, { reason: `person ${i}` })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    const rows = await t.deps.sql`select action from alert_actions where alert_seq = ${id}`;
+    expect(rows.map((r) => r.action)).toEqual(['acknowledged']);
+    expect((await t.get('/api/v1/alerts?type=duo_flow_started', tokens[0]!)).status).toBe(400);
+  });
 });
