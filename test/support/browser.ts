@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Hono } from 'hono';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { listen } from './listen.js';
 
 /** Debian's Chromium, never a browser a tool downloads. */
 export const CHROMIUM = process.env.FLOWTRAIL_CHROMIUM ?? '/usr/bin/chromium';
@@ -9,6 +12,21 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', 
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/** Chromium and the app served on a local port for the tests of a describe block, both closed after them. */
+export function useBrowserSite(t: { readonly app: Hono<any> }): { readonly browser: Browser; readonly url: string } {
+  let browser: Browser | undefined;
+  let site: { url: string; close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    site = await listen(t.app);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  return { get browser() { return browser!; }, get url() { return site!.url; } };
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../src/events.js';
 import { recordEvents } from '../../src/store/index.js';
 import { useTestApp } from '../support/app.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { screenshot, useBrowserSite } from '../support/browser.js';
 import { at, flowEvent, startedEvent } from '../support/flow-events.js';
-import { listen } from '../support/listen.js';
 import { csrfOf, WebClient } from '../support/web.js';
 
 const PATH = '/admin/duo_agent_platform/alerts';
@@ -156,29 +154,20 @@ describe('the alerts page', () => {
   });
 
   describe('in Chromium', () => {
-    let browser: Browser;
-    let site: { url: string; close: () => Promise<void> };
-    beforeAll(async () => {
-      browser = await launchChromium();
-      site = await listen(t.app);
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await site?.close();
-    });
+    const chromium = useBrowserSite(t);
 
     it('an auditor acknowledges then resolves an alert through the page; the API and the log agree; markup stays inert; 768 px holds', { timeout: 120_000 }, async () => {
       await seed();
       const violation = (await apiAlerts('?state=all&type=duo_flow_lifecycle_violation'))[0]!;
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const dialogs: string[] = [];
       page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-      await page.goto(`${site.url}/-/sign_in`);
+      await page.goto(`${chromium.url}/-/sign_in`);
       await page.fill('#token', await t.token('auditor'));
       await Promise.all([page.waitForURL(/\/-\/duo\/sessions/), page.click('button[type=submit]')]);
       await page.click('header nav a:text-is("Alerts")');
-      await page.waitForURL(`${site.url}${PATH}`);
+      await page.waitForURL(`${chromium.url}${PATH}`);
       const item = page.locator(`#alert-${violation.id}`);
       await expect(item.locator('h3').textContent()).resolves.toContain('Lifecycle violation');
       await item.locator('form[action$="/acknowledge"] input[name=reason]').fill('Asking dwhitfield why the agent resumed');
@@ -196,7 +185,7 @@ describe('the alerts page', () => {
       expect(types).toEqual(['alert_acknowledged', 'alert_resolved']);
 
       // The forged reference's markup is text on the page, and nothing of it ran.
-      await page.goto(`${site.url}${PATH}?state=all`);
+      await page.goto(`${chromium.url}${PATH}?state=all`);
       await expect(page.locator('main').textContent()).resolves.toContain(HOSTILE);
       await expect(page.locator('main img, main script, main b').count()).resolves.toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
