@@ -69,6 +69,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the OTLP agent identities and the pending-span bound, and refuses a bad entry in words', () => {
+    const c = loadConfig({ FLOWTRAIL_OTLP_AGENT_IDENTITIES: 'Release helper=release-bot*, rb-? ; Claims helper=claims-bot', FLOWTRAIL_OTLP_PENDING_HOURS: '6' });
+    expect(c.otlp.agentIdentities).toEqual([{ agent: 'release helper', patterns: ['release-bot*', 'rb-?'] }, { agent: 'claims helper', patterns: ['claims-bot'] }]);
+    expect(c.otlp.pendingHours).toBe(6);
+    expect(loadConfig({}).otlp).toMatchObject({ agentIdentities: [], pendingHours: 24 });
+    for (const bad of ['release-bot', '=release-bot', 'Release helper=', 'Release helper=bot name']) {
+      expect(() => loadConfig({ FLOWTRAIL_OTLP_AGENT_IDENTITIES: bad }), bad).toThrow(/FLOWTRAIL_OTLP_AGENT_IDENTITIES has an invalid entry/);
+    }
+    for (const bad of ['0', '2161', 'a day']) expect(() => loadConfig({ FLOWTRAIL_OTLP_PENDING_HOURS: bad }), bad).toThrow(/FLOWTRAIL_OTLP_PENDING_HOURS/);
+  });
+
   it('keeps FLOWTRAIL_SHUTDOWN_TIMEOUT_S between 1 and 3600 seconds', () => {
     expect(loadConfig({ FLOWTRAIL_SHUTDOWN_TIMEOUT_S: '1' }).http.shutdownTimeoutSeconds).toBe(1);
     expect(loadConfig({ FLOWTRAIL_SHUTDOWN_TIMEOUT_S: '3600' }).http.shutdownTimeoutSeconds).toBe(3600);

@@ -43,10 +43,20 @@ export function createPushChecksApp(deps: AppDeps): Hono<AppEnv> {
     }
     if (req.unchecked !== undefined) return c.json(await recordUnchecked(deps, req, req.unchecked), 200);
     const agents = await listAgentAccounts(deps.sql);
-    const isAgent = createAgentMatcher({ patterns: deps.config.gitlab.agentUsernames, known: agents });
+    // The git identities configured for OTLP agents are agent identities too: their commits need a trailer.
+    const otlpAgents = deps.config.otlp.agentIdentities;
+    const patterns = [...deps.config.gitlab.agentUsernames, ...otlpAgents.flatMap((a) => a.patterns)];
+    const isAgent = createAgentMatcher({ patterns, known: agents });
     const result: PushCheckResult = await checkPush(req, {
       isAgent: (identity) => isAgent(identity),
-      isAgentPusher: createAgentPusherMatcher({ patterns: deps.config.gitlab.agentUsernames, known: agents }),
+      isAgentPusher: createAgentPusherMatcher({ patterns, known: agents }),
+      otlpAgentIdentity: (agent) => {
+        const entry = otlpAgents.find((a) => a.agent === agent.toLowerCase());
+        if (entry === undefined) return null;
+        const isIdentity = createAgentMatcher({ patterns: entry.patterns, known: [] });
+        const isPusher = createAgentPusherMatcher({ patterns: entry.patterns, known: [] });
+        return (who) => ('username' in who ? isPusher({ username: who.username, glId: null }) : isIdentity(who));
+      },
       sessions: async (ids) => new Map((await sessionsByIds(deps.sql, ids)).map((s) => [s.sessionId, s])),
       now: new Date(),
     });

@@ -14,6 +14,8 @@ export interface KnownSession {
   startedAt?: Date | null;
   /** `otlp` for a session from OpenTelemetry spans (see otlpPushAllowed). */
   source?: string;
+  /** The agent that ran the session (its agent.username): for an OTLP session, whose identities may name it. */
+  agentUsername?: string | null;
 }
 
 /** How long after an OTLP session's end its agent's commits may still be pushed. */
@@ -43,6 +45,11 @@ export interface PushCheckLookup {
   isAgentPusher: (pusher: { username: string | null; glId: string | null }) => boolean;
   /** The service's clock when the check arrived: a push after its session ended is refused, whatever dates the commits carry. */
   now: Date;
+  /**
+   * FLOWTRAIL_OTLP_AGENT_IDENTITIES: for an OTLP agent with identities configured, whether a commit
+   * (its author or committer) or the pusher is one of them; null when none are configured for it.
+   */
+  otlpAgentIdentity?: (agent: string) => ((who: { name: string | null; email: string | null } | { username: string | null }) => boolean) | null;
 }
 
 const FIX = 'add "X-GitLab-Duo-Session: <session id>" as a trailer (`flowtrail hook commit-msg` does it), amend the commit and push again';
@@ -67,8 +74,10 @@ export async function checkPush(req: PushCheckRequest, lookup: PushCheckLookup):
   const sessions: Record<string, number> = {};
   // A dry run audits history long after the pushes: only there is the committer date the measure.
   const judgeAt = (c: PushedCommit) => (req.dry_run === true ? { time: Date.parse(c.committed_at), what: `this commit (committed ${c.committed_at})` } : { time: lookup.now.getTime(), what: `this push arrived (${lookup.now.toISOString()})` });
+  const pusher = { username: req.username };
   for (const c of examined) {
     const problems = commitFindings(c, agentReasons.get(c) ?? null, req.project_path, known, judgeAt(c));
+    if (problems.length === 0) problems.push(...otherAgentFindings(c, known, lookup, pusherIsAgent ? pusher : null));
     findings.push(...problems);
     if (problems.length === 0) {
       for (const id of new Set(c.references.map((r) => r.session_id!))) sessions[id] = (sessions[id] ?? 0) + 1;
@@ -89,6 +98,28 @@ function agentReason(c: PushedCommit, agentPusher: string | null, lookup: PushCh
   if (c.committer_name !== undefined && lookup.isAgent({ name: c.committer_name, email: c.committer_email ?? null })) return `commit committed by agent account "${c.committer_name}"`;
   if (agentPusher !== null) return `commit pushed by agent account "${agentPusher}"`;
   return null;
+}
+
+/**
+ * An OTLP session's trailer binds the commit to that agent: when identities are configured for the
+ * session's agent (FLOWTRAIL_OTLP_AGENT_IDENTITIES), the commit's author or committer, or the agent
+ * account pushing it, must be one of them. Another agent cannot borrow the session's name.
+ */
+function otherAgentFindings(c: PushedCommit, known: Map<string, KnownSession>, lookup: PushCheckLookup, agentPusher: { username: string | null } | null): Finding[] {
+  const out: Finding[] = [];
+  for (const id of new Set(c.references.map((r) => r.session_id).filter((x): x is string => x !== null))) {
+    const s = known.get(id);
+    if (s?.source !== 'otlp' || s.agentUsername == null) continue;
+    const isIdentity = lookup.otlpAgentIdentity?.(s.agentUsername) ?? null;
+    if (isIdentity === null) continue;
+    const committer = c.committer_name === undefined ? null : { name: c.committer_name, email: c.committer_email ?? null };
+    if (isIdentity({ name: c.author_name, email: c.author_email }) || (committer !== null && isIdentity(committer)) || (agentPusher !== null && isIdentity(agentPusher))) continue;
+    out.push({
+      sha: c.sha, short_sha: c.short_sha, session_id: id, code: 'other_agent',
+      reason: `session ${id} was run by the agent "${s.agentUsername}", and neither the author "${c.author_name}" nor the committer nor the pusher is an identity configured for it (FLOWTRAIL_OTLP_AGENT_IDENTITIES); name a session of the agent that made the commit`,
+    });
+  }
+  return out;
 }
 
 /** Every reference must hold; a forged one beside a valid one still refuses an agent commit. */

@@ -66,7 +66,7 @@ export interface UncheckedPush {
   accepted: boolean;
 }
 
-export type FindingCode = 'untraced' | 'no_session_named' | 'unknown_session' | 'foreign_session' | 'session_ended';
+export type FindingCode = 'untraced' | 'no_session_named' | 'unknown_session' | 'foreign_session' | 'session_ended' | 'other_agent';
 
 export interface Finding {
   sha: string;

@@ -204,9 +204,9 @@ export async function addSessionActivity(sql: Sql, updates: readonly { sessionId
 }
 
 /** The sessions among these ids that exist, with what the push check needs. */
-export async function sessionsByIds(sql: Sql, ids: readonly string[]): Promise<{ sessionId: string; projectPath: string | null; startedAt: Date | null; endedAt: Date | null; source: string }[]> {
-  return sql<{ sessionId: string; projectPath: string | null; startedAt: Date | null; endedAt: Date | null; source: string }[]>`
-    select session_id, project_path, started_at, ended_at, source from sessions where session_id = any(${ids as string[]}::text[])`;
+export async function sessionsByIds(sql: Sql, ids: readonly string[]): Promise<{ sessionId: string; projectPath: string | null; startedAt: Date | null; endedAt: Date | null; source: string; agentUsername: string | null }[]> {
+  return sql<{ sessionId: string; projectPath: string | null; startedAt: Date | null; endedAt: Date | null; source: string; agentUsername: string | null }[]>`
+    select session_id, project_path, started_at, ended_at, source, agent_username from sessions where session_id = any(${ids as string[]}::text[])`;
 }
 
 /** A project by path ("group/project": always a slash) or by GitLab's numeric id: one indexed column either way. */

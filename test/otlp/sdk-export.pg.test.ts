@@ -47,6 +47,8 @@ describe('a real OpenTelemetry SDK exporting to POST /v1/traces', () => {
     if (fail) {
       root.setAttribute('error.type', 'tool_denied');
       root.setStatus({ code: SpanStatusCode.ERROR, message: 'the guardrail denied the write' });
+    } else {
+      root.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Invoice totals now round half-even' }], finish_reason: 'stop' }]));
     }
     root.end();
     await sdk.flush();
@@ -69,10 +71,13 @@ describe('a real OpenTelemetry SDK exporting to POST /v1/traces', () => {
 
     const gql = await t.app.request('/api/graphql', {
       method: 'POST', headers: { Authorization: `Bearer ${auditor}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ query: `{ duoFlowSession(sessionId: "${id}") { status usage model agent { username } decisions { step decision rationale } } }` }),
+      body: JSON.stringify({ query: `{ duoFlowSession(sessionId: "${id}") { status completedAt error usage model agent { username } decisions { step decision rationale } } }` }),
     });
-    const data = ((await gql.json()) as { data: { duoFlowSession: { status: string; usage: unknown; model: unknown; agent: { username: string }; decisions: { decision: string; rationale: string | null }[] } } }).data.duoFlowSession;
+    const data = ((await gql.json()) as { data: { duoFlowSession: { status: string; completedAt: string | null; error: unknown; usage: unknown; model: unknown; agent: { username: string }; decisions: { decision: string; rationale: string | null }[] } } }).data.duoFlowSession;
     expect(data.status).toBe(fail ? 'failed' : 'completed');
+    expect(data.completedAt).not.toBeNull();
+    if (fail) expect(data.error).toMatchObject({ code: 'tool_denied', category: 'tool_denied' });
+    else expect(data.error).toBeNull();
     expect(data.usage).toEqual({ input_tokens: 2700, output_tokens: 280 });
     expect(data.agent.username).toBe('Claims helper');
     expect(data.decisions.map((d) => d.decision)).toEqual(['model call claude-sonnet-4', 'tool write_file', 'guardrail Secrets filter: deny', 'model call claude-sonnet-4']);
@@ -85,7 +90,10 @@ describe('a real OpenTelemetry SDK exporting to POST /v1/traces', () => {
     expect(page).toContain('tool write_file');
     expect(page).toContain('guardrail Secrets filter: deny');
     expect(page).toContain('2700 in, 280 out');
-    expect(page).toContain(fail ? 'the guardrail denied the write' : 'Fix the rounding bug in invoices');
+    expect(page).toContain('Fix the rounding bug in invoices');
+    // The outcome in words: the status, and the error or the agent's summary.
+    expect(page).toContain(fail ? 'Failed' : 'Completed');
+    expect(page).toContain(fail ? 'the guardrail denied the write' : 'Invoice totals now round half-even');
     expect(page).not.toContain(SECRET);
 
     const exported = await (await t.get(`/api/v1/export?session_id=${encodeURIComponent(id)}&format=ndjson`, auditor)).text();
@@ -94,6 +102,11 @@ describe('a real OpenTelemetry SDK exporting to POST /v1/traces', () => {
     expect(own.map((l) => l.type)).toEqual(['duo_flow_started', 'duo_flow_decision_logged', 'duo_flow_decision_logged', 'duo_flow_decision_logged', 'duo_flow_decision_logged', fail ? 'duo_flow_failed' : 'duo_flow_completed']);
     expect(exported).not.toContain(SECRET);
     expect(exported).toContain('src/invoice.ts');
+    // The outcome and the session's usage travel in the export's terminal event.
+    const end = own.at(-1)!;
+    expect(end.data).toMatchObject(fail ? { error_category: 'tool_denied', error_message: 'the guardrail denied the write', usage: { input_tokens: 2700, output_tokens: 280 } }
+      : { outcome_summary: 'Invoice totals now round half-even', usage: { input_tokens: 2700, output_tokens: 280 } });
+    expect(own.filter((l) => l.type === 'duo_flow_decision_logged').map((l) => (l.data.detail as { kind: string }).kind)).toEqual(['model_call', 'tool_call', 'guardrail', 'model_call']);
     // No span was taken for a lifecycle violation, although the children arrived before their session span.
     expect(lines.filter((l) => l.type === 'duo_flow_lifecycle_violation')).toEqual([]);
   });
