@@ -6,6 +6,7 @@ import { WRITE_BACK_JOB } from '../../src/jobs/index.js';
 import { STREAMING_TOKEN, useTestApp } from '../support/app.js';
 import { fixtureText } from '../support/fixtures.js';
 import { api, BOT_USER, currentUserHandler, GITLAB, memberHandler } from '../support/gitlab.js';
+import { gitlabDeliveries } from '../support/gitlab-deliveries.js';
 import { server } from '../support/msw.js';
 
 const secret = 'write-back-secret';
@@ -44,14 +45,7 @@ describe('write-back to agent merge requests', () => {
       }),
     );
   });
-  const deliver = (event: string, body: unknown, key: string) =>
-    t.app.request('/webhooks/gitlab', { method: 'POST', headers: { 'X-Gitlab-Event': event, 'X-Gitlab-Token': secret, 'Idempotency-Key': key }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const work = async () => {
-    const runner = t.jobRunner(gitlab, { baseDelayMs: 60_000 });
-    await runner.runDue();
-    await t.deps.sql`update jobs set run_at = now() where state = 'pending'`;
-    await runner.runDue();
-  };
+  const { deliver, work } = gitlabDeliveries(t, secret, gitlab);
   const seed = async () => {
     await t.app.request('/webhooks/gitlab/audit-events', { method: 'POST', headers: { 'x-gitlab-event-streaming-token': STREAMING_TOKEN }, body: fixtureText('audit_duo_session_started') });
     await t.deps.integrator.integrate();

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createGitlabClient } from '../../src/gitlab/index.js';
 import { useTestApp } from '../support/app.js';
 import { api, BOT_USER, currentUserHandler, GITLAB } from '../support/gitlab.js';
+import { gitlabDeliveries } from '../support/gitlab-deliveries.js';
 import { server } from '../support/msw.js';
 import { agentRun, newTraceId, otlpJson } from '../support/otlp-json.js';
 
@@ -42,14 +43,7 @@ describe('an OTLP session gets the same linkage and write-back as a DAP session 
       }),
     );
   });
-  const deliver = (event: string, body: unknown, key: string) =>
-    t.app.request('/webhooks/gitlab', { method: 'POST', headers: { 'X-Gitlab-Event': event, 'X-Gitlab-Token': secret, 'Idempotency-Key': key }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const work = async () => {
-    const runner = t.jobRunner(gitlab, { baseDelayMs: 60_000 });
-    await runner.runDue();
-    await t.deps.sql`update jobs set run_at = now() where state = 'pending'`;
-    await runner.runDue();
-  };
+  const { deliver, work } = gitlabDeliveries(t, secret, gitlab);
 
   it("links the commits carrying the OTLP session's trailer, and writes its footer and note on the merge request once", async () => {
     const run = agentRun(Date.now() - 10 * 60_000, undefined, 'conv-mr-1');
