@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { buildInclusionProofs, type Bundle } from '../integrity/index.js';
+import { buildInclusionProofs, consistencyProof, rotationOfLeaf, type Bundle } from '../integrity/index.js';
 import type { Sanitizer } from '../sanitize/index.js';
 import { exportFilterRecord } from './export-events.js';
-import { latestCheckpoint, leafBatches, listEvents, recordEvents, type EventFilters, type Sql } from '../store/index.js';
+import { latestCheckpoint, leafBatches, leavesOfType, listCheckpoints, listEvents, recordEvents, type EventFilters, type Sql } from '../store/index.js';
 
 export interface BundleOptions {
   filters: EventFilters;
@@ -18,6 +18,19 @@ export interface BundleFile extends Bundle {
   verifier_key?: string;
   /** The texts of the bundled events with their salts, so their commitments can be checked offline too. */
   texts: { seq: number; salt: string; value: Record<string, unknown> }[];
+  /**
+   * The log's key rotations up to the checkpoint: each signing_key_rotated leaf with its inclusion
+   * proof, and the retiring key's handover checkpoint with a consistency proof to the bundle's
+   * checkpoint, so a reader who pinned an older key can follow the chain to the key that signed.
+   */
+  key_history?: KeyHistoryEntry[];
+}
+
+export interface KeyHistoryEntry {
+  seq: number;
+  leaf: string;
+  proof: string[];
+  handover?: { checkpoint: string; consistency: string[] };
 }
 
 /**
@@ -46,6 +59,7 @@ export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFil
     for (const r of batch) if (r.seq < cp.treeSize) hashes.push(r.leafHash);
   }
   const proofs = buildInclusionProofs(hashes, cp.treeSize, selected.map((s) => s.seq));
+  const keyHistory = await keyHistoryOf(sql, hashes, cp.treeSize);
   return {
     format: 'flowtrail-bundle-v1',
     origin: o.origin,
@@ -53,7 +67,23 @@ export async function buildBundle(sql: Sql, o: BundleOptions): Promise<BundleFil
     verifier_key: o.verifierKey,
     events: selected.map((s, i) => ({ seq: s.seq, leaf: s.leaf, proof: proofs[i]! })),
     texts: selected.flatMap((s) => (s.textSalt === null || s.texts === null ? [] : [{ seq: s.seq, salt: s.textSalt.toString('base64'), value: s.texts }])),
+    ...(keyHistory.length > 0 ? { key_history: keyHistory } : {}),
   };
+}
+
+/** Every rotation the checkpoint of `size` covers, proven against it, with its handover checkpoint when there is one. */
+async function keyHistoryOf(sql: Sql, hashes: Buffer[], size: number): Promise<KeyHistoryEntry[]> {
+  const rotations = (await leavesOfType(sql, 'signing_key_rotated')).filter((r): r is { seq: number; leaf: string } => r.leaf !== null && r.seq < size);
+  if (rotations.length === 0) return [];
+  const checkpoints = await listCheckpoints(sql);
+  const proofs = buildInclusionProofs(hashes, size, rotations.map((r) => r.seq));
+  return rotations.map((r, i) => {
+    const handover = rotationOfLeaf(r.leaf)?.handover === true ? checkpoints.find((c) => c.treeSize === r.seq + 1) : undefined;
+    return {
+      seq: r.seq, leaf: r.leaf, proof: proofs[i]!,
+      ...(handover === undefined ? {} : { handover: { checkpoint: handover.note, consistency: consistencyProof(handover.treeSize, size, hashes).map((h) => h.toString('base64')) } }),
+    };
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 // origin, each event's leaf (canonical JSON, its seq) and inclusion proof, the optional
 // consistency proof, and each text against the commitment its leaf holds. `flowtrail verify
 // --bundle` and the standalone verify-bundle.mjs (built from this file) print the same lines.
+import { checkBundleKeys } from './check-bundle-keys.js';
 import { commitText, commitmentOf } from './commit-text.js';
 import { CheckpointError } from './checkpoint-error.js';
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -52,7 +53,14 @@ export function checkBundleFile(file: Record<string, unknown>, verifiers: readon
   });
   const bundle: Bundle = { origin: file.origin as string, checkpoint: file.checkpoint as string, events };
   if (file.consistency !== undefined) bundle.consistency = file.consistency as Bundle['consistency'];
-  const result = verifyBundle(bundle, verifiers);
+  // A rotated log: the key history the bundle carries extends the reader's keys along the chain, each to its period.
+  const keys = checkBundleKeys(file, verifiers);
+  problems.push(...keys.problems);
+  const result = verifyBundle(bundle, keys.verifiers);
+  const period = result.checkpoint === 'valid' ? keys.keyProblem(bundle.checkpoint) : undefined;
+  if (period !== undefined) result.checkpoint = `INVALID: ${period}`;
+  const earlier = result.consistency === 'valid' && bundle.consistency !== undefined ? keys.keyProblem(bundle.consistency.checkpoint) : undefined;
+  if (earlier !== undefined) result.consistency = `INVALID: earlier checkpoint: ${earlier}`;
   let checkpoint = result.checkpoint.replace(/^INVALID: (.*)$/, (_, reason: string) => `INVALID: ${REASON_WORDS[reason] ?? reason}`);
   if (result.checkpoint === 'INVALID: bad signature') checkpoint = `INVALID: ${whichPartBroke(bundle)}`;
   if (checkpoint !== 'valid') problems.push(`checkpoint: ${checkpoint}`);
@@ -63,7 +71,9 @@ export function checkBundleFile(file: Record<string, unknown>, verifiers: readon
   const texts = Array.isArray(file.texts) ? file.texts : [];
   for (const t of texts) problems.push(...textProblems(t, events));
   const ok = problems.length === 0;
-  const lines = [`checkpoint ${result.treeSize ?? '?'}: ${checkpoint}`, ...problems.filter((p) => !p.startsWith('checkpoint: '))];
+  const keyLines = keys.history.periods.length === 0 || !Array.isArray(file.key_history) ? [] : keys.history.periods.map((k) =>
+    `key ${k.keyId}: ${k.trust === null ? 'NOT trusted' : `trusted (${k.trust})`}; may sign tree sizes ${k.firstTreeSize} to ${k.lastTreeSize ?? 'now'}`);
+  const lines = [...keyLines, `checkpoint ${result.treeSize ?? '?'}: ${checkpoint}`, ...problems.filter((p) => !p.startsWith('checkpoint: '))];
   lines.push(`${events.length} events in bundle: ${ok ? 'valid' : 'INVALID'}`);
   return { ok, ...(result.treeSize === undefined ? {} : { treeSize: result.treeSize }), events: events.length, texts: texts.length, problems, lines };
 }

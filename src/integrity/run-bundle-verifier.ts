@@ -12,9 +12,12 @@ the signed checkpoint's Ed25519 signature and origin, each event's leaf
 (canonical JSON, RFC 8785) and its RFC 6962 inclusion proof against the
 checkpoint's root, the consistency proof when there is one, and each text
 against the salted commitment its leaf holds.
---key names the verifier key(s) to trust (as GET /api/v1/integrity shows them;
-repeat for rotated keys). Without it the key the bundle carries is used, which
-only shows the bundle is intact: compare that key with the one you recorded.
+--key names the verifier key(s) to trust (as GET /api/v1/integrity shows them).
+Without it the key the bundle carries is used, which only shows the bundle is
+intact: compare that key with the one you recorded. When the log's key was
+rotated, the bundle's key history (each rotation event, proven, with the
+retiring key's handover checkpoint) leads from an older trusted key to the
+key that signed the bundle; lines "key ..." say which keys it trusts.
 Exit status: 0 valid, 1 something does not verify (named on standard output),
 2 usage error (no file, unreadable file, not a bundle, bad key).`;
 

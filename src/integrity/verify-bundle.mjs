@@ -16,95 +16,6 @@ import { readFileSync } from "node:fs";
 // src/integrity/run-bundle-verifier.ts
 import { parseArgs } from "node:util";
 
-// src/integrity/commit-text.ts
-import crypto, { createHash, randomBytes } from "node:crypto";
-
-// src/integrity/canonical-json.ts
-var MAX_DEPTH = 1e3;
-var NEEDS_ESCAPE = /["\\\u0000-\u001f\uD800-\uDFFF]/;
-var SURROGATE = /[\uD800-\uDFFF]/;
-var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function canonicalJson(value) {
-  if (value === void 0) throw new TypeError("canonicalJson: undefined is not JSON");
-  return serialize(value, "", 0);
-}
-function serialize(value, key, depth) {
-  switch (typeof value) {
-    case "string":
-      return quote(value);
-    case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not JSON`);
-      return String(value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "object":
-      if (value === null) return "null";
-      if (depth >= MAX_DEPTH) throw new TypeError("canonicalJson: nesting too deep (cyclic value?)");
-      if (Array.isArray(value)) return serializeArray(value, depth + 1);
-      if (hasToJson(value)) return serializeConverted(value.toJSON(key), key, depth + 1);
-      return serializeObject(value, depth + 1);
-    default:
-      throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
-  }
-}
-function serializeConverted(value, key, depth) {
-  if (value === void 0) throw new TypeError(`canonicalJson: toJSON() of "${key}" returned undefined`);
-  return serialize(value, key, depth);
-}
-function serializeArray(items, depth) {
-  let out = "[";
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ",";
-    const item = items[i];
-    out += item === void 0 ? "null" : serialize(item, String(i), depth);
-  }
-  return out + "]";
-}
-function serializeObject(object, depth) {
-  const keys = Object.keys(object);
-  if (!isSorted(keys)) keys.sort();
-  let out = "{";
-  let first = true;
-  for (const key of keys) {
-    const member = object[key];
-    if (member === void 0) continue;
-    if (!first) out += ",";
-    first = false;
-    out += quote(key) + ":" + serialize(member, key, depth);
-  }
-  return out + "}";
-}
-function quote(text) {
-  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
-  if (SURROGATE.test(text) && LONE_SURROGATE.test(text)) {
-    throw new TypeError("canonicalJson: string contains a lone surrogate (not valid Unicode)");
-  }
-  return JSON.stringify(text);
-}
-function isSorted(keys) {
-  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] ?? "") > (keys[i] ?? "")) return false;
-  return true;
-}
-function hasToJson(value) {
-  return typeof value.toJSON === "function";
-}
-
-// src/integrity/commit-text.ts
-var DOMAIN = Buffer.from("flowtrail-text-v1\n", "latin1");
-var COMMITMENT_KEY = "$commitment";
-var NUL = Buffer.from([0]);
-var oneShot = typeof crypto.hash === "function";
-function commitText(field, value, salt) {
-  const data = Buffer.concat([DOMAIN, salt, Buffer.from(field, "utf8"), NUL, Buffer.from(canonicalJson(value), "utf8")]);
-  return oneShot ? crypto.hash("sha256", data, "hex") : createHash("sha256").update(data).digest("hex");
-}
-var pool = Buffer.alloc(0);
-function commitmentOf(placeholder) {
-  if (typeof placeholder !== "object" || placeholder === null) return null;
-  const v = placeholder[COMMITMENT_KEY];
-  return typeof v === "string" ? v : null;
-}
-
 // src/integrity/checkpoint-error.ts
 var CheckpointError = class extends Error {
   name = "CheckpointError";
@@ -124,16 +35,16 @@ function decodeBase64(text) {
 }
 
 // src/integrity/signed-note.ts
-import crypto3 from "node:crypto";
+import crypto2 from "node:crypto";
 
 // src/integrity/sha256.ts
-import crypto2 from "node:crypto";
-var oneShot2 = typeof crypto2.hash === "function";
+import crypto from "node:crypto";
+var oneShot = typeof crypto.hash === "function";
 function sha256(data) {
   return Buffer.from(sha256Binary(data), "latin1");
 }
 function sha256Binary(data) {
-  return oneShot2 ? crypto2.hash("sha256", data, "binary") : crypto2.createHash("sha256").update(data).digest("binary");
+  return oneShot ? crypto.hash("sha256", data, "binary") : crypto.createHash("sha256").update(data).digest("binary");
 }
 
 // src/integrity/signed-note.ts
@@ -142,7 +53,7 @@ var SIGNATURE_PREFIX = "— ";
 var MAX_SIGNATURES = 100;
 var INVALID_NAME = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000+]/;
 var CONTROL = /[\u0000-\u0009\u000b-\u001f]/;
-var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 var ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 function parseVerifierKey(vkey) {
   const [name, rest] = chop(vkey, "+");
@@ -159,7 +70,7 @@ function parseVerifierKey(vkey) {
   if (key[0] !== ALG_ED25519 || key.length !== 33) {
     throw new CheckpointError("malformed key", "not an Ed25519 key (algorithm 0x01, 32 bytes)");
   }
-  const publicKey = crypto3.createPublicKey({
+  const publicKey = crypto2.createPublicKey({
     key: Buffer.concat([ED25519_SPKI_PREFIX, key.subarray(1)]),
     format: "der",
     type: "spki"
@@ -168,7 +79,7 @@ function parseVerifierKey(vkey) {
     name,
     keyHash,
     verifierKey: vkey,
-    verify: (message, signature) => signature.length === 64 && crypto3.verify(null, message, publicKey, signature)
+    verify: (message, signature) => signature.length === 64 && crypto2.verify(null, message, publicKey, signature)
   };
 }
 function openNote(note, verifiers) {
@@ -214,7 +125,7 @@ function isValidName(name) {
   return name !== "" && !INVALID_NAME.test(name) && isWellFormedText(name);
 }
 function isWellFormedText(text) {
-  return !CONTROL.test(text) && !LONE_SURROGATE2.test(text);
+  return !CONTROL.test(text) && !LONE_SURROGATE.test(text);
 }
 function hex8(n) {
   return n.toString(16).padStart(8, "0");
@@ -246,6 +157,106 @@ function isLine(line) {
 }
 function malformed(detail) {
   return new CheckpointError("malformed checkpoint", detail);
+}
+
+// src/integrity/key-history.ts
+function keyIdOf(verifierKey) {
+  const v = parseVerifierKey(verifierKey);
+  return `${v.name}+${v.keyHash.toString(16).padStart(8, "0")}`;
+}
+function resolveKeyHistory(pinned, rotations, signed) {
+  const problems = [];
+  const sorted = [...rotations].sort((a, b) => a.seq - b.seq);
+  const chain = [];
+  if (sorted.length > 0) {
+    chain.push(period(sorted[0].previousVerifierKey, 0, null));
+    for (const r of sorted) {
+      const current = chain[chain.length - 1];
+      if (r.previousVerifierKey !== current.verifierKey) {
+        problems.push(`the rotation at seq ${r.seq} retires key ${safeId(r.previousVerifierKey)}, but the key in use then was ${current.keyId}`);
+      }
+      if (chain.some((p) => p.verifierKey === r.verifierKey)) problems.push(`the rotation at seq ${r.seq} brings back key ${safeId(r.verifierKey)}, which had already signed: a retired key never signs again`);
+      current.lastTreeSize = r.seq + (r.handover ? 1 : 0);
+      chain.push(period(r.verifierKey, r.seq + 1, r.seq));
+    }
+  }
+  const inChain = new Set(chain.map((p) => p.verifierKey));
+  for (const p of chain) if (pinned.includes(p.verifierKey)) p.trust = "pinned";
+  const signedBy = (key, from, to) => signed.some((c) => c.verifierKey === key && c.treeSize >= from && (to === null || c.treeSize <= to));
+  for (let changed = true; changed; ) {
+    changed = false;
+    sorted.forEach((r, i) => {
+      const before = chain[i];
+      const after = chain[i + 1];
+      if (before.trust !== null && after.trust === null && r.handover && signedBy(before.verifierKey, r.seq + 1, r.seq + 1)) {
+        after.trust = "handover";
+        changed = true;
+      }
+      if (after.trust !== null && before.trust === null && signedBy(after.verifierKey, r.seq + 1, after.lastTreeSize)) {
+        before.trust = "successor";
+        changed = true;
+      }
+    });
+  }
+  const outside = pinned.filter((k, i) => !inChain.has(k) && pinned.indexOf(k) === i).map((k) => ({ ...period(k, 0, null), trust: "pinned" }));
+  return { periods: [...chain, ...outside], problems };
+}
+function keyProblem(history, verifierKey, treeSize) {
+  const candidates = history.periods.filter((p2) => p2.verifierKey === verifierKey);
+  if (candidates.length === 0) return `unknown key: signed by ${safeId(verifierKey)}, which neither the log's key history nor --key names`;
+  const trusted = candidates.filter((p2) => p2.trust !== null);
+  if (trusted.length === 0) {
+    const p2 = candidates[0];
+    return `untrusted key: signed by ${p2.keyId}, introduced at seq ${p2.introducedAt ?? "?"} without a handover checkpoint by a trusted key and not named by a trusted successor (pass --key for it if you hold it from a trusted source)`;
+  }
+  if (trusted.some((p2) => treeSize >= p2.firstTreeSize && (p2.lastTreeSize === null || treeSize <= p2.lastTreeSize))) return void 0;
+  const p = trusted[0];
+  return `key outside its period: ${p.keyId} may sign tree sizes ${p.firstTreeSize} to ${p.lastTreeSize ?? "now"}, this checkpoint is of ${treeSize}`;
+}
+function period(verifierKey, firstTreeSize, introducedAt) {
+  return { verifierKey, keyId: safeId(verifierKey), firstTreeSize, lastTreeSize: null, introducedAt, trust: null };
+}
+function safeId(verifierKey) {
+  try {
+    return keyIdOf(verifierKey);
+  } catch {
+    return JSON.stringify(verifierKey.slice(0, 60));
+  }
+}
+function rotationOfLeaf(leaf) {
+  if (!leaf.includes('"signing_key_rotated"')) return void 0;
+  let parsed;
+  try {
+    parsed = JSON.parse(leaf);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return void 0;
+  }
+  const d = parsed.data ?? {};
+  if (parsed.type !== "signing_key_rotated" || typeof parsed.seq !== "number") return void 0;
+  if (typeof d.verifier_key !== "string" || typeof d.previous_verifier_key !== "string") return void 0;
+  return { seq: parsed.seq, verifierKey: d.verifier_key, previousVerifierKey: d.previous_verifier_key, handover: d.handover === true };
+}
+function candidateVerifiers(pinned, others) {
+  const all = new Map(pinned.map((v) => [v.verifierKey, v]));
+  for (const k of others) {
+    if (all.has(k)) continue;
+    try {
+      all.set(k, parseVerifierKey(k));
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+    }
+  }
+  return [...all.values()];
+}
+function signerOf(note, candidates, strict = false) {
+  try {
+    const { signatures } = openNote(note, candidates);
+    return candidates.find((v) => signatures.some((s) => s.name === v.name && s.keyHash === v.keyHash))?.verifierKey;
+  } catch (error) {
+    if (!(error instanceof CheckpointError) || strict) throw error;
+    return void 0;
+  }
 }
 
 // src/integrity/merkle.ts
@@ -327,6 +338,150 @@ function isCount(n) {
 function at(value) {
   if (value === void 0) throw new RangeError("merkle: index out of range");
   return value;
+}
+
+// src/integrity/check-bundle-keys.ts
+function checkBundleKeys(file, pinned) {
+  const problems = [];
+  const entries = Array.isArray(file.key_history) ? file.key_history : [];
+  const head = textOf(file.checkpoint);
+  const rotations = [];
+  const handovers = [];
+  for (const [i, raw] of entries.entries()) {
+    const e = typeof raw === "object" && raw !== null ? raw : {};
+    const rotation = typeof e.leaf === "string" ? rotationOfLeaf(e.leaf) : void 0;
+    const proof = Array.isArray(e.proof) ? e.proof.map((p) => typeof p === "string" ? decodeBase64(p) : void 0) : [];
+    if (rotation === void 0 || rotation.seq !== e.seq || head === void 0 || !proof.every((h) => h?.length === 32) || !verifyInclusion(rotation.seq, head.size, leafHash(e.leaf), proof, head.rootHash)) {
+      problems.push(`key history entry #${i + 1}: INVALID: not a signing_key_rotated event proven against the bundle's checkpoint`);
+      continue;
+    }
+    rotations.push(rotation);
+    const handover = e.handover;
+    if (handover === void 0) continue;
+    const earlier = typeof handover.checkpoint === "string" ? textOf(handover.checkpoint) : void 0;
+    const consistency = Array.isArray(handover.consistency) ? handover.consistency.map((p) => typeof p === "string" ? decodeBase64(p) : void 0) : [];
+    if (earlier === void 0 || earlier.size !== rotation.seq + 1 || !consistency.every((h) => h?.length === 32) || !verifyConsistency(earlier.size, head.size, earlier.rootHash, head.rootHash, consistency)) {
+      problems.push(`key history: the handover checkpoint of the rotation at seq ${rotation.seq}: INVALID: not a checkpoint of tree size ${rotation.seq + 1} consistent with the bundle's checkpoint`);
+      continue;
+    }
+    handovers.push(handover.checkpoint);
+  }
+  const candidates = candidateVerifiers(pinned, rotations.flatMap((r) => [r.previousVerifierKey, r.verifierKey]));
+  const signed = [...handovers, file.checkpoint].flatMap((note) => {
+    const key = signerOf(note, candidates);
+    const cp = textOf(note);
+    return key === void 0 || cp === void 0 ? [] : [{ treeSize: cp.size, verifierKey: key }];
+  });
+  const history = resolveKeyHistory(pinned.map((v) => v.verifierKey), rotations, signed);
+  problems.push(...history.problems.map((p) => `key history: INVALID: ${p}`));
+  const trusted = history.periods.filter((p) => p.trust !== null).map((p) => p.verifierKey);
+  return {
+    verifiers: candidates.filter((v) => trusted.includes(v.verifierKey)),
+    history,
+    keyProblem(note) {
+      const key = signerOf(note, candidates);
+      const cp = textOf(note);
+      return key === void 0 || cp === void 0 || rotations.length === 0 ? void 0 : keyProblem(history, key, cp.size);
+    },
+    problems
+  };
+}
+function textOf(note) {
+  try {
+    return parseCheckpoint(note.slice(0, note.lastIndexOf("\n\n") + 1));
+  } catch (error) {
+    if (!(error instanceof CheckpointError)) throw error;
+    return void 0;
+  }
+}
+
+// src/integrity/commit-text.ts
+import crypto3, { createHash, randomBytes } from "node:crypto";
+
+// src/integrity/canonical-json.ts
+var MAX_DEPTH = 1e3;
+var NEEDS_ESCAPE = /["\\\u0000-\u001f\uD800-\uDFFF]/;
+var SURROGATE = /[\uD800-\uDFFF]/;
+var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function canonicalJson(value) {
+  if (value === void 0) throw new TypeError("canonicalJson: undefined is not JSON");
+  return serialize(value, "", 0);
+}
+function serialize(value, key, depth) {
+  switch (typeof value) {
+    case "string":
+      return quote(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not JSON`);
+      return String(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      if (value === null) return "null";
+      if (depth >= MAX_DEPTH) throw new TypeError("canonicalJson: nesting too deep (cyclic value?)");
+      if (Array.isArray(value)) return serializeArray(value, depth + 1);
+      if (hasToJson(value)) return serializeConverted(value.toJSON(key), key, depth + 1);
+      return serializeObject(value, depth + 1);
+    default:
+      throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
+  }
+}
+function serializeConverted(value, key, depth) {
+  if (value === void 0) throw new TypeError(`canonicalJson: toJSON() of "${key}" returned undefined`);
+  return serialize(value, key, depth);
+}
+function serializeArray(items, depth) {
+  let out = "[";
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ",";
+    const item = items[i];
+    out += item === void 0 ? "null" : serialize(item, String(i), depth);
+  }
+  return out + "]";
+}
+function serializeObject(object, depth) {
+  const keys = Object.keys(object);
+  if (!isSorted(keys)) keys.sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const member = object[key];
+    if (member === void 0) continue;
+    if (!first) out += ",";
+    first = false;
+    out += quote(key) + ":" + serialize(member, key, depth);
+  }
+  return out + "}";
+}
+function quote(text) {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
+  if (SURROGATE.test(text) && LONE_SURROGATE2.test(text)) {
+    throw new TypeError("canonicalJson: string contains a lone surrogate (not valid Unicode)");
+  }
+  return JSON.stringify(text);
+}
+function isSorted(keys) {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] ?? "") > (keys[i] ?? "")) return false;
+  return true;
+}
+function hasToJson(value) {
+  return typeof value.toJSON === "function";
+}
+
+// src/integrity/commit-text.ts
+var DOMAIN = Buffer.from("flowtrail-text-v1\n", "latin1");
+var COMMITMENT_KEY = "$commitment";
+var NUL = Buffer.from([0]);
+var oneShot2 = typeof crypto3.hash === "function";
+function commitText(field, value, salt) {
+  const data = Buffer.concat([DOMAIN, salt, Buffer.from(field, "utf8"), NUL, Buffer.from(canonicalJson(value), "utf8")]);
+  return oneShot2 ? crypto3.hash("sha256", data, "hex") : createHash("sha256").update(data).digest("hex");
+}
+var pool = Buffer.alloc(0);
+function commitmentOf(placeholder) {
+  if (typeof placeholder !== "object" || placeholder === null) return null;
+  const v = placeholder[COMMITMENT_KEY];
+  return typeof v === "string" ? v : null;
 }
 
 // src/integrity/verify-bundle.ts
@@ -426,7 +581,13 @@ function checkBundleFile(file, verifiers) {
   });
   const bundle = { origin: file.origin, checkpoint: file.checkpoint, events };
   if (file.consistency !== void 0) bundle.consistency = file.consistency;
-  const result = verifyBundle(bundle, verifiers);
+  const keys = checkBundleKeys(file, verifiers);
+  problems.push(...keys.problems);
+  const result = verifyBundle(bundle, keys.verifiers);
+  const period2 = result.checkpoint === "valid" ? keys.keyProblem(bundle.checkpoint) : void 0;
+  if (period2 !== void 0) result.checkpoint = `INVALID: ${period2}`;
+  const earlier = result.consistency === "valid" && bundle.consistency !== void 0 ? keys.keyProblem(bundle.consistency.checkpoint) : void 0;
+  if (earlier !== void 0) result.consistency = `INVALID: earlier checkpoint: ${earlier}`;
   let checkpoint = result.checkpoint.replace(/^INVALID: (.*)$/, (_, reason) => `INVALID: ${REASON_WORDS[reason] ?? reason}`);
   if (result.checkpoint === "INVALID: bad signature") checkpoint = `INVALID: ${whichPartBroke(bundle)}`;
   if (checkpoint !== "valid") problems.push(`checkpoint: ${checkpoint}`);
@@ -437,7 +598,8 @@ function checkBundleFile(file, verifiers) {
   const texts = Array.isArray(file.texts) ? file.texts : [];
   for (const t of texts) problems.push(...textProblems(t, events));
   const ok = problems.length === 0;
-  const lines = [`checkpoint ${result.treeSize ?? "?"}: ${checkpoint}`, ...problems.filter((p) => !p.startsWith("checkpoint: "))];
+  const keyLines = keys.history.periods.length === 0 || !Array.isArray(file.key_history) ? [] : keys.history.periods.map((k) => `key ${k.keyId}: ${k.trust === null ? "NOT trusted" : `trusted (${k.trust})`}; may sign tree sizes ${k.firstTreeSize} to ${k.lastTreeSize ?? "now"}`);
+  const lines = [...keyLines, `checkpoint ${result.treeSize ?? "?"}: ${checkpoint}`, ...problems.filter((p) => !p.startsWith("checkpoint: "))];
   lines.push(`${events.length} events in bundle: ${ok ? "valid" : "INVALID"}`);
   return { ok, ...result.treeSize === void 0 ? {} : { treeSize: result.treeSize }, events: events.length, texts: texts.length, problems, lines };
 }
@@ -494,9 +656,12 @@ the signed checkpoint's Ed25519 signature and origin, each event's leaf
 (canonical JSON, RFC 8785) and its RFC 6962 inclusion proof against the
 checkpoint's root, the consistency proof when there is one, and each text
 against the salted commitment its leaf holds.
---key names the verifier key(s) to trust (as GET /api/v1/integrity shows them;
-repeat for rotated keys). Without it the key the bundle carries is used, which
-only shows the bundle is intact: compare that key with the one you recorded.
+--key names the verifier key(s) to trust (as GET /api/v1/integrity shows them).
+Without it the key the bundle carries is used, which only shows the bundle is
+intact: compare that key with the one you recorded. When the log's key was
+rotated, the bundle's key history (each rotation event, proven, with the
+retiring key's handover checkpoint) leads from an older trusted key to the
+key that signed the bundle; lines "key ..." say which keys it trusts.
 Exit status: 0 valid, 1 something does not verify (named on standard output),
 2 usage error (no file, unreadable file, not a bundle, bad key).`;
 function runBundleVerifier(argv, io) {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,8 +86,21 @@ describe('flowtrail keys rotate and configuration changes, with real processes',
     const good = standalone(newKey);
     expect(good.status, good.stdout).toBe(0);
     expect(good.stdout).toMatch(/events in bundle: valid$/m);
-    // The bundle holds one checkpoint: the retired key alone does not vouch for it (flowtrail verify --key OLD follows the handover in the log).
+    // From the retired key alone: the bundle's key history leads through the handover checkpoint to the new key.
+    const fromOld = standalone(oldKey);
+    expect(fromOld.status, fromOld.stdout).toBe(0);
+    expect(fromOld.stdout).toMatch(/^key flowtrail\/rotation-test\+[0-9a-f]{8}: trusted \(handover\); may sign tree sizes \d+ to now$/m);
+    // Without the handover (removed from the bundle) the retired key does not vouch for the new one.
+    const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { key_history: { handover?: unknown }[] };
+    expect(bundle.key_history).toHaveLength(1);
+    delete bundle.key_history[0]!.handover;
+    writeFileSync(bundleFile, JSON.stringify(bundle, null, 2));
     expect(standalone(oldKey).stdout).toMatch(/^checkpoint \?: INVALID: unknown key/m);
+    // A forged rotation entry (the leaf changed to name another key) does not lead anywhere either.
+    const forged = JSON.parse(readFileSync(bundleFile, 'utf8')) as { key_history: { leaf: string }[] };
+    forged.key_history[0]!.leaf = forged.key_history[0]!.leaf.replace(/"handover":true/, '"handover":false');
+    writeFileSync(bundleFile, JSON.stringify(forged, null, 2));
+    expect(standalone(oldKey).stdout).toMatch(/^key history entry #1: INVALID: not a signing_key_rotated event proven against the bundle's checkpoint$/m);
   });
 
   it('takes a new FLOWTRAIL_SIGNING_KEY at restart without the old one: the old key is trusted from the new, a reader who pinned only the old key is told why the new one is not', { timeout: 240_000 }, async () => {
