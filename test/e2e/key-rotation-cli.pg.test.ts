@@ -87,9 +87,9 @@ describe('flowtrail keys rotate and configuration changes, with real processes',
     expect(good.status, good.stdout).toBe(0);
     expect(good.stdout).toMatch(/events in bundle: valid$/m);
     // From the retired key alone: the bundle's key history leads through the handover checkpoint to the new key.
-    const fromOld = standalone(oldKey);
-    expect(fromOld.status, fromOld.stdout).toBe(0);
-    expect(fromOld.stdout).toMatch(/^key flowtrail\/rotation-test\+[0-9a-f]{8}: trusted \(handover\); may sign tree sizes \d+ to now$/m);
+    const bundleFromOld = standalone(oldKey);
+    expect(bundleFromOld.status, bundleFromOld.stdout).toBe(0);
+    expect(bundleFromOld.stdout).toMatch(/^key flowtrail\/rotation-test\+[0-9a-f]{8}: trusted \(handover\); may sign tree sizes \d+ to now$/m);
     // Without the handover (removed from the bundle) the retired key does not vouch for the new one.
     const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as { key_history: { handover?: unknown }[] };
     expect(bundle.key_history).toHaveLength(1);
