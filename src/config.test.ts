@@ -112,4 +112,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FLOWTRAIL_ALERT_ISSUE_PROJECT: 'security/alerts' })).toThrow(/FLOWTRAIL_ALERT_ISSUE_PROJECT needs FLOWTRAIL_GITLAB_URL/);
     expect(() => loadConfig({ FLOWTRAIL_ALERT_ISSUE_PROJECT: 'not a project', FLOWTRAIL_GITLAB_URL: 'https://g.test', FLOWTRAIL_GITLAB_TOKEN: 't' })).toThrow(/FLOWTRAIL_ALERT_ISSUE_PROJECT must be a project id or a full path/);
   });
+
+  it('reads the anomaly thresholds, defaults as docs/alerts.md gives them', () => {
+    const d = loadConfig({}).anomalies;
+    expect(d).toEqual({
+      intervalSeconds: 300, baselineDays: 28,
+      sessionRate: { windowHours: 24, minHistoryDays: 7, minSessions: 20, factor: 4 },
+      offHours: { minSessions: 20, percent: 2 },
+      failureBurst: { windowMinutes: 60, minSessions: 5, percent: 50 },
+      tokenSpike: { minSessions: 20, minTokens: 100_000, factor: 10 },
+      neverEnded: { hours: 24 },
+    });
+    const c = loadConfig({ FLOWTRAIL_ANOMALY_INTERVAL_SECONDS: '0', FLOWTRAIL_ANOMALY_OFF_HOURS_PERCENT: '5', FLOWTRAIL_ANOMALY_NEVER_ENDED_HOURS: '72' }).anomalies;
+    expect([c.intervalSeconds, c.offHours.percent, c.neverEnded.hours]).toEqual([0, 5, 72]);
+  });
+
+  it('names each bad anomaly threshold in one line', () => {
+    const bad = () => loadConfig({
+      FLOWTRAIL_ANOMALY_SESSION_RATE_FACTOR: '1.5', FLOWTRAIL_ANOMALY_FAILURE_PERCENT: '150', FLOWTRAIL_ANOMALY_BASELINE_DAYS: '7',
+      FLOWTRAIL_ANOMALY_SESSION_RATE_MIN_HISTORY_DAYS: '7', FLOWTRAIL_ANOMALY_NEVER_ENDED_HOURS: '200',
+    });
+    expect(bad).toThrow('FLOWTRAIL_ANOMALY_SESSION_RATE_FACTOR must be an integer from 2 to 1000, got "1.5"');
+    expect(bad).toThrow('FLOWTRAIL_ANOMALY_FAILURE_PERCENT must be an integer from 1 to 100, got "150"');
+    expect(bad).toThrow('FLOWTRAIL_ANOMALY_SESSION_RATE_MIN_HISTORY_DAYS (7) must be less than FLOWTRAIL_ANOMALY_BASELINE_DAYS (7)');
+    expect(bad).toThrow('FLOWTRAIL_ANOMALY_NEVER_ENDED_HOURS (200) must be less than FLOWTRAIL_ANOMALY_BASELINE_DAYS in hours (168)');
+  });
 });

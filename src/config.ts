@@ -112,8 +112,23 @@ export interface Config {
     readonly timeoutSeconds: number;
     readonly maxBackoffSeconds: number;
   };
+  /** The anomaly detectors (src/anomalies/, docs/alerts.md): how often they run and their thresholds. */
+  readonly anomalies: AnomalySettings;
   /** Who may read /metrics: FLOWTRAIL_METRICS_TOKEN and/or its own listen address; with neither, an admin or auditor API token. */
   readonly metrics: { readonly token?: string; readonly port?: number; readonly host: string };
+}
+
+/** Thresholds of the anomaly detectors; docs/alerts.md gives each default its reason. */
+export interface AnomalySettings {
+  /** How often the process holding the scheduler lease runs the detectors; 0: never. */
+  readonly intervalSeconds: number;
+  /** How far back a baseline reaches (days before the window judged). */
+  readonly baselineDays: number;
+  readonly sessionRate: { readonly windowHours: number; readonly minHistoryDays: number; readonly minSessions: number; readonly factor: number };
+  readonly offHours: { readonly minSessions: number; readonly percent: number };
+  readonly failureBurst: { readonly windowMinutes: number; readonly minSessions: number; readonly percent: number };
+  readonly tokenSpike: { readonly minSessions: number; readonly minTokens: number; readonly factor: number };
+  readonly neverEnded: { readonly hours: number };
 }
 
 export const REPORT_FRAMEWORKS = ['soc2', 'iso27001', 'iso42001', 'fedramp', 'eu-ai-act'] as const;
@@ -158,6 +173,7 @@ export function loadConfig(env: Env = {}): Config {
     reports: reportSettings(r),
     streaming: streamingSettings(r),
     alertNotifications: alertNotificationSettings(r, gitlab),
+    anomalies: anomalySettings(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
@@ -353,6 +369,40 @@ function alertNotificationSettings(r: EnvReader, gitlab: Config['gitlab']): Conf
     webhookUrl, webhookSecret, issueProject, issueLabels,
     timeoutSeconds: r.int('FLOWTRAIL_ALERT_NOTIFY_TIMEOUT_SECONDS', 10, 1, 300),
     maxBackoffSeconds: r.int('FLOWTRAIL_ALERT_NOTIFY_MAX_BACKOFF_SECONDS', 300, 1, 3600),
+  };
+}
+
+/** FLOWTRAIL_ANOMALY_*: the detectors' pace and thresholds (shares as whole percents, factors as whole multiples). */
+function anomalySettings(r: EnvReader): AnomalySettings {
+  const baselineDays = r.int('FLOWTRAIL_ANOMALY_BASELINE_DAYS', 28, 2, 365);
+  const minHistoryDays = r.int('FLOWTRAIL_ANOMALY_SESSION_RATE_MIN_HISTORY_DAYS', 7, 1, 365);
+  if (minHistoryDays >= baselineDays) r.problems.push(`FLOWTRAIL_ANOMALY_SESSION_RATE_MIN_HISTORY_DAYS (${minHistoryDays}) must be less than FLOWTRAIL_ANOMALY_BASELINE_DAYS (${baselineDays})`);
+  const neverEndedHours = r.int('FLOWTRAIL_ANOMALY_NEVER_ENDED_HOURS', 24, 1, 8760);
+  if (neverEndedHours >= baselineDays * 24) r.problems.push(`FLOWTRAIL_ANOMALY_NEVER_ENDED_HOURS (${neverEndedHours}) must be less than FLOWTRAIL_ANOMALY_BASELINE_DAYS in hours (${baselineDays * 24})`);
+  return {
+    intervalSeconds: r.int('FLOWTRAIL_ANOMALY_INTERVAL_SECONDS', 300, 0, 86400),
+    baselineDays,
+    sessionRate: {
+      windowHours: r.int('FLOWTRAIL_ANOMALY_SESSION_RATE_WINDOW_HOURS', 24, 1, 168),
+      minHistoryDays,
+      minSessions: r.int('FLOWTRAIL_ANOMALY_SESSION_RATE_MIN_SESSIONS', 20, 1, 1_000_000),
+      factor: r.int('FLOWTRAIL_ANOMALY_SESSION_RATE_FACTOR', 4, 2, 1000),
+    },
+    offHours: {
+      minSessions: r.int('FLOWTRAIL_ANOMALY_OFF_HOURS_MIN_SESSIONS', 20, 1, 1_000_000),
+      percent: r.int('FLOWTRAIL_ANOMALY_OFF_HOURS_PERCENT', 2, 0, 50),
+    },
+    failureBurst: {
+      windowMinutes: r.int('FLOWTRAIL_ANOMALY_FAILURE_WINDOW_MINUTES', 60, 5, 1440),
+      minSessions: r.int('FLOWTRAIL_ANOMALY_FAILURE_MIN_SESSIONS', 5, 1, 1_000_000),
+      percent: r.int('FLOWTRAIL_ANOMALY_FAILURE_PERCENT', 50, 1, 100),
+    },
+    tokenSpike: {
+      minSessions: r.int('FLOWTRAIL_ANOMALY_TOKEN_MIN_SESSIONS', 20, 1, 1_000_000),
+      minTokens: r.int('FLOWTRAIL_ANOMALY_TOKEN_MIN_TOKENS', 100_000, 0, 1_000_000_000),
+      factor: r.int('FLOWTRAIL_ANOMALY_TOKEN_FACTOR', 10, 2, 1000),
+    },
+    neverEnded: { hours: neverEndedHours },
   };
 }
 

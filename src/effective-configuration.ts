@@ -70,6 +70,28 @@ export function effectiveConfiguration(config: Config, sanitizerKey: Buffer): Ef
     FLOWTRAIL_STREAM_PAUSE_AFTER_SECONDS: streaming.pauseAfterSeconds,
     FLOWTRAIL_STREAM_MAX_BACKOFF_SECONDS: streaming.maxBackoffSeconds,
     FLOWTRAIL_STREAM_TIMEOUT_SECONDS: streaming.timeoutSeconds,
+    ...anomalySettings(config.anomalies),
+  };
+}
+
+/** The anomaly detectors' thresholds (docs/alerts.md): a changed threshold changes what is raised, so it is audited too. */
+function anomalySettings(a: Config['anomalies']): EffectiveConfiguration {
+  return {
+    FLOWTRAIL_ANOMALY_INTERVAL_SECONDS: a.intervalSeconds,
+    FLOWTRAIL_ANOMALY_BASELINE_DAYS: a.baselineDays,
+    FLOWTRAIL_ANOMALY_SESSION_RATE_WINDOW_HOURS: a.sessionRate.windowHours,
+    FLOWTRAIL_ANOMALY_SESSION_RATE_FACTOR: a.sessionRate.factor,
+    FLOWTRAIL_ANOMALY_SESSION_RATE_MIN_SESSIONS: a.sessionRate.minSessions,
+    FLOWTRAIL_ANOMALY_SESSION_RATE_MIN_HISTORY_DAYS: a.sessionRate.minHistoryDays,
+    FLOWTRAIL_ANOMALY_OFF_HOURS_PERCENT: a.offHours.percent,
+    FLOWTRAIL_ANOMALY_OFF_HOURS_MIN_SESSIONS: a.offHours.minSessions,
+    FLOWTRAIL_ANOMALY_FAILURE_WINDOW_MINUTES: a.failureBurst.windowMinutes,
+    FLOWTRAIL_ANOMALY_FAILURE_MIN_SESSIONS: a.failureBurst.minSessions,
+    FLOWTRAIL_ANOMALY_FAILURE_PERCENT: a.failureBurst.percent,
+    FLOWTRAIL_ANOMALY_TOKEN_FACTOR: a.tokenSpike.factor,
+    FLOWTRAIL_ANOMALY_TOKEN_MIN_TOKENS: a.tokenSpike.minTokens,
+    FLOWTRAIL_ANOMALY_TOKEN_MIN_SESSIONS: a.tokenSpike.minSessions,
+    FLOWTRAIL_ANOMALY_NEVER_ENDED_HOURS: a.neverEnded.hours,
   };
 }
 

@@ -29,6 +29,9 @@ const pushDecision = () => fields({
   sessions: z.record(z.string(), z.number().int()),
   findings: z.array(z.looseObject({ sha: z.string(), code: z.string(), reason: z.string() })),
 });
+/** What duo_flow_anomaly_detected found (data.kind); docs/alerts.md has each detector. */
+export const ANOMALY_KINDS = ['session_rate', 'off_hours', 'failure_burst', 'token_spike', 'never_ended'] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 export const RESOURCE_TYPES = ['Commit', 'MergeRequest', 'Note', 'Issue', 'Branch', 'Pipeline'] as const;
 
 /** What a session goes through; `undefined` means the event does not take part in the lifecycle checks. */
@@ -188,6 +191,20 @@ export const catalog = {
     description: 'The person who started an agent session approved or merged its merge request (from GitLab\'s merge request webhook: action approval, approved or merge, by the delivery\'s user id): the change had no second pair of eyes.',
     schema: fields({ action: z.enum(['approved', 'merged']), merge_request: z.looseObject({ iid: z.string() }), actor: z.looseObject({}), initiator: z.looseObject({}) }),
     alert: true, ingestable: false, textFields: [],
+  }),
+  duo_flow_anomaly_detected: entry({
+    description: 'flowtrail found something unusual in the sessions (docs/alerts.md): kind session_rate (a person\'s or project\'s sessions far above its own baseline), off_hours (a person started a session at an hour they never work), failure_burst (many sessions of a flow type failed in a short window), token_spike (a session used far more tokens than its flow type and its person do), never_ended (a session fell silent without ending, or only GitLab\'s own records ended it). With the subject, the observed value, the baseline and threshold it was compared with, the window (by the log\'s recorded times) and a sentence saying why.',
+    schema: fields({
+      kind: z.enum(ANOMALY_KINDS),
+      subject: z.looseObject({ type: z.enum(['user', 'project', 'flow_type', 'session']), value: z.string() }),
+      observed: z.number(),
+      baseline: z.number().nullable(),
+      threshold: z.number(),
+      unit: z.string(),
+      window: z.looseObject({ from: timestamp, to: timestamp }),
+      reason: z.string(),
+    }),
+    alert: true, ingestable: false, textFields: ['reason'],
   }),
   duo_flow_lifecycle_violation: entry({
     description: 'An event broke the session lifecycle (resumed without pause, after a terminal event, before start), or named another initiator or project than the session has (initiator_conflict, project_conflict; *_overridden when GitLab later said otherwise); the event itself is stored too.',

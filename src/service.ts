@@ -7,7 +7,8 @@ import { createApp } from './app.js';
 import { reportDepsOf } from './api/index.js';
 import { createApiToken, createAuthenticator, createWebSessions, deriveCookieKey, hashToken, revokeApiToken } from './auth/index.js';
 import type { Config } from './config.js';
-import { createJobHandlers, createLease, JobRunner, schedulePendingSpanSweep, scheduleReports, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask } from './jobs/index.js';
+import { createJobHandlers, createLease, JobRunner, schedulePendingSpanSweep, scheduleReports, scheduleRetention, scheduleSweep, SCHEDULER_LEASE, startScheduledWork, type DailyTask, type IntervalTask } from './jobs/index.js';
+import { scheduleAnomalies } from './anomalies/index.js';
 import { openLog, recordConfiguration, type Integrator, type OpenLog } from './log/index.js';
 import { effectiveConfiguration } from './effective-configuration.js';
 import { createGitlabClient, type GitlabClient } from './gitlab/index.js';
@@ -124,7 +125,8 @@ export async function startService(config: Config, log: Logger, options: { liste
     scheduleReports(reportDepsOf(deps), config.reports, log),
     schedulePendingSpanSweep({ sql: db.sql, metrics, hours: config.otlp.pendingHours }, log),
   ].filter((t): t is DailyTask => t !== null);
-  const scheduled = startScheduledWork({ sql: db.sql, lease, tasks, log });
+  const intervalTasks = [scheduleAnomalies({ sql: db.sql, integrator }, config.anomalies, log)].filter((t): t is IntervalTask => t !== null);
+  const scheduled = startScheduledWork({ sql: db.sql, lease, tasks, intervalTasks, log });
   const http = options.listen === false ? undefined : await listenHttp(deps, db);
 
   let step = 'running';

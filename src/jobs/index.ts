@@ -12,6 +12,6 @@ export { sweepPendingSpans, type PendingSpanSweep } from './sweep-pending-spans.
 export { schedulePendingSpanSweep } from './schedule-pending-span-sweep.js';
 export { createLease, processHolder, type Lease, type LeaseOptions } from './lease.js';
 export { runDailyTask, dailySlot, type DailyTask } from './run-daily-task.js';
-export { startScheduledWork, SCHEDULER_LEASE, type ScheduledWork, type ScheduledWorkOptions } from './start-scheduled-work.js';
+export { startScheduledWork, SCHEDULER_LEASE, type ScheduledWork, type ScheduledWorkOptions, type IntervalTask } from './start-scheduled-work.js';
 export { retryDeadLetters } from './retry-dead-letters.js';
 export { scheduleReports, closedPeriod } from './schedule-reports.js';

@@ -6,10 +6,23 @@ import { runDailyTask, type DailyTask } from './run-daily-task.js';
 /** The lease that decides which process runs the scheduled work. */
 export const SCHEDULER_LEASE = 'scheduler';
 
+/**
+ * Work done every `everyMs` by the process holding the scheduler lease, timed
+ * by that process (a new holder runs it at its first round). It must be safe
+ * to run twice (the anomaly detectors derive their events' ids from what they
+ * found), since a lease changing hands may run it again early.
+ */
+export interface IntervalTask {
+  name: string;
+  everyMs: number;
+  run(): Promise<unknown>;
+}
+
 export interface ScheduledWorkOptions {
   sql: Sql;
   lease: Lease;
   tasks: readonly DailyTask[];
+  intervalTasks?: readonly IntervalTask[];
   /** How often the lease is renewed and the tasks are looked at (default the lease's renewMs, 10 s). */
   tickMs?: number;
   log?: Logger;
@@ -31,10 +44,25 @@ export interface ScheduledWork {
  */
 export function startScheduledWork(o: ScheduledWorkOptions): ScheduledWork {
   const running = new Map<string, Promise<void>>();
+  const lastRun = new Map<string, number>();
   let stopped = false;
+
+  function startIntervalTasks(): void {
+    for (const task of o.intervalTasks ?? []) {
+      const key = `every:${task.name}`;
+      const last = lastRun.get(key);
+      if (running.has(key) || stopped || (last !== undefined && performance.now() - last < task.everyMs)) continue;
+      lastRun.set(key, performance.now());
+      const run = task.run()
+        .then(() => undefined, (err: unknown) => o.log?.warn({ err, task: task.name }, 'interval task failed; it runs again at the next interval'))
+        .finally(() => running.delete(key));
+      running.set(key, run);
+    }
+  }
 
   async function tick(): Promise<void> {
     if (stopped || !(await o.lease.renew())) return;
+    startIntervalTasks();
     for (const task of o.tasks) {
       if (running.has(task.name) || stopped) continue;
       const run = runDailyTask(o.sql, task, o.lease.holder, o.now?.() ?? new Date(), o.log)

@@ -53,3 +53,7 @@ export {
   type NotifyChannel, type NotifierRow, type WaitingAlert, type NotificationRow,
 } from './alert-notifications.js';
 export { listSigningKeys, currentVerifierKey, insertSigningKey, latestEventOfType, leavesOfType, type SigningKeyRow } from './signing-keys.js';
+export { startCounts, recentStartsWithHours, type StartCounts, type StartSubject, type RecentStart } from './anomaly-starts.js';
+export {
+  endingCounts, tokenCandidates, silentSessions, sweptEndings, recentAnomalies, type EndingCounts, type TokenCandidate, type SilentSession, type SweptEnding,
+} from './anomaly-endings.js';

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { EventView } from '../audit/index.js';
-import { eventWords } from './event-words.js';
+import { anomalyWords, eventWords } from './event-words.js';
 import { ShortSha } from './resource-name.js';
 import { ruleWords } from './rule-words.js';
 
@@ -14,6 +14,7 @@ export function alertText(e: EventView): string {
     const by = str(d.violating_type);
     return [rule === null ? null : ruleWords(rule), by === null ? null : `(${eventWords(by).toLowerCase()})`].filter((x) => x !== null).join(' ');
   }
+  if (e.type === 'duo_flow_anomaly_detected') return [str(d.kind) === null ? null : anomalyWords(str(d.kind)!), str(d.reason)].filter((x) => x !== null).join(': ');
   if (e.type === 'duo_flow_unknown_session_reference') return [str(d.reference), str(d.reason)].filter((x) => x !== null).join(': ');
   if (e.type === 'duo_flow_push_rejected') {
     const findings = Array.isArray(d.findings) ? d.findings.length : 0;

@@ -23,6 +23,7 @@ const WORDS: Record<string, string> = {
   duo_flow_push_dry_run: 'Commits checked without a push',
   duo_flow_footer_restored: 'Session footer restored',
   duo_flow_lifecycle_violation: 'Lifecycle violation',
+  duo_flow_anomaly_detected: 'Anomaly',
   gitlab_audit_event: 'GitLab audit event',
   integrity_checkpoint: 'Signed checkpoint',
   retention_purged: 'Purged by retention',
@@ -33,6 +34,20 @@ const WORDS: Record<string, string> = {
   jobs_retried: 'Dead jobs retried',
   user_signed_in: 'Signed in',
 };
+
+/** What each kind of duo_flow_anomaly_detected found, as a person says it (docs/alerts.md). */
+const ANOMALY_WORDS: Record<string, string> = {
+  session_rate: 'Far more sessions than usual',
+  off_hours: 'Session at an unusual hour',
+  failure_burst: 'Burst of failed sessions',
+  token_spike: 'Unusually many tokens',
+  never_ended: 'Session that never ended',
+};
+
+/** An anomaly's kind in words: `off_hours` → "Session at an unusual hour"; an unknown kind reads as itself, de-underscored. */
+export function anomalyWords(kind: string): string {
+  return Object.hasOwn(ANOMALY_WORDS, kind) ? ANOMALY_WORDS[kind]! : humanize(kind);
+}
 
 /** "duo_flow_resumed_twice" → "Resumed twice": the last resort for a name without words. */
 export function humanize(name: string): string {
