@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { checkWitnessCopy, verifyDatabase } from '../audit/index.js';
 import { countPending, latestCheckpoint, listCheckpoints, listSigningKeys, logSize } from '../store/index.js';
-import { requirePermission, witnessCheckSchema } from '../http/index.js';
+import { parseJsonBody, requirePermission, witnessCheckSchema } from '../http/index.js';
 import { parseVerifierKey } from '../integrity/index.js';
 import { AppError } from '../errors.js';
 
@@ -55,18 +55,17 @@ export function createIntegrityApp(deps: AppDeps): Hono<AppEnv> {
   });
   // Body: {"checkpoints": [{"file", "note"}, ...], "keys"?: [...]}: a witness's copies, checked against the log (flowtrail verify --against).
   app.post('/verify-against', requirePermission(deps, 'verify'), async (c) => {
-    const r = witnessCheckSchema.safeParse(await c.req.json().catch(() => undefined));
-    if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    const body = await parseJsonBody(c, witnessCheckSchema, '{"checkpoints": [{"file", "note"}, ...], "keys"?: [...]}');
     let verifiers = deps.verifiers;
-    if (r.data.keys !== undefined && r.data.keys.length > 0) {
+    if (body.keys !== undefined && body.keys.length > 0) {
       try {
-        verifiers = r.data.keys.map((k) => parseVerifierKey(k));
+        verifiers = body.keys.map((k) => parseVerifierKey(k));
       } catch {
         throw new AppError('invalid', 'keys: each must be a verifier key (name+hash+key)');
       }
     }
     await deps.integrator.integrate();
-    return c.json(await checkWitnessCopy(deps.sql, verifiers, deps.origin, r.data.checkpoints));
+    return c.json(await checkWitnessCopy(deps.sql, verifiers, deps.origin, body.checkpoints));
   });
   return app;
 }

@@ -1,24 +1,16 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/index.js';
-import { AppError } from '../errors.js';
-import { limitBody, requirePermission, tokenCreateSchema } from '../http/index.js';
+import { limitBody, parseJsonBody, requirePermission, tokenCreateSchema } from '../http/index.js';
 
 /** POST/GET /api/v1/tokens and DELETE /api/v1/tokens/:id (admin only); every change is audited. */
 export function createTokensApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requirePermission(deps, 'manage_tokens'));
   app.post('/', limitBody(16 * 1024), async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new AppError('invalid', 'the body must be JSON: {"role": ..., "user"?: ..., "name"?: ..., "projects"?: [...]}');
-    }
-    const r = tokenCreateSchema.safeParse(body);
-    if (!r.success) throw new AppError('invalid', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    const body = await parseJsonBody(c, tokenCreateSchema, '{"role": ..., "user"?: ..., "name"?: ..., "projects"?: [...]}');
     const p = c.get('principal');
-    const created = await createApiToken(deps.sql, r.data, { id: p.tokenId, username: p.username });
+    const created = await createApiToken(deps.sql, body, { id: p.tokenId, username: p.username });
     return c.json({ id: created.id, token: created.token, role: created.role }, 201);
   });
   app.get('/', async (c) => {
