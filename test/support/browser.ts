@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { listen } from './listen.js';
 
@@ -14,8 +14,19 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 }
 
+export interface BrowserSite {
+  /** The browser, launched once for the describe block. */
+  readonly browser: Browser;
+  /** Where the app under test answers (a free local port). */
+  readonly url: string;
+  /** A fresh browser context (its own cookies) at 1280 x 900 and a page in it. */
+  newPage(options?: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }>;
+  /** Signs the page in with a token through the sign-in form and waits for the session list. */
+  signIn(page: Page, token: string): Promise<void>;
+}
+
 /** Chromium and the app served on a local port for the tests of a describe block, both closed after them. */
-export function useBrowserSite(t: { readonly app: Hono<any> }): { readonly browser: Browser; readonly url: string } {
+export function useBrowserSite(t: { readonly app: Hono<any> }): BrowserSite {
   let browser: Browser | undefined;
   let site: { url: string; close: () => Promise<void> } | undefined;
   beforeAll(async () => {
@@ -26,7 +37,24 @@ export function useBrowserSite(t: { readonly app: Hono<any> }): { readonly brows
     await browser?.close();
     await site?.close();
   });
-  return { get browser() { return browser!; }, get url() { return site!.url; } };
+  return {
+    get browser() {
+      return browser!;
+    },
+    get url() {
+      return site!.url;
+    },
+    async newPage(options = {}) {
+      const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+      return { context, page: await context.newPage() };
+    },
+    async signIn(page, token) {
+      await page.goto(`${site!.url}/-/sign_in`);
+      await page.fill('#token', token);
+      await page.click('text=Sign in with a token');
+      await page.waitForURL(`${site!.url}/-/duo/sessions`);
+    },
+  };
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoEvents } from '../../src/demo/index.js';
 import { useTestApp } from '../support/app.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { screenshot, useBrowserSite } from '../support/browser.js';
 import { flowEvent, startedEvent } from '../support/flow-events.js';
 import { api, GITLAB } from '../support/gitlab.js';
-import { listen } from '../support/listen.js';
 import { server } from '../support/msw.js';
 
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
@@ -17,17 +16,7 @@ describe('pages in Chromium (playwright-core)', () => {
     FLOWTRAIL_GITLAB_URL: GITLAB, FLOWTRAIL_GITLAB_TOKEN: 'bot-token-0123456789',
     FLOWTRAIL_GITLAB_OAUTH_CLIENT_ID: 'app-id', FLOWTRAIL_GITLAB_OAUTH_CLIENT_SECRET: 'app-secret',
   });
-  let browser: Browser;
-  let site: { url: string; close: () => Promise<void> };
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    site = await listen(t.app);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const site = useBrowserSite(t);
 
   async function seed() {
     expect((await t.ingest(demoEvents())).status).toBe(202);
@@ -43,8 +32,7 @@ describe('pages in Chromium (playwright-core)', () => {
 
   /** A fresh browser context (its own cookies), signed in with a token through the form. */
   async function signedIn(token: string): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const page = await context.newPage();
+    const { page } = await site.newPage({ acceptDownloads: true });
     const dialogs: string[] = [];
     const errors: string[] = [];
     page.on('dialog', (d) => {
@@ -160,8 +148,7 @@ describe('pages in Chromium (playwright-core)', () => {
         ? HttpResponse.json({ id: 2201, username: 'mchen', name: 'Mei Chen', is_admin: false, state: 'active' })
         : HttpResponse.json({ message: '401 Unauthorized' }, { status: 401 }))),
     );
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { page } = await site.newPage();
     // GitLab's authorize page, as the browser meets it: the person approves, GitLab redirects back.
     await page.route(`${GITLAB}/oauth/authorize?**`, async (route) => {
       const url = new URL(route.request().url());

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoEvents } from '../../src/demo/index.js';
 import { useTestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
-import { listen } from '../support/listen.js';
+import { useBrowserSite } from '../support/browser.js';
 import { WebClient } from '../support/web.js';
 
 const PATH = '/admin/duo_agent_platform/audit';
@@ -29,16 +28,7 @@ const FILTERS: Record<string, string>[] = [
 
 describe('the dashboard exports exactly the events it lists (Chromium)', () => {
   const t = useTestApp();
-  let browser: Browser;
-  let site: { url: string; close: () => Promise<void> };
-  beforeAll(async () => {
-    browser = await launchChromium();
-    site = await listen(t.app);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const site = useBrowserSite(t);
 
   /** Every log position the page lists for a filter, following "Older events" to the end. */
   async function listed(page: Page, query: Record<string, string>): Promise<number[]> {
@@ -62,12 +52,8 @@ describe('the dashboard exports exactly the events it lists (Chromium)', () => {
     // Session-less events naming a person: her sign-in.
     expect((await new WebClient(t.app).signIn(await t.token('user', 'mchen'))).status).toBe(303);
     await t.deps.integrator.integrate();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto(`${site.url}/-/sign_in`);
-    await page.fill('#token', await t.token('auditor'));
-    await page.click('text=Sign in with a token');
-    await page.waitForURL(`${site.url}/-/duo/sessions`);
+    const { page } = await site.newPage({ acceptDownloads: true });
+    await site.signIn(page, await t.token('auditor'));
     await t.deps.integrator.integrate();
 
     const sizes: number[] = [];

@@ -1,9 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/app.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { screenshot, useBrowserSite } from '../support/browser.js';
 import { at, startedEvent } from '../support/flow-events.js';
-import { listen } from '../support/listen.js';
 import { csrfOf, WebClient } from '../support/web.js';
 
 const PATH = '/admin/duo_agent_platform/legal_holds';
@@ -55,22 +53,12 @@ describe('the legal holds page', () => {
   });
 
   describe('in Chromium', () => {
-    let browser: Browser;
-    let site: { url: string; close: () => Promise<void> };
-    beforeAll(async () => {
-      browser = await launchChromium();
-      site = await listen(t.app);
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await site?.close();
-    });
+    const site = useBrowserSite(t);
 
     it('places a hold from the form and holds its layout at 1280 and 768 px', async () => {
       expect((await t.ingest([startedEvent('held-2', at(0))])).status).toBe(202);
       await t.deps.sql`select flowtrail_set_retention_rule('project', 'acme-platform/payments-api', 730, 'test')`;
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
+      const { context, page } = await site.newPage();
       await page.goto(`${site.url}/-/sign_in`);
       await page.fill('#token', await t.token('admin'));
       await Promise.all([page.waitForURL(/\/-\/duo\/sessions/), page.click('button[type=submit]')]);

@@ -1,39 +1,25 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoEvents } from '../../src/demo/index.js';
 import { useTestApp } from '../support/app.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { screenshot, useBrowserSite } from '../support/browser.js';
 import { seedLinkedSession, TRAILER_SHA, WEBHOOK_SECRET } from '../support/linked-session.js';
-import { listen } from '../support/listen.js';
 
 const WIDTHS = [1280, 768] as const;
 
 describe('every page in Chromium at 1280 and 768 px (screenshots in docs/screenshots/)', () => {
   const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: WEBHOOK_SECRET });
-  let browser: Browser;
-  let site: { url: string; close: () => Promise<void> };
-  beforeAll(async () => {
-    browser = await launchChromium();
-    site = await listen(t.app);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const site = useBrowserSite(t);
 
   async function context(token: string | null): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await site.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error' && !/status of 40\d/.test(m.text())) errors.push(m.text());
     });
     if (token !== null) {
-      await page.goto(`${site.url}/-/sign_in`);
-      await page.fill('#token', token);
-      await page.click('text=Sign in with a token');
-      await page.waitForURL(`${site.url}/-/duo/sessions`);
+      await site.signIn(page, token);
     }
     return { context, page, errors };
   }

@@ -1,25 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/app.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { screenshot, useBrowserSite } from '../support/browser.js';
 import { MERGE_SHA, seedLinkedSession, SQUASH_SHA, TRAILER_SHA, WEBHOOK_SECRET } from '../support/linked-session.js';
-import { listen } from '../support/listen.js';
 import { WebClient } from '../support/web.js';
 
 const MR_URL = 'https://gitlab.example.com/acme-platform/payments-api/-/merge_requests/57';
 
 describe('the search box: which session made this commit or merge request', () => {
   const t = useTestApp({ FLOWTRAIL_WEBHOOK_SECRET: WEBHOOK_SECRET });
-  let browser: Browser;
-  let site: { url: string; close: () => Promise<void> };
-  beforeAll(async () => {
-    browser = await launchChromium();
-    site = await listen(t.app);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const site = useBrowserSite(t);
 
   const web = async (token: string) => {
     const w = new WebClient(t.app);
@@ -70,12 +59,8 @@ describe('the search box: which session made this commit or merge request', () =
 
   it('in Chromium: the header box takes a SHA or an MR URL and lists the session; a word is refused in words; holds at 768 px', async () => {
     await seedLinkedSession(t);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${site.url}/-/sign_in`);
-    await page.fill('#token', await t.token('auditor'));
-    await page.click('text=Sign in with a token');
-    await page.waitForURL(`${site.url}/-/duo/sessions`);
+    const { page } = await site.newPage();
+    await site.signIn(page, await t.token('auditor'));
     await page.fill('header form.search input[name=q]', TRAILER_SHA.slice(0, 8));
     await page.press('header form.search input[name=q]', 'Enter');
     await page.waitForURL(/\/-\/duo\/search\?q=defd29c1$/);

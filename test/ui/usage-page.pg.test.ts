@@ -1,10 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoEvents } from '../../src/demo/index.js';
 import { useTestApp } from '../support/app.js';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { screenshot, useBrowserSite } from '../support/browser.js';
 import { flowEvent, startedEvent } from '../support/flow-events.js';
-import { listen } from '../support/listen.js';
 import { WebClient } from '../support/web.js';
 
 const DAY = 86_400_000;
@@ -41,17 +39,7 @@ function tableLines(html: string): string[] {
 
 describe('the usage page /-/duo/usage', () => {
   const t = useTestApp();
-  let browser: Browser;
-  let site: { url: string; close: () => Promise<void> };
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    site = await listen(t.app);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const site = useBrowserSite(t);
 
   async function seed() {
     expect((await t.ingest(demoEvents())).status).toBe(202);
@@ -120,14 +108,10 @@ describe('the usage page /-/duo/usage', () => {
 
   it('in Chromium at 1280 and 768 px: the chart, legend and table hold without horizontal overflow, and the nav leads there', async () => {
     await seed();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await site.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${site.url}/-/sign_in`);
-    await page.fill('#token', await t.token('admin'));
-    await page.click('text=Sign in with a token');
-    await page.waitForURL(`${site.url}/-/duo/sessions`);
+    await site.signIn(page, await t.token('admin'));
     await page.click('header nav >> text=Usage');
     await page.waitForURL(`${site.url}/-/duo/usage`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Usage of Duo Agent Platform flows');
