@@ -15,6 +15,11 @@
 // sets apart, for ours and secretlint on the same lines, and both
 // throughputs on those lines.
 //
+// Then pathological input (runPathological): each 1 MB text of
+// bench/fixtures/pathological-text.ts (runs of the characters that start a
+// detector's pattern) against 1 MB of the ordinary corpus line by line, in the
+// same run; the slowest of them should keep at least half the ordinary rate.
+//
 // Also sanitizeValue on event-shaped objects built from the same lines (schema
 // field names, environment variable names, file paths and header names as
 // keys), where object keys are scanned too: reported in the notes.
@@ -25,6 +30,7 @@ import { lintSource } from '@secretlint/core';
 import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
 import { createSanitizer } from '../src/sanitize/index.js';
 import { buildRedactionCorpus, type RedactionCorpus } from './fixtures/redaction-corpus.js';
+import { PATHOLOGICAL_TEXTS } from './fixtures/pathological-text.js';
 import { buildSanitizeCorpus } from './fixtures/sanitize-corpus.js';
 import { scoreRedaction, type SetScore } from './redaction-score.js';
 import { rateReport, type BenchReport } from './report.js';
@@ -54,7 +60,34 @@ export async function run(): Promise<BenchReport[]> {
       `node ${process.version}`,
     ].join('; '),
   );
-  return [throughput, ...(await runRedactionScores())];
+  return [throughput, runPathological(corpus.lines), ...(await runRedactionScores())];
+}
+
+/** The slowest 1 MB pathological text (median of three passes each) against 1 MB of ordinary lines, line by line. */
+export function runPathological(lines: readonly string[]): BenchReport {
+  const sanitizer = createSanitizer({ key: randomBytes(32) });
+  const secondsFor = (text: string): number => {
+    sanitizer.sanitizeText(text);
+    const passes: number[] = [];
+    for (let p = 0; p < PASSES; p++) {
+      const started = performance.now();
+      sanitizer.sanitizeText(text);
+      passes.push((performance.now() - started) / 1000);
+    }
+    return [...passes].sort((a, b) => a - b)[Math.floor(passes.length / 2)] ?? 0;
+  };
+  const timed = PATHOLOGICAL_TEXTS.map(([name, text]) => ({ name, mb: text.length / 1e6, seconds: secondsFor(text) }));
+  const slowest = timed.reduce((a, b) => (b.seconds / b.mb > a.seconds / a.mb ? b : a));
+  const value = round(slowest.mb / slowest.seconds);
+  const baseline = round(measureLines(takeBytes(lines, 1_000_000), (line) => sanitizer.sanitizeText(line).text));
+  return rateReport(
+    'sanitizer on pathological input (slowest of 1 MB texts)',
+    'MB/s',
+    value,
+    { name: 'the same sanitizer on 1 MB of the ordinary corpus, line by line', value: baseline },
+    0.5,
+    `slowest: ${slowest.name}; seconds for each 1 MB text (0.8 s was once a limit in a unit test): ${timed.map((t) => `${t.name} ${t.seconds.toFixed(3)}`).join(', ')}`,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PATHOLOGICAL_TEXTS } from '../../bench/fixtures/pathological-text.js';
 import { createSanitizer } from './index.js';
 
 // Table-driven samples per kind, run through the public sanitizer. Every
@@ -214,30 +215,21 @@ describe('sanitizeText negatives', () => {
   });
 });
 
+// How fast the sanitizer gets through these inputs is measured in bench/sanitize.ts (against
+// ordinary text of the same size), never here. At 1 MB a detector that backtracks
+// catastrophically runs for minutes, so a regression still fails this test, by its timeout.
 describe('pathological input', () => {
-  const adversarial: [string, string][] = [
-    ['a run of letters', 'a'.repeat(1_000_000)],
-    ['a run of =', '='.repeat(1_000_000)],
-    ['a run of :', ':'.repeat(1_000_000)],
-    ['a run of @', 'a@'.repeat(500_000)],
-    ['BEGIN without END', '-----BEGIN'.repeat(100_000)],
-    ['BEGIN headers without END', '-----BEGIN RSA PRIVATE KEY-----'.repeat(32_000)],
-    ['a long digit run', '4'.repeat(1_000_000)],
-    ['spaced digits', '4 '.repeat(500_000)],
-    ['dotted digits', '1.'.repeat(500_000)],
-    ['eyJ repeated', 'eyJ'.repeat(333_334)],
-    ['glpat- repeated', 'glpat-'.repeat(166_667)],
-    ['assignments', 'password='.repeat(111_112)],
-    ['domains', `x@${'a.'.repeat(499_990)}`],
-    ['url schemes', 'a://b:'.repeat(166_667)],
-    ['hex colons', '1:'.repeat(500_000)],
-  ];
-
-  it.each(adversarial)('handles 1 MB of %s in well under a second', (_name, text) => {
-    const started = performance.now();
-    const { text: out } = sanitizer.sanitizeText(text);
-    const elapsed = performance.now() - started;
-    expect(typeof out).toBe('string');
-    expect(elapsed).toBeLessThan(800);
-  });
+  it.each(PATHOLOGICAL_TEXTS)('answers 1 MB of %s with an output that is the input with exactly its findings redacted', (_name, text) => {
+    const { text: out, findings } = sanitizer.sanitizeText(text);
+    let expected = '';
+    let at = 0;
+    for (const f of findings) {
+      expect(f.start).toBeGreaterThanOrEqual(at);
+      expected += `${text.slice(at, f.start)}[REDACTED:${f.kind}:${f.fingerprint}]`;
+      at = f.end;
+    }
+    expected += text.slice(at);
+    expect(out.length).toBe(expected.length);
+    expect(out === expected).toBe(true);
+  }, 60_000);
 });
