@@ -3,42 +3,19 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { createNoteSigner, generateSigningKey, signCheckpoint } from '../../src/integrity/index.js';
 import { openDatabase } from '../../src/store/index.js';
-import { createTestDatabase, target } from '../support/pg.js';
+import { cliRunner, useCliEnv } from '../support/cli.js';
+import { target } from '../support/pg.js';
 import { server } from '../support/msw.js';
 import { http, passthrough } from 'msw';
-import type { Database } from '../../src/store/index.js';
 
 const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
 
 describe('flowtrail CLI', () => {
-  let env: Record<string, string>;
-  let db: (Database & { url?: string }) | undefined;
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const code = await runCli(argv, env, (s) => out.push(s), (s) => out.push(s));
-    return { code, out: out.join('\n') };
-  };
-
-  beforeAll(async () => {
-    env = {
-      FLOWTRAIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'flowtrail-cli-')),
-      FLOWTRAIL_LOG_LEVEL: 'silent',
-      FLOWTRAIL_PORT: '0',
-      FLOWTRAIL_SIGNING_KEY: generateSigningKey('flowtrail/cli-test').privateKeyPem,
-      FLOWTRAIL_LOG_ORIGIN: 'flowtrail/cli-test',
-    };
-    if (target === 'postgres') {
-      db = await createTestDatabase();
-      env.FLOWTRAIL_DATABASE_URL = db.url!;
-    }
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
+  const env = useCliEnv('cli');
+  const run = cliRunner(env);
 
   it('prints usage and exits 2 for an unknown command, a bad option or a bad setting', async () => {
     expect((await run('frobnicate')).code).toBe(2);

@@ -1,17 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { http, passthrough } from 'msw';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { generateSigningKey } from '../../src/integrity/index.js';
-import type { Database } from '../../src/store/index.js';
+import { describe, expect, it } from 'vitest';
+import { cliRunner, useCliEnv } from '../support/cli.js';
 import { server } from '../support/msw.js';
-import { createTestDatabase, target } from '../support/pg.js';
+import { target } from '../support/pg.js';
 
 const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -20,30 +17,8 @@ const validateOscal = ajv.compile(JSON.parse(readFileSync(new URL('../../schemas
 const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
 
 describe('flowtrail report', () => {
-  let env: Record<string, string>;
-  let db: (Database & { url?: string }) | undefined;
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const code = await runCli(argv, env, (s) => out.push(s), (s) => out.push(s));
-    return { code, out: out.join('\n') };
-  };
-
-  beforeAll(async () => {
-    env = {
-      FLOWTRAIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'flowtrail-report-')),
-      FLOWTRAIL_LOG_LEVEL: 'silent',
-      FLOWTRAIL_PORT: '0',
-      FLOWTRAIL_SIGNING_KEY: generateSigningKey('flowtrail/report-test').privateKeyPem,
-      FLOWTRAIL_LOG_ORIGIN: 'flowtrail/report-test',
-    };
-    if (target === 'postgres') {
-      db = await createTestDatabase();
-      env.FLOWTRAIL_DATABASE_URL = db.url!;
-    }
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
+  const env = useCliEnv('report');
+  const run = cliRunner(env);
 
   it('says what is wrong and exits 2 for a bad framework, format or date; --help exits 0', async () => {
     expect(await run('report', '--framework', 'pci', '--from', day(-1), '--to', day(1))).toMatchObject({ code: 2, out: expect.stringMatching(/--framework must be one of soc2, iso27001, iso42001, fedramp, eu-ai-act/) });

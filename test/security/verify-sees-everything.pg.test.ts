@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyDatabase } from '../../src/audit/index.js';
-import { runCli } from '../../src/cli/main.js';
 import { generateSigningKey } from '../../src/integrity/index.js';
 import { openDatabase, type Pool } from '../../src/store/index.js';
 import { useTestApp } from '../support/app.js';
+import { cliRunner } from '../support/cli.js';
 import { at, flowEvent, startedEvent } from '../support/flow-events.js';
 import { createTestDatabase, target } from '../support/pg.js';
 import { WebClient } from '../support/web.js';
@@ -111,11 +111,7 @@ describe('flowtrail verify (the CLI) against an altered column', () => {
       FLOWTRAIL_LOG_ORIGIN: 'flowtrail/cli-test',
       ...(db?.url === undefined ? {} : { FLOWTRAIL_DATABASE_URL: db.url }),
     };
-    const run = async (...argv: string[]) => {
-      const out: string[] = [];
-      const code = await runCli(argv, env, (s) => out.push(s), (s) => out.push(s));
-      return { code, out: out.join('\n') };
-    };
+    const run = cliRunner(env);
     try {
       expect((await run('token', 'create', '--role', 'auditor')).code).toBe(0);
       expect((await run('verify')).code).toBe(0);
