@@ -22,7 +22,7 @@ export default defineConfig({
           include: ['src/**/*.pg.test.ts', 'test/**/*.pg.test.ts'],
           exclude: ['node_modules/**', 'dist/**'],
           setupFiles: ['test/support/msw.ts'],
-          globalSetup: target === 'postgres' ? ['test/support/pg-global-setup.ts'] : [],
+          globalSetup: target === 'postgres' ? ['test/support/pg-global-setup.ts'] : ['test/support/pglite-global-setup.ts'],
           env: { FLOWTRAIL_TEST_TARGET: target },
           testTimeout: 30_000,
           hookTimeout: 60_000,

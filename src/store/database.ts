@@ -18,6 +18,8 @@ export interface Database {
   /** Connections the pool may open: 1 on PGlite (its socket multiplexer breaks under concurrent transactions). */
   readonly maxConnections: number;
   close(): Promise<void>;
+  /** PGlite only: the data directory as a tarball (PGlite's dumpDataDir), for `loadDataDir`. */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 /** dataDir value for a throwaway in-memory PGlite (tests, benchmarks). */
@@ -27,6 +29,8 @@ export interface OpenDatabaseOptions {
   url?: string;
   dataDir: string;
   max?: number;
+  /** In-memory PGlite only: start from this dump (Database.dumpDataDir) instead of an empty cluster, as tests clone a migrated template. */
+  loadDataDir?: Blob;
 }
 
 // int8 comes back as a JS number: sequence numbers and counts stay far below 2^53.
@@ -75,7 +79,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let socketDir: string | undefined;
   try {
     socketDir = await privateSocketDir(inMemory ? undefined : options.dataDir);
-    db = await PGlite.create(inMemory ? MEMORY : join(options.dataDir, 'pgdata'));
+    db = await PGlite.create(inMemory ? MEMORY : join(options.dataDir, 'pgdata'), inMemory && options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {});
     server = new PGLiteSocketServer({ db, path: join(socketDir, SOCKET_NAME), maxConnections: 2 });
     await server.start();
     await chmod(join(socketDir, SOCKET_NAME), 0o600);
@@ -94,6 +98,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     sql,
     kind: 'pglite',
     maxConnections: 1,
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     close: async () => {
       await sql.end({ timeout: 5 });
       await socket.stop();

@@ -1,19 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { connect, MEMORY, openDatabase, type Database, type Pool } from '../../src/store/database.js';
-import { migrate } from '../../src/store/migrate.js';
 import { TEMPLATE_DB, withDatabase } from './pg-global-setup.js';
 
 export type TestTarget = 'pglite' | 'postgres';
 
 export const target: TestTarget = process.env.FLOWTRAIL_TEST_TARGET === 'postgres' ? 'postgres' : 'pglite';
 
-/** A fresh migrated database for one test file: a clone of the template on PostgreSQL, in-memory PGlite otherwise. */
+/** A fresh migrated database for one test file: a clone of the template on PostgreSQL, an in-memory PGlite loaded from the template's dump otherwise. */
 export async function createTestDatabase(): Promise<Database & { url?: string }> {
   if (target === 'pglite') {
-    const db = await openDatabase({ dataDir: MEMORY });
-    await migrate(db.sql);
-    return db;
+    return openDatabase({ dataDir: MEMORY, loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
   }
   const base = process.env.FLOWTRAIL_TEST_DATABASE_URL!;
   const name = `flowtrail_test_${randomBytes(6).toString('hex')}`;
