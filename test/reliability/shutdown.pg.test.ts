@@ -1,51 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { http, passthrough } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../src/integrity/index.js';
 import { latestCheckpoint, logSize, openDatabase, type Database } from '../../src/store/index.js';
 import { server as msw } from '../support/msw.js';
 import { createTestDatabase, target } from '../support/pg.js';
+import { startServe } from '../support/serve-process.js';
 
 // `serve` as Kubernetes stops it: a real process (the built CLI, as in test/e2e/cli.pg.test.ts) sent SIGTERM
 // while requests are in flight.
-const bin = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
 const ADMIN = `ftk_${'s'.repeat(40)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-async function startServe(env: Record<string, string>): Promise<Serve> {
-  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        output.push(line);
-        const m = /"url":"(http:\/\/[^"]+)".*flowtrail is listening/.exec(line);
-        if (m !== null) resolve(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-    void exited.then((code) => reject(new Error(`serve exited with ${code} before listening: ${output.join('\n')}`)));
-  });
-  return { child, url, output, exited };
-}
 
 describe('serve on SIGTERM', () => {
   let dir: string;

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { FLOWTRAIL_BIN } from './git.js';
 
-/** The built CLI (npm run build), as an operator runs it. */
-export const FLOWTRAIL_BIN = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.meta.url));
+export { FLOWTRAIL_BIN };
 
 export interface Serve {
   child: ChildProcess;
   url: string;
+  /** Its log lines (stdout) and stderr so far. */
+  output: string[];
   exited: Promise<number | null>;
 }
 
@@ -30,5 +31,5 @@ export async function startServe(env: Record<string, string>): Promise<Serve> {
     child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
     void exited.then((code) => reject(new Error(`serve exited with ${code} before listening: ${output.join('\n')}`)));
   });
-  return { child, url, exited };
+  return { child, url, output, exited };
 }
