@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeTraceRequest } from './decode-trace-request.js';
 import { mapSpans } from './map-spans.js';
+import type { OtlpSpan } from './otlp-span.js';
 import { renderMappingTables } from './render-mapping-tables.js';
 
 const fixture = readFileSync(new URL('../../test/fixtures/otlp/workflow-trace.json', import.meta.url));
@@ -63,5 +64,24 @@ describe('docs/otel.md', () => {
     const end = doc.indexOf('<!-- end of mapping tables -->');
     expect(start).toBeGreaterThan(0);
     expect(doc.slice(start, end).split('\n').slice(1).join('\n').trim()).toBe(renderMappingTables().trim());
+  });
+
+  it('takes run_guardrail spans with the older guardrail names too: the verdict and the action in words', () => {
+    const span = (spanId: string, parent: string | null, name: string, attributes: Record<string, string>): OtlpSpan => ({
+      traceId: 'ab'.repeat(16), spanId, parentSpanId: parent, name, kind: 1, startMs: 1_764_748_800_000, endMs: 1_764_748_801_000, attributes,
+      resource: { 'vcs.repository.url.full': 'https://gitlab.example.com/acme/payments-api.git' }, status: { code: 0, message: '' }, events: [],
+    });
+    const out = mapSpans([
+      span('1'.repeat(16), null, 'invoke_agent Refunds', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'Refunds' }),
+      span('2'.repeat(16), '1'.repeat(16), 'run_guardrail Refund limit', {
+        'gen_ai.operation.name': 'run_guardrail', 'gen_ai.guardrail.name': 'Refund limit', 'gen_ai.guardrail.decision': 'deny',
+        'gen_ai.security.decision.reason': 'the refund exceeds the limit of 500 EUR', 'gen_ai.security.policy.id': 'refunds-v2',
+      }),
+    ], { projectMap: [] });
+    const decision = out.events.find((e) => e.value.type === 'duo_flow_decision_logged')!.value;
+    expect(decision).toMatchObject({
+      decision: 'guardrail Refund limit: deny', rationale: 'the refund exceeds the limit of 500 EUR',
+      detail: { kind: 'guardrail', guardrail: 'Refund limit', verdict: 'deny', policy: 'refunds-v2' },
+    });
   });
 });
