@@ -74,6 +74,17 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** The median milliseconds of `rounds` calls of `fn`, after two calls that warm the caches. */
+export async function medianMs(rounds: number, fn: () => Promise<unknown>): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < rounds + 2; i++) {
+    const t0 = performance.now();
+    await fn();
+    if (i >= 2) ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
 const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
 
 /**

@@ -2,7 +2,7 @@
 // year): usageByGroup over the last 30 days, by each grouping, against the
 // plain count of the same window's sessions (the baseline, same run).
 import { connect, usageByGroup, USAGE_GROUPS } from '../src/store/index.js';
-import { BENCH_PG_URL } from './bench-env.js';
+import { BENCH_PG_URL, medianMs } from './bench-env.js';
 import type { BenchReport } from './report.js';
 import { SCALE_DB } from './scale-data.js';
 
@@ -14,15 +14,7 @@ export async function run(): Promise<BenchReport[]> {
   const sql = connect(u.toString(), 1);
   const to = new Date();
   const from = new Date(to.getTime() - 30 * 86_400_000);
-  const median = async (fn: () => Promise<unknown>) => {
-    const ms: number[] = [];
-    for (let i = 0; i < ROUNDS + 2; i++) {
-      const t0 = performance.now();
-      await fn();
-      if (i >= 2) ms.push(performance.now() - t0);
-    }
-    return ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!;
-  };
+  const median = (fn: () => Promise<unknown>) => medianMs(ROUNDS, fn);
   const base = await median(() => sql`select count(*) from sessions where sort_at >= ${from} and sort_at < ${to}`);
   const [n] = await sql<{ n: number }[]>`select count(*)::int as n from sessions where sort_at >= ${from} and sort_at < ${to}`;
   const reports: BenchReport[] = [];

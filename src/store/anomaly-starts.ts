@@ -77,8 +77,8 @@ export async function recentStartsWithHours(sql: Sql, range: { from: Date; to: D
       where e.type = 'duo_flow_started' and e.recorded_at >= ${range.historyFrom} and e.recorded_at < ${range.historyTo}
         and s.username in (select username from r)
       group by 1, 2
-    )
-    select r.session_id, r.username, r.project_path, r.at,
-      coalesce((select json_agg(json_build_array(h.hour, h.n) order by h.hour) from h where h.username = r.username), '[]'::json) as hours
-    from r order by r.at, r.session_id`;
+    ),
+    per_person as (select username, json_agg(json_build_array(hour, n) order by hour) as hours from h group by username)
+    select r.session_id, r.username, r.project_path, r.at, coalesce(p.hours, '[]'::json) as hours
+    from r left join per_person p using (username) order by r.at, r.session_id`;
 }

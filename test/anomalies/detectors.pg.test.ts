@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { detectAnomalies } from '../../src/anomalies/index.js';
 import { useTestApp } from '../support/app.js';
-import { createHistory, DAY, decisionEvent, endEvent, HOUR } from '../support/histories.js';
+import { before as at, createHistory, dayAt, decisionEvent, endEvent, HOUR, NOW } from '../support/histories.js';
 
 // Each detector driven with generated histories, both ways: the history that
 // must alert, and look-alikes that must not (docs/alerts.md).
-const NOW = new Date('2026-03-10T14:00:00Z');
-const at = (msBeforeNow: number) => new Date(NOW.getTime() - msBeforeNow);
-const dayAt = (daysBefore: number, hourUtc: number) => new Date(Date.UTC(2026, 2, 10 - daysBefore, hourUtc, 7));
 
 describe('the anomaly detectors', () => {
   const t = useTestApp();

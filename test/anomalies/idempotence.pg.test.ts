@@ -5,11 +5,8 @@ import { createIntegrator } from '../../src/log/index.js';
 import { connect } from '../../src/store/index.js';
 import { useTestApp } from '../support/app.js';
 import { startedEvent } from '../support/flow-events.js';
-import { createHistory, DAY, HOUR } from '../support/histories.js';
+import { before as at, createHistory, DAY, dayAt, HOUR, NOW } from '../support/histories.js';
 
-const NOW = new Date('2026-03-10T14:00:00Z');
-const at = (msBeforeNow: number) => new Date(NOW.getTime() - msBeforeNow);
-const dayAt = (daysBefore: number, hourUtc: number) => new Date(Date.UTC(2026, 2, 10 - daysBefore, hourUtc, 7));
 
 describe('anomaly alerts are raised once, by the server\'s clock', () => {
   const t = useTestApp();

@@ -8,6 +8,12 @@ import type { Integrator } from '../../src/log/index.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+/** The detectors' run in the tests: a Tuesday afternoon. */
+export const NOW = new Date('2026-03-10T14:00:00Z');
+/** `ms` before NOW. */
+export const before = (ms: number): Date => new Date(NOW.getTime() - ms);
+/** Minute 7 of `hourUtc`, `days` days before NOW's day. */
+export const dayAt = (days: number, hourUtc: number): Date => new Date(Date.UTC(2026, 2, 10 - days, hourUtc, 7));
 
 export interface SessionSpec {
   id?: string;
