@@ -1,22 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { isAppError } from '../errors.js';
-import { alertsCommand } from './alerts-command.js';
 import { UsageError } from './cli-error.js';
-import { eraseCommand } from './erase-command.js';
-import { exportCommand } from './export-command.js';
-import { holdsCommand } from './holds-command.js';
-import { hooksCommand } from './hooks-command.js';
-import { jobsCommand } from './jobs-command.js';
-import { keysCommand } from './keys-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { reportCommand } from './report-command.js';
-import { retentionCommand } from './retention-command.js';
-import { serveCommand } from './serve-command.js';
-import { streamingCommand } from './streaming-command.js';
-import { tokenCommand } from './token-command.js';
-import { verifyCommand } from './verify-command.js';
-import { verifyRepoCommand } from './verify-repo-command.js';
-import { runHook } from '../hooks/index.js';
 
 const usage = `flowtrail: a tamper-evident audit trail for GitLab Duo Agent Platform sessions
 
@@ -46,23 +30,32 @@ Run \`flowtrail <command> --help\` for a command's options.
 Exit status: 0 ok, 1 check failed, 2 usage or configuration error.`;
 
 type Command = (argv: string[], config: Config, out: (s: string) => void, err: (s: string) => void) => Promise<number>;
+
+/**
+ * A command whose module is loaded only when it runs: the git hooks run the
+ * CLI on every push and commit, and should not load the service (the web
+ * pages, GraphQL, the sanitizer's language models) to do it.
+ */
+function lazy<K extends string>(load: () => Promise<Record<K, Command>>, name: K): Command {
+  return async (...args) => (await load())[name](...args);
+}
 const commands: Record<string, Command> = {
-  serve: serveCommand,
-  migrate: migrateCommand,
-  token: tokenCommand,
-  verify: verifyCommand,
-  export: exportCommand,
-  report: reportCommand,
-  retention: retentionCommand,
-  erase: eraseCommand,
-  holds: holdsCommand,
-  jobs: jobsCommand,
-  keys: keysCommand,
-  streaming: streamingCommand,
-  alerts: alertsCommand,
-  hook: (argv) => runHook(argv),
-  hooks: hooksCommand,
-  'verify-repo': verifyRepoCommand,
+  serve: lazy(() => import('./serve-command.js'), 'serveCommand'),
+  migrate: lazy(() => import('./migrate-command.js'), 'migrateCommand'),
+  token: lazy(() => import('./token-command.js'), 'tokenCommand'),
+  verify: lazy(() => import('./verify-command.js'), 'verifyCommand'),
+  export: lazy(() => import('./export-command.js'), 'exportCommand'),
+  report: lazy(() => import('./report-command.js'), 'reportCommand'),
+  retention: lazy(() => import('./retention-command.js'), 'retentionCommand'),
+  erase: lazy(() => import('./erase-command.js'), 'eraseCommand'),
+  holds: lazy(() => import('./holds-command.js'), 'holdsCommand'),
+  jobs: lazy(() => import('./jobs-command.js'), 'jobsCommand'),
+  keys: lazy(() => import('./keys-command.js'), 'keysCommand'),
+  streaming: lazy(() => import('./streaming-command.js'), 'streamingCommand'),
+  alerts: lazy(() => import('./alerts-command.js'), 'alertsCommand'),
+  hook: async (argv) => (await import('../hooks/index.js')).runHook(argv),
+  hooks: lazy(() => import('./hooks-command.js'), 'hooksCommand'),
+  'verify-repo': lazy(() => import('./verify-repo-command.js'), 'verifyRepoCommand'),
 };
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit itself. */

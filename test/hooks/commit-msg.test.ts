@@ -109,5 +109,5 @@ describe('hooks install: where the hooks go', () => {
     expect(missing.stderr).toMatch(/does not exist \(pass --custom-hooks/);
     const unknown = await run(process.execPath, [FLOWTRAIL_BIN, 'hooks', 'install', r.bare, '--hook', 'post-receive'], { env });
     expect(unknown.code).toBe(2);
-  });
+  }, 30_000); // four CLI processes and git: more than the unit default of 5 s on a loaded machine
 });
