@@ -14,12 +14,13 @@ import { run as streamHec } from './stream-hec.js';
 import { run as scale } from './scale.js';
 import { run as usage } from './usage.js';
 import { run as anomalies } from './anomalies.js';
+import { run as evidencePacks } from './reports.js';
 import { run as verify } from './verify.js';
 import { run as verifyPure } from './verify-pure.js';
 import { run as webhook } from './webhook.js';
 import type { BenchReport } from './report.js';
 
-const suites: Record<string, () => Promise<BenchReport | BenchReport[]>> = { sanitize, 'verify-pure': verifyPure, verify, ingest, otlp, metrics, readiness, webhook, hooks, scale, usage, replicas, 'database-restart': databaseRestart, 'stream-hec': streamHec, anomalies };
+const suites: Record<string, () => Promise<BenchReport | BenchReport[]>> = { sanitize, 'verify-pure': verifyPure, verify, ingest, otlp, metrics, readiness, webhook, hooks, scale, usage, replicas, 'database-restart': databaseRestart, 'stream-hec': streamHec, anomalies, reports: evidencePacks };
 
 const only = process.argv.slice(2);
 const reports: BenchReport[] = [];

@@ -1,5 +1,5 @@
 // Builds the read-surface data set in PostgreSQL with SQL alone (generate_series):
-// SESSIONS sessions over the last year, 10 audit events each (start, plan,
+// SESSIONS sessions over the last year (or `days` days before `end`), 10 audit events each (start, plan,
 // decisions, resources, an end; one session in 200 with an alert), leaves as
 // JSON with their real leaf hashes. 5,000 users, 2,000 projects, 6 flow types.
 // Usage: node dist/bench/scale-data.js [sessions]  (database: FLOWTRAIL_BENCH_DATABASE_URL's
@@ -19,15 +19,26 @@ const S = {
   id: `'gl-' || i`,
   userN: `((i * 7919) % ${USERS})`,
   projectN: `((i * 104729) % ${PROJECTS})`,
-  started: `(now() - make_interval(secs => i * (31536000.0 / $N)) - make_interval(secs => (i * 37) % 600))`,
+  started: `($END - make_interval(secs => i * ($SPAN.0 / $N)) - make_interval(secs => (i * 37) % 600))`,
   status: `(case when (i % 100) < 70 then 'completed' when (i % 100) < 82 then 'failed' when (i % 100) < 90 then 'stopped' when (i % 100) < 95 then 'running' when (i % 100) < 98 then 'paused' else 'created' end)`,
 };
 const user = `'user' || lpad(${S.userN}::text, 4, '0')`;
 const projectPath = `'group-' || (${S.projectN} / 20) || '/project-' || ${S.projectN}`;
 const flowType = `(array['${FLOW_TYPES.join("','")}'])[(i % ${FLOW_TYPES.length}) + 1]`;
 
-export async function buildScaleData(sessions: number, log: (s: string) => void = console.error): Promise<string> {
-  const url = (await freshDatabaseUrl('postgres', SCALE_DB))!;
+export interface ScaleDataOptions {
+  /** The database to (re)create: SCALE_DB unless given. */
+  database?: string;
+  /** The sessions start over this many days before `end` (365). */
+  days?: number;
+  /** The newest session starts just before this instant (now). */
+  end?: Date;
+}
+
+export async function buildScaleData(sessions: number, log: (s: string) => void = console.error, o: ScaleDataOptions = {}): Promise<string> {
+  const url = (await freshDatabaseUrl('postgres', o.database ?? SCALE_DB))!;
+  const started = S.started.replace('$N', String(sessions)).replace('$SPAN', String((o.days ?? 365) * 86_400))
+    .replace('$END', o.end === undefined ? 'now()' : `'${o.end.toISOString()}'::timestamptz`);
   const sql = connect(url, 1);
   try {
     await migrate(sql);
@@ -48,7 +59,7 @@ export async function buildScaleData(sessions: number, log: (s: string) => void 
           2, ${EVENTS_PER_SESSION},
           jsonb_build_object('method', 'composite_identity', 'scopes', jsonb_build_array('ai_workflows'), 'verified_at', st),
           jsonb_build_object('usage', jsonb_build_object('input_tokens', 1000 + i % 50000, 'output_tokens', 100 + i % 9000)), 'flow_api'
-        from generate_series($1::bigint, $2::bigint) i, lateral (select ${S.started.replace('$N', String(sessions))} as st) t`, [lo, hi]);
+        from generate_series($1::bigint, $2::bigint) i, lateral (select ${started} as st) t`, [lo, hi]);
       log(`sessions ${hi.toLocaleString('en-US')} / ${sessions.toLocaleString('en-US')} (${Math.round((Date.now() - t0) / 1000)} s)`);
     }
     const total = sessions * EVENTS_PER_SESSION;
@@ -94,7 +105,7 @@ export async function buildScaleData(sessions: number, log: (s: string) => void 
                 end as type
               from generate_series($1::bigint, $2::bigint) seq,
                 lateral (select seq / ${EVENTS_PER_SESSION} + 1 as i, seq % ${EVENTS_PER_SESSION} as k) ik,
-                lateral (select ${S.started.replace('$N', String(sessions))} as st) t
+                lateral (select ${started} as st) t
             ) base
           ) typed
         ) leaves`, [lo, hi]);
